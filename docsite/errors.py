@@ -1,0 +1,58 @@
+"""Errors and warnings about content, as values that travel to the CLI, the server and check."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+def display_path(path: Path | str) -> str:
+    """A path as a contributor wants to read it: relative to the working directory."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in a source file, at a 1-based line (0 when it concerns the file)."""
+
+    path: str
+    line: int
+    message: str
+    level: Level = "warning"
+
+    def __str__(self) -> str:
+        where = f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
+        return f"{where}: {self.level}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": display_path(self.path),
+            "line": self.line,
+            "level": self.level,
+            "message": self.message,
+        }
+
+
+class ContentError(Exception):
+    """A source file that cannot be turned into a page: names the file, the line and the cause."""
+
+    def __init__(self, path: Path | str, line: int, message: str) -> None:
+        super().__init__(f"{display_path(path)}:{line}: {message}")
+        self.path = str(path)
+        self.line = line
+        self.message = message
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(self.path, self.line, self.message, "error")
+
+
+class ConfigError(Exception):
+    """The site configuration ([tool.docsite]) is invalid."""

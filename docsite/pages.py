@@ -1,0 +1,315 @@
+"""Page: one Markdown source file -> front matter, body, digest and URL path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from docsite.errors import ContentError, Diagnostic
+
+KNOWN_FIELDS = frozenset(
+    {
+        "title",
+        "slug",
+        "sortorder",
+        "sidebartitle",
+        "toc",
+        "meta",
+        "authors",
+        "updated",
+        "draft",
+        "source",
+    }
+)
+_SLUG_RE = re.compile(r"^[\w][\w.-]*$")
+_HEADER_LINE_RE = re.compile(r"^([A-Za-z][\w-]*):(?:[ \t]+(.*)|[ \t]*)$")
+_FIRST_HEADING_RE = re.compile(r"^#[ \t]+(.+?)[ \t]*(?:\{[^}]*\})?[ \t]*#*[ \t]*$", re.M)
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+@dataclass
+class Page:
+    """A source page of one language. Its identity across languages is `path`."""
+
+    lang: str
+    path: str  # below content/<lang>/, POSIX form, e.g. "user-guide/blueprints.md"
+    source_file: Path
+    meta: dict[str, Any]
+    body: str
+    body_line: int  # 1-based line of the source file where `body` starts
+    digest: str
+    url: str  # below /<lang>/, directory style: "" for the home page, "user-guide/blueprints/"
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return str(self.meta["title"])
+
+    @property
+    def nav_title(self) -> str:
+        return str(self.meta.get("sidebartitle") or self.meta["title"])
+
+    @property
+    def sortorder(self) -> int:
+        value = self.meta.get("sortorder")
+        return value if isinstance(value, int) else 1_000_000
+
+    @property
+    def is_index(self) -> bool:
+        return PurePosixPath(self.path).name == "index.md"
+
+    @property
+    def folder(self) -> str:
+        """The folder this page belongs to in the nav ("" for the top)."""
+        parent = str(PurePosixPath(self.path).parent)
+        parent = "" if parent == "." else parent
+        if self.is_index:
+            grand = str(PurePosixPath(parent).parent)
+            return "" if grand == "." or not parent else grand
+        return parent
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.meta.get("draft"))
+
+
+def default_url(path: str) -> str:
+    """The URL (below /<lang>/) of a source path, before any `slug` applies."""
+    p = PurePosixPath(path)
+    parts = list(p.parent.parts) if str(p.parent) != "." else []
+    if p.stem != "index":
+        parts.append(p.stem)
+    return "".join(part + "/" for part in parts)
+
+
+def _url_with_slug(path: str, slug: str | None) -> str:
+    url = default_url(path)
+    if not slug or PurePosixPath(path).name == "index.md":
+        return url
+    parent = PurePosixPath(path).parent
+    prefix = "" if str(parent) == "." else str(parent) + "/"
+    return f"{prefix}{slug}/"
+
+
+def decode_source(data: bytes, file: Path) -> str:
+    """Bytes -> text with LF line endings; any byte we cannot read is a ContentError."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ContentError(file, 1, "file is UTF-16 encoded; save it as UTF-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ContentError(
+            file, line, f"invalid UTF-8 byte 0x{data[exc.start]:02x} (save the file as UTF-8)"
+        ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ContentError(file, text.count("\n", 0, nul) + 1, "NUL byte in the text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, file: Path) -> tuple[dict[str, Any], str, int]:
+    """Return (raw front matter, body, 1-based body line) for either front matter form."""
+    lines = text.split("\n")
+    if lines[0].rstrip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].rstrip() in ("---", "..."):
+                block = "\n".join(lines[1:i])
+                return _parse_yaml(block, file), "\n".join(lines[i + 1 :]), i + 2
+        raise ContentError(
+            file, 1, "front matter opened with '---' is never closed by a '---' line"
+        )
+    first = _HEADER_LINE_RE.match(lines[0])
+    if first and first.group(1).lower() in KNOWN_FIELDS:
+        return _parse_plain_header(lines, file)
+    return {}, text, 1
+
+
+def _parse_yaml(block: str, file: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(file, line, f"invalid YAML in front matter: {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+        raise ContentError(file, 2, f"front matter must be a mapping of keys to values, not {kind}")
+    return {str(k): v for k, v in data.items()}
+
+
+def _parse_plain_header(lines: list[str], file: Path) -> tuple[dict[str, Any], str, int]:
+    """The `key: value` header: lines up to the first blank line, values as text."""
+    meta: dict[str, Any] = {}
+    for i, line in enumerate(lines):
+        if not line.strip():
+            return meta, "\n".join(lines[i + 1 :]), i + 2
+        match = _HEADER_LINE_RE.match(line)
+        if not match:
+            raise ContentError(
+                file,
+                i + 1,
+                "expected 'key: value' in the front matter header "
+                "(end the header with a blank line before the text)",
+            )
+        meta[match.group(1).lower()] = _plain_value((match.group(2) or "").strip())
+    return meta, "", len(lines) + 1
+
+
+def _plain_value(value: str) -> Any:
+    if re.fullmatch(r"[+-]?\d+", value):
+        return int(value)
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    return None
+
+
+def _as_datetime(value: Any) -> dt.datetime | dt.date | None:
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"):
+            try:
+                return dt.datetime.strptime(text, fmt)
+            except ValueError:
+                pass
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
+
+
+def _field_line(text_lines: list[str], key: str, body_line: int) -> int:
+    """The line a front matter key stands on (for messages), else the first line."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:", re.I)
+    for i, line in enumerate(text_lines[: max(body_line - 1, 1)]):
+        if pattern.match(line):
+            return i + 1
+    return 1
+
+
+def validate_meta(
+    raw: dict[str, Any], body: str, file: Path, text: str, body_line: int
+) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Check types of the known fields; unknown keys are warnings. Returns clean metadata."""
+    lines = text.split("\n")
+    meta: dict[str, Any] = {}
+    warnings: list[Diagnostic] = []
+
+    def fail(key: str, message: str) -> ContentError:
+        return ContentError(file, _field_line(lines, key, body_line), message)
+
+    for key, value in raw.items():
+        if key not in KNOWN_FIELDS:
+            known = ", ".join(sorted(KNOWN_FIELDS))
+            warnings.append(
+                Diagnostic(
+                    str(file),
+                    _field_line(lines, key, body_line),
+                    f"unknown front matter key {key!r} (known: {known})",
+                )
+            )
+            continue
+        if key in ("title", "sidebartitle", "meta", "source"):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                value = str(value)
+            if not isinstance(value, str) or not value.strip():
+                raise fail(key, f"'{key}' must be a non-empty string, not {value!r}")
+            meta[key] = value.strip()
+        elif key == "slug":
+            if not isinstance(value, str) or not _SLUG_RE.match(value):
+                raise fail(
+                    key, f"'slug' must be a single URL segment such as 'my-page', not {value!r}"
+                )
+            meta[key] = value
+        elif key == "sortorder":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise fail(key, f"'sortorder' must be an integer, not {value!r}")
+            meta[key] = value
+        elif key in ("toc", "draft"):
+            flag = _as_bool(value)
+            if flag is None:
+                raise fail(key, f"'{key}' must be true or false, not {value!r}")
+            meta[key] = flag
+        elif key == "authors":
+            if isinstance(value, str):
+                value = [a.strip() for a in value.split(",") if a.strip()]
+            if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+                raise fail(
+                    key, "'authors' must be a name, a comma-separated string or a list of names"
+                )
+            meta[key] = value
+        elif key == "updated":
+            when = _as_datetime(value)
+            if when is None:
+                raise fail(
+                    key,
+                    f"'updated' must be a date like 2025-05-01 or '2025-05-01 12:30', "
+                    f"not {value!r}",
+                )
+            meta[key] = when
+    if "title" not in meta:
+        heading = _FIRST_HEADING_RE.search(body)
+        if heading is not None:
+            meta["title"] = heading.group(1).strip()
+        else:
+            stem = file.stem if file.stem != "index" else file.parent.name
+            meta["title"] = (
+                stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Untitled"
+            )
+            warnings.append(
+                Diagnostic(
+                    str(file),
+                    1,
+                    "page has no title: add 'title:' to the front matter or a '# ' heading",
+                )
+            )
+    return meta, warnings
+
+
+def load_page(content_root: Path, lang: str, path: str, data: bytes | None = None) -> Page:
+    """Read content_root/lang/path into a Page; raises ContentError naming file and line."""
+    file = content_root / lang / path
+    if data is None:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise ContentError(file, 0, f"cannot read file: {exc.strerror or exc}") from None
+    text = decode_source(data, file)
+    raw, body, body_line = split_front_matter(text, file)
+    meta, warnings = validate_meta(raw, body, file, text, body_line)
+    return Page(
+        lang=lang,
+        path=path,
+        source_file=file,
+        meta=meta,
+        body=body,
+        body_line=body_line,
+        digest=hashlib.sha256(data).hexdigest(),
+        url=_url_with_slug(path, meta.get("slug")),
+        warnings=warnings,
+    )
