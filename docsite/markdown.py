@@ -1,0 +1,432 @@
+"""The markdown-it-py parser and the plugins docsite adds to it.
+
+Every extension works on tokens (core rules and render rules), never on the output HTML.
+The plugins read a `RenderContext` from the render env under the key "docsite".
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import escape
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from docsite.errors import Diagnostic
+from docsite.highlight import highlight_code, is_known_language, parse_fence_info
+
+_HEADING_ATTRS_RE = re.compile(r"\s*\{\s*([#.][^{}]*?)\s*\}\s*$")
+_UNSUPPORTED = (
+    (re.compile(r"\{\*.*?\*\}"), "code include '{* … *}' is not supported; it is shown as text"),
+    (
+        re.compile(r"\{%.*?%\}"),
+        "Jinja syntax '{% … %}' is not supported in pages; it is shown as text",
+    ),
+    (
+        re.compile(r"\{\{.*?\}\}"),
+        "Jinja syntax '{{ … }}' is not supported in pages; it is shown as text",
+    ),
+    (
+        re.compile(r"^:::\s+\S"),
+        "mkdocstrings directive ':::' is not supported; it is shown as text",
+    ),
+)
+_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def N_(message: str) -> str:
+    """Mark a UI string for extraction; it is translated where it is shown."""
+    return message
+
+
+ADMONITION_TITLES = {
+    # Default titles of admonitions written without one, as UI strings (see translations).
+    "note": N_("Note"),
+    "info": N_("Info"),
+    "tip": N_("Tip"),
+    "hint": N_("Hint"),
+    "important": N_("Important"),
+    "warning": N_("Warning"),
+    "caution": N_("Caution"),
+    "danger": N_("Danger"),
+    "error": N_("Error"),
+    "example": N_("Example"),
+    "check": N_("Check"),
+    "success": N_("Success"),
+    "question": N_("Question"),
+    "abstract": N_("Summary"),
+    "seealso": N_("See also"),
+    "details": N_("Details"),
+    "attention": N_("Attention"),
+}
+
+
+@dataclass
+class LinkRef:
+    """A link found in a page: to another source page (`target` path) or to a file."""
+
+    target: str  # source path below content/<lang>/ ("" for a fragment-only link)
+    fragment: str
+    line: int
+    kind: str  # "page", "file", "anchor"
+
+
+@dataclass
+class TocEntry:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass
+class RenderContext:
+    """What the plugins need to know about the page being rendered, and what they report."""
+
+    file: str  # the source file, for messages
+    page_path: str  # the page's path below content/<lang>/
+    page_url: str  # the page's URL below /<lang>/
+    line_offset: int  # body line 1 is this line of the file
+    resolve_page: Callable[[str], str | None]  # source path -> URL below /<lang>/, or None
+    gettext: Callable[[str], str]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    links: list[LinkRef] = field(default_factory=list)
+    toc: list[TocEntry] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    fences: list[dict[str, Any]] = field(default_factory=list)
+
+    def warn(self, token_or_line: Token | int | None, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.file, self.line_of(token_or_line), message))
+
+    def line_of(self, token_or_line: Token | int | None) -> int:
+        if isinstance(token_or_line, int):
+            return token_or_line
+        if token_or_line is not None and token_or_line.map:
+            return token_or_line.map[0] + self.line_offset
+        return self.line_offset
+
+
+def _ctx(env: EnvType) -> RenderContext:
+    ctx = env.get("docsite")
+    if not isinstance(ctx, RenderContext):
+        raise TypeError("render env must carry a RenderContext under 'docsite'")
+    return ctx
+
+
+def slugify(text: str) -> str:
+    """A heading id from its text: lower case, word characters of any script, hyphens."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s_-]+", "-", text).strip("-")
+
+
+def _inline_text(token: Token) -> str:
+    """Plain text of an inline token (text and code spans, no markup)."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts).strip()
+
+
+# --- core rules ---------------------------------------------------------------------------
+
+
+def heading_attributes(state: StateCore) -> None:
+    """Take `{#id .class}` (or MkDocs' `{ #id }`) off the end of headings, before inline parsing."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open" or i + 1 >= len(tokens):
+            continue
+        inline = tokens[i + 1]
+        match = _HEADING_ATTRS_RE.search(inline.content)
+        if not match:
+            continue
+        inline.content = inline.content[: match.start()]
+        for part in match.group(1).split():
+            if part.startswith("#") and len(part) > 1:
+                token.meta["explicit_id"] = part[1:]
+            elif part.startswith(".") and len(part) > 1:
+                token.attrJoin("class", part[1:])
+
+
+def heading_ids(state: StateCore) -> None:
+    """Give every heading a unique id (explicit wins, else a slug) and collect the TOC."""
+    ctx = _ctx(state.env)
+    used: dict[str, int] = {}
+    explicit = {
+        t.meta["explicit_id"]
+        for t in state.tokens
+        if t.type == "heading_open" and "explicit_id" in t.meta
+    }
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        text = _inline_text(state.tokens[i + 1])
+        wanted = token.meta.get("explicit_id")
+        if wanted:
+            if wanted in used:
+                ctx.warn(token, f"duplicate heading id '{wanted}'")
+            ident = wanted
+        else:
+            base = slugify(text) or "section"
+            ident = base
+            n = 1
+            while ident in used or ident in explicit:
+                ident = f"{base}-{n}"
+                n += 1
+        used[ident] = used.get(ident, 0) + 1
+        token.attrSet("id", ident)
+        close = _matching_close(state.tokens, i)
+        close.meta["id"] = ident
+        ctx.ids.add(ident)
+        level = int(token.tag[1])
+        if level in (2, 3):
+            ctx.toc.append(TocEntry(level, ident, text))
+
+
+def _matching_close(tokens: list[Token], start: int) -> Token:
+    for token in tokens[start + 1 :]:
+        if token.type == "heading_close":
+            return token
+    raise ValueError("heading without close")
+
+
+def footnote_ids(state: StateCore) -> None:
+    """Record the ids footnotes create, so #fn1 links are known anchors."""
+    ctx = _ctx(state.env)
+    for token in state.tokens:
+        if token.type == "footnote_open":
+            ctx.ids.add(f"fn{token.meta['id'] + 1}")
+    for token in _walk(state.tokens):
+        if token.type == "footnote_ref":
+            ctx.ids.add(f"fnref{token.meta['id'] + 1}")
+
+
+def _walk(tokens: Sequence[Token]) -> list[Token]:
+    out: list[Token] = []
+    for token in tokens:
+        out.append(token)
+        if token.children:
+            out.extend(_walk(token.children))
+    return out
+
+
+def rewrite_links(state: StateCore) -> None:
+    """Relative links to `.md` files become relative URLs of the target page; record every link."""
+    ctx = _ctx(state.env)
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        for child in block.children:
+            if child.type == "link_open":
+                attr = "href"
+            elif child.type == "image":
+                attr = "src"
+            else:
+                continue
+            value = child.attrGet(attr)
+            if not isinstance(value, str):
+                continue
+            new = _rewrite(ctx, value, ctx.line_of(block), attr == "src")
+            if new is not None:
+                child.attrSet(attr, new)
+    # ids that authors write in raw HTML are anchors too
+    for token in _walk(state.tokens):
+        if token.type in ("html_block", "html_inline"):
+            for match in re.finditer(r"""\bid\s*=\s*["']([^"']+)["']""", token.content):
+                ctx.ids.add(match.group(1))
+
+
+def _rewrite(ctx: RenderContext, href: str, line: int, is_image: bool) -> str | None:
+    if not href or href.startswith(("/", "//")) or _SCHEME_RE.match(href):
+        return None
+    parts = urlsplit(href)
+    fragment = unquote(parts.fragment)
+    if not parts.path:
+        ctx.links.append(LinkRef("", fragment, line, "anchor"))
+        return None
+    base = posixpath.dirname(ctx.page_path)
+    target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+    if target.startswith("../") or target == "..":
+        ctx.warn(line, f"link '{href}' points outside the content folder")
+        return None
+    if target.endswith(".md") and not is_image:
+        url = ctx.resolve_page(target)
+        ctx.links.append(LinkRef(target, fragment, line, "page"))
+        if url is None:
+            return None
+        rel = relative_url(ctx.page_url, url)
+    else:
+        ctx.links.append(LinkRef(target, fragment, line, "file"))
+        rel = relative_url(ctx.page_url, target)
+    return rel + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """The relative URL from page `from_url` to `to_url` (both below the same root, dir style)."""
+    from_dir = (
+        from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    )
+    rel = posixpath.relpath("/" + to_url, "/" + from_dir)
+    if rel == ".":
+        return "./"
+    if to_url.endswith("/") or to_url == "":
+        rel += "/"
+    return rel
+
+
+def admonition_titles(state: StateCore) -> None:
+    """Admonitions written without a title get the localized default title of their kind."""
+    ctx = _ctx(state.env)
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "admonition_open":
+            continue
+        params = token.info.strip()
+        if " " in params:  # an explicit title was given
+            continue
+        kind = token.meta.get("tag", "")
+        title = ctx.gettext(ADMONITION_TITLES.get(kind, kind.title() or "Note"))
+        if i + 2 < len(tokens) and tokens[i + 1].type == "admonition_title_open":
+            inline = tokens[i + 2]
+            inline.content = title
+            inline.children = [_text_token(title)]
+
+
+def _text_token(text: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = text
+    return token
+
+
+def unsupported_syntax(state: StateCore) -> None:
+    """Syntax from other tools that we do not support stays visible, with a warning."""
+    ctx = _ctx(state.env)
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        text = "".join(c.content for c in block.children if c.type == "text")
+        for pattern, message in _UNSUPPORTED:
+            if pattern.search(text):
+                ctx.warn(block, message)
+                break
+
+
+# --- render rules -------------------------------------------------------------------------
+
+
+def render_fence(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    ctx = _ctx(env)
+    fence = parse_fence_info(token.info)
+    if not is_known_language(fence.language):
+        ctx.warn(token, f"unknown code language '{fence.language}'; shown as plain text")
+    ctx.fences.append(
+        {"language": fence.language, "title": fence.title, "line": ctx.line_of(token)}
+    )
+    body = highlight_code(token.content, fence)
+    lang = escape(fence.language or "text")
+    title = f'<div class="code-title">{escape(fence.title)}</div>' if fence.title else ""
+    return f'<div class="codeblock" data-lang="{lang}">{title}{body}</div>\n'
+
+
+def render_code_block(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Indented code blocks: plain, with the same frame as fences."""
+    content = escape(tokens[idx].content)
+    pre = f'<pre class="highlight"><code>{content}</code></pre>'
+    return f'<div class="codeblock" data-lang="text">{pre}</div>\n'
+
+
+def render_heading_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    ident = token.meta.get("id")
+    if not ident:
+        return f"</{token.tag}>\n"
+    label = escape(_ctx(env).gettext("Permalink to this section"))
+    return (
+        f'<a class="headerlink" href="#{escape(ident)}" aria-label="{label}" title="{label}">#</a>'
+        f"</{token.tag}>\n"
+    )
+
+
+def render_blocks_container(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """MkDocs/pymdown `/// kind | Title` blocks: admonitions, details, tabs."""
+    token = tokens[idx]
+    if token.nesting == -1:
+        return str(token.meta.get("close", "</div>\n"))
+    kind, _, title = token.info.strip().partition("|")
+    kind = kind.strip().lower() or "note"
+    title = title.strip()
+    # the opening token's partner closes with the right tag
+    depth = 0
+    for other in tokens[idx:]:
+        if other.type == "container_blocks_open":
+            depth += 1
+        elif other.type == "container_blocks_close":
+            depth -= 1
+            if depth == 0:
+                other.meta["close"] = "</details>\n" if kind == "details" else "</div>\n"
+                break
+    ctx = _ctx(env)
+    if kind == "details":
+        summary = escape(title or ctx.gettext("Details"))
+        return f'<details class="admonition"><summary>{summary}</summary>\n'
+    if kind == "tab":
+        return f'<div class="tab"><p class="tab-title">{escape(title)}</p>\n'
+    heading = escape(title or ctx.gettext(ADMONITION_TITLES.get(kind, kind.title())))
+    return f'<div class="admonition {escape(kind)}"><p class="admonition-title">{heading}</p>\n'
+
+
+def _validate_blocks(params: str, *args: Any) -> bool:
+    return bool(re.match(r"^\s*[A-Za-z][\w-]*\s*(\|.*)?$", params))
+
+
+def create_markdown() -> MarkdownIt:
+    """The one parser every page goes through."""
+    md = MarkdownIt("commonmark", {"html": True, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.use(tasklists_plugin)
+    md.use(admon_plugin)
+    md.use(attrs_plugin)
+    md.use(container_plugin, name="blocks", marker="/", validate=_validate_blocks)
+    md.core.ruler.before("inline", "heading_attributes", heading_attributes)
+    md.core.ruler.push("heading_ids", heading_ids)
+    md.core.ruler.push("footnote_ids", footnote_ids)
+    md.core.ruler.push("rewrite_links", rewrite_links)
+    md.core.ruler.push("admonition_titles", admonition_titles)
+    md.core.ruler.push("unsupported_syntax", unsupported_syntax)
+    md.add_render_rule("fence", render_fence)
+    md.add_render_rule("code_block", render_code_block)
+    md.add_render_rule("heading_close", render_heading_close)
+    md.add_render_rule("container_blocks_open", render_blocks_container)
+    md.add_render_rule("container_blocks_close", render_blocks_container)
+    return md

@@ -1,0 +1,160 @@
+"""Page -> Rendered: a pure function of the source, the config and the link targets, cached.
+
+A cache entry is keyed by the page digest, its path and URL, the UI language, the renderer
+version and the config digest. It also records what each link of the page resolved to; the
+entry is used only while those links still resolve the same (the way Lektor tracks what a
+build artifact depends on), so adding or moving one page does not re-render all the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docsite.errors import Diagnostic
+from docsite.markdown import LinkRef, RenderContext, TocEntry, create_markdown
+from docsite.pages import Page
+
+RENDERER_VERSION = "1"
+
+
+@dataclass
+class Rendered:
+    """The HTML of a page body and what the theme, search and check need to know about it."""
+
+    html: str
+    toc: list[TocEntry]
+    ids: set[str]
+    links: list[LinkRef]
+    warnings: list[Diagnostic]
+    has_h1: bool
+    fences: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ids"] = sorted(self.ids)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Rendered:
+        return cls(
+            html=data["html"],
+            toc=[TocEntry(**t) for t in data["toc"]],
+            ids=set(data["ids"]),
+            links=[LinkRef(**link) for link in data["links"]],
+            warnings=[Diagnostic(**w) for w in data["warnings"]],
+            has_h1=data["has_h1"],
+            fences=data.get("fences", []),
+        )
+
+
+class Renderer:
+    """Renders pages through the one markdown-it parser, with a memory and a disk cache."""
+
+    def __init__(self, config_digest: str, cache_dir: Path | None) -> None:
+        self.md = create_markdown()
+        self.config_digest = config_digest
+        self.cache_dir = cache_dir / "render" if cache_dir else None
+        self._memory: dict[str, tuple[dict[str, str | None], Rendered]] = {}
+        self._lock = threading.Lock()
+
+    def key(self, page: Page, ui_lang: str) -> str:
+        parts = (
+            RENDERER_VERSION,
+            self.config_digest,
+            ui_lang,
+            page.lang,
+            page.path,
+            page.url,
+            page.digest,
+        )
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def render(
+        self,
+        page: Page,
+        ui_lang: str,
+        resolve_page: Callable[[str], str | None],
+        gettext: Callable[[str], str],
+    ) -> Rendered:
+        key = self.key(page, ui_lang)
+        cached = self._lookup(key)
+        if cached is not None:
+            deps, rendered = cached
+            if all(resolve_page(target) == url for target, url in deps.items()):
+                return rendered
+        used: dict[str, str | None] = {}
+
+        def tracking_resolve(target: str) -> str | None:
+            used[target] = resolve_page(target)
+            return used[target]
+
+        rendered = self._render(page, tracking_resolve, gettext)
+        self._store(key, used, rendered)
+        return rendered
+
+    def _render(
+        self,
+        page: Page,
+        resolve_page: Callable[[str], str | None],
+        gettext: Callable[[str], str],
+    ) -> Rendered:
+        ctx = RenderContext(
+            file=str(page.source_file),
+            page_path=page.path,
+            page_url=page.url,
+            line_offset=page.body_line,
+            resolve_page=resolve_page,
+            gettext=gettext,
+        )
+        env = {"docsite": ctx}
+        tokens = self.md.parse(page.body, env)
+        html = self.md.renderer.render(tokens, self.md.options, env)
+        has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+        return Rendered(
+            html=html,
+            toc=ctx.toc,
+            ids=ctx.ids,
+            links=ctx.links,
+            warnings=ctx.diagnostics,
+            has_h1=has_h1,
+            fences=ctx.fences,
+        )
+
+    def _lookup(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:
+        with self._lock:
+            hit = self._memory.get(key)
+        if hit is not None or self.cache_dir is None:
+            return hit
+        file = self.cache_dir / key[:2] / f"{key}.json"
+        try:
+            data = json.loads(file.read_text("utf-8"))
+            hit = (data["deps"], Rendered.from_json(data["rendered"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        with self._lock:
+            self._memory[key] = hit
+        return hit
+
+    def _store(self, key: str, deps: dict[str, str | None], rendered: Rendered) -> None:
+        with self._lock:
+            self._memory[key] = (deps, rendered)
+        if self.cache_dir is None:
+            return
+        folder = self.cache_dir / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            payload = json.dumps({"deps": deps, "rendered": rendered.to_json()}, ensure_ascii=False)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+            os.replace(tmp, folder / f"{key}.json")
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
