@@ -1,0 +1,358 @@
+"""Site: every page by (language, path), the nav tree, prev/next, translation pairs, fallback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from docsite.config import SiteConfig
+from docsite.errors import ContentError, Diagnostic
+from docsite.pages import Page, default_url, load_page
+from docsite.render import Rendered, Renderer
+
+
+@dataclass
+class Entry:
+    """A page as served in a language: its own source, or the default language's (fallback)."""
+
+    lang: str
+    page: Page
+
+    @property
+    def fallback(self) -> bool:
+        return self.page.lang != self.lang
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+    @property
+    def site_path(self) -> str:
+        """The page's path below the site root, e.g. 'zh/user-guide/blueprints/'."""
+        return f"{self.lang}/{self.page.url}"
+
+
+@dataclass
+class NavNode:
+    title: str
+    entry: Entry | None
+    folder: str | None = None  # set for sections (folders)
+    sortorder: int = 1_000_000
+    children: list[NavNode] = field(default_factory=list)
+
+    def contains(self, entry: Entry) -> bool:
+        return self.entry is entry or any(child.contains(entry) for child in self.children)
+
+
+def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
+    """The Markdown files below a language folder, as sorted POSIX paths; hidden ones skipped.
+
+    A link that leads out of the language folder is an error, not a page.
+    """
+    paths: list[str] = []
+    errors: list[ContentError] = []
+    if not lang_root.is_dir():
+        return paths, errors
+    real_root = lang_root.resolve()
+    for folder, dirs, files in os.walk(lang_root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        here = Path(folder)
+        for d in list(dirs):
+            if (here / d).is_symlink() and not _inside((here / d).resolve(), real_root):
+                errors.append(
+                    ContentError(here / d, 0, "symbolic link points outside the content folder")
+                )
+                dirs.remove(d)
+        for name in sorted(files):
+            if name.startswith((".", "_")) or not name.endswith(".md"):
+                continue
+            file = here / name
+            if file.is_symlink() and not _inside(file.resolve(), real_root):
+                errors.append(
+                    ContentError(file, 0, "symbolic link points outside the content folder")
+                )
+                continue
+            paths.append(file.relative_to(lang_root).as_posix())
+    return paths, errors
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or path.is_relative_to(root)
+
+
+class Site:
+    """All pages of all languages, and everything derived from the set of pages."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        gettext_for: Callable[[str], Callable[[str], str]],
+        renderer: Renderer | None = None,
+    ) -> None:
+        self.config = config
+        self.gettext_for = gettext_for
+        self.renderer = renderer or Renderer(config.digest, config.cache_dir)
+        self.lock = threading.RLock()
+        self.pages: dict[str, dict[str, Page]] = {}
+        self.errors: list[ContentError] = []
+        self.warnings: list[Diagnostic] = []
+        self.broken: dict[tuple[str, str], ContentError] = {}
+        self.entries: dict[str, dict[str, Entry]] = {}
+        self.by_url: dict[str, dict[str, Entry]] = {}
+        self.nav: dict[str, NavNode] = {}
+        self.order: dict[str, list[Entry]] = {}
+        self._updated: dict[str, dt.datetime] | None = None
+        self.version = 0
+        self.load()
+
+    # --- loading --------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """(Re)read every source file and rebuild the derived structures."""
+        pages: dict[str, dict[str, Page]] = {}
+        errors: list[ContentError] = []
+        warnings: list[Diagnostic] = []
+        for lang in self.config.languages:
+            root = self.config.content_dir / lang
+            paths, scan_errors = scan_sources(root)
+            errors.extend(scan_errors)
+            pages[lang] = {}
+            for path in paths:
+                try:
+                    page = load_page(self.config.content_dir, lang, path)
+                except ContentError as exc:
+                    errors.append(exc)
+                    continue
+                if page.draft and not self.config.include_drafts:
+                    continue
+                warnings.extend(page.warnings)
+                pages[lang][path] = page
+        with self.lock:
+            self.pages = pages
+            self.errors = errors
+            self.warnings = warnings
+            self._derive()
+
+    def _derive(self) -> None:
+        """Entries, URLs, nav and reading order from self.pages (call with the lock held)."""
+        default = self.config.default_language
+        self.broken = {}
+        for error in self.errors:
+            parts = Path(error.path)
+            for lang in self.config.languages:
+                root = self.config.content_dir / lang
+                if parts.is_relative_to(root) and parts.suffix == ".md":
+                    rel = parts.relative_to(root).as_posix()
+                    self.broken[(lang, default_url(rel))] = error
+        self.entries, self.by_url, self.nav, self.order = {}, {}, {}, {}
+        for lang in self.config.languages:
+            entries: dict[str, Entry] = {}
+            by_url: dict[str, Entry] = {}
+            own = self.pages.get(lang, {})
+            sources = dict(self.pages.get(default, {})) if lang != default else {}
+            sources.update(own)
+            for path, page in sorted(sources.items()):
+                if page.lang != lang and (lang, page.url) in self.broken:
+                    continue  # the translation exists but is broken: show its error, not English
+                entry = Entry(lang, page)
+                other = by_url.get(page.url)
+                if other is not None:
+                    error = ContentError(
+                        page.source_file,
+                        1,
+                        f"maps to the same URL /{lang}/{page.url} as {other.page.path}",
+                    )
+                    self.errors.append(error)
+                    self.broken.setdefault((lang, page.url), error)
+                    continue
+                entries[path] = entry
+                by_url[page.url] = entry
+            self.entries[lang] = entries
+            self.by_url[lang] = by_url
+            self.nav[lang] = self._build_nav(lang, entries)
+            self.order[lang] = list(self._flatten(self.nav[lang]))
+        self.version += 1
+
+    def _build_nav(self, lang: str, entries: dict[str, Entry]) -> NavNode:
+        root = NavNode(title=self.config.title(lang), entry=entries.get("index.md"), folder="")
+        folders: dict[str, NavNode] = {"": root}
+
+        def folder_node(folder: str) -> NavNode:
+            node = folders.get(folder)
+            if node is None:
+                name = PurePosixPath(folder).name
+                node = NavNode(
+                    title=name.replace("-", " ").replace("_", " ").title(),
+                    entry=None,
+                    folder=folder,
+                )
+                folders[folder] = node
+                parent = str(PurePosixPath(folder).parent)
+                folder_node("" if parent == "." else parent).children.append(node)
+            return node
+
+        for path, entry in entries.items():
+            if path == "index.md":
+                continue
+            page = entry.page
+            if page.is_index:
+                node = folder_node(str(PurePosixPath(path).parent))
+                node.entry = entry
+                node.title = page.nav_title
+                node.sortorder = page.sortorder
+            else:
+                folder_node(page.folder).children.append(
+                    NavNode(title=page.nav_title, entry=entry, sortorder=page.sortorder)
+                )
+
+        def sort(node: NavNode) -> None:
+            node.children.sort(key=lambda n: (n.sortorder, n.title.casefold()))
+            for child in node.children:
+                sort(child)
+
+        sort(root)
+        return root
+
+    def _flatten(self, node: NavNode) -> Iterator[Entry]:
+        if node.entry is not None:
+            yield node.entry
+        for child in node.children:
+            yield from self._flatten(child)
+
+    # --- queries --------------------------------------------------------------------------
+
+    def resolve(self, lang: str, path: str) -> str | None:
+        """The URL (below /<lang>/) of a source path in a language, or None if no such page."""
+        entry = self.entries.get(lang, {}).get(path)
+        return entry.url if entry else None
+
+    def entry_at(self, lang: str, url: str) -> Entry | None:
+        return self.by_url.get(lang, {}).get(url)
+
+    def all_entries(self) -> Iterator[Entry]:
+        for lang in self.config.languages:
+            yield from self.entries.get(lang, {}).values()
+
+    def translations_of(self, entry: Entry) -> dict[str, Entry]:
+        """The same page in every language (fallbacks included), by language."""
+        return {
+            lang: other
+            for lang in self.config.languages
+            if (other := self.entries.get(lang, {}).get(entry.page.path)) is not None
+        }
+
+    def neighbours(self, entry: Entry) -> tuple[Entry | None, Entry | None]:
+        order = self.order.get(entry.lang, [])
+        try:
+            i = next(i for i, e in enumerate(order) if e is entry)
+        except StopIteration:
+            return None, None
+        return (order[i - 1] if i > 0 else None), (order[i + 1] if i + 1 < len(order) else None)
+
+    def breadcrumbs(self, entry: Entry) -> list[NavNode]:
+        """The sections above a page, from the top."""
+        trail: list[NavNode] = []
+
+        def walk(node: NavNode) -> bool:
+            for child in node.children:
+                if child.entry is entry:
+                    return True
+                if child.children and child.contains(entry):
+                    trail.append(child)
+                    return walk(child)
+            return False
+
+        walk(self.nav[entry.lang])
+        return [n for n in trail if n.entry is not entry]
+
+    def render(self, entry: Entry) -> Rendered:
+        return self.renderer.render(
+            entry.page,
+            entry.lang,
+            lambda path: self.resolve(entry.lang, path),
+            self.gettext_for(entry.lang),
+        )
+
+    def find_asset(self, lang: str, rel: str) -> Path | None:
+        """A non-Markdown file of the content folder (an image, a download), with fallback."""
+        parts = PurePosixPath(rel).parts
+        if (
+            not parts
+            or rel.endswith(".md")
+            or any(p in ("..", ".") or p.startswith(".") for p in parts)
+        ):
+            return None
+        for candidate_lang in (lang, self.config.default_language):
+            root = (self.config.content_dir / candidate_lang).resolve()
+            file = (root / rel).resolve()
+            if file.is_file() and file.is_relative_to(root):
+                return file
+        return None
+
+    def asset_paths(self, lang: str) -> list[str]:
+        """Every non-Markdown file a language serves (its own and the default language's)."""
+        found: set[str] = set()
+        for candidate_lang in {lang, self.config.default_language}:
+            root = self.config.content_dir / candidate_lang
+            if not root.is_dir():
+                continue
+            for file in root.rglob("*"):
+                rel = file.relative_to(root)
+                if (
+                    file.is_file()
+                    and file.suffix != ".md"
+                    and not any(p.startswith((".", "_")) for p in rel.parts)
+                ):
+                    found.add(rel.as_posix())
+        return sorted(p for p in found if self.find_asset(lang, p))
+
+    def last_updated(self, page: Page) -> dt.date | dt.datetime | None:
+        """`updated` from front matter, else the last commit touching the file, else its mtime."""
+        value = page.meta.get("updated")
+        if value:
+            return value  # type: ignore[no-any-return]
+        if self._updated is None:
+            self._updated = _git_dates(self.config.content_dir)
+        when = self._updated.get(str(page.source_file.resolve()))
+        if when:
+            return when
+        try:
+            return dt.datetime.fromtimestamp(page.source_file.stat().st_mtime, tz=dt.UTC)
+        except OSError:
+            return None
+
+
+def _git_dates(folder: Path) -> dict[str, dt.datetime]:
+    """Last commit time of every file below folder, from one `git log` call ({} outside git)."""
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        log = subprocess.run(
+            ["git", "log", "--format=%x00%ct", "--name-only", "--", "."],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    dates: dict[str, dt.datetime] = {}
+    when: dt.datetime | None = None
+    for line in log.splitlines():
+        if line.startswith("\x00"):
+            when = dt.datetime.fromtimestamp(int(line[1:]), tz=dt.UTC)
+        elif line and when is not None:
+            dates.setdefault(str((Path(top) / line).resolve()), when)
+    return dates

@@ -1,0 +1,152 @@
+"""Themes: a chain of theme folders (child first), Jinja2 environments and UI translations.
+
+A theme folder holds `templates/`, `static/`, `translations/<lang>/LC_MESSAGES/messages.po`
+and an optional `theme.toml` naming its `parent`. Whatever a theme does not provide is
+looked up in its parent, then in the parent's parent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import threading
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from docsite.config import BABEL_LOCALES, SiteConfig
+from docsite.errors import ConfigError
+
+MAX_THEME_DEPTH = 8
+
+
+def theme_chain(themes_dir: Path, name: str) -> list[Path]:
+    """The theme folders to search, the named theme first, then its parents."""
+    chain: list[Path] = []
+    current: str | None = name
+    while current is not None:
+        folder = themes_dir / current
+        if not folder.is_dir():
+            raise ConfigError(f"theme {current!r} not found in {themes_dir}")
+        if folder in chain or len(chain) >= MAX_THEME_DEPTH:
+            raise ConfigError(f"theme {name!r} has a cycle or is nested too deep in its parents")
+        chain.append(folder)
+        manifest = folder / "theme.toml"
+        parent: str | None = None
+        if manifest.is_file():
+            try:
+                parent = tomllib.loads(manifest.read_text("utf-8")).get("parent")
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"{manifest}: {exc}") from exc
+            if parent is not None and not isinstance(parent, str):
+                raise ConfigError(f"{manifest}: 'parent' must be a theme name")
+        current = parent
+    return chain
+
+
+def load_translations(chain: list[Path], lang: str) -> NullTranslations:
+    """UI translations for a language, merged over the chain (the child's messages win)."""
+    merged: NullTranslations | None = None
+    for folder in reversed(chain):
+        po = folder / "translations" / lang / "LC_MESSAGES" / "messages.po"
+        if not po.is_file():
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=BABEL_LOCALES.get(lang, lang))
+        buf = io.BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        translations = Translations(fp=buf)
+        if merged is None or not isinstance(merged, Translations):
+            merged = translations
+        else:
+            merged.merge(translations)
+    return merged or NullTranslations()
+
+
+class Theme:
+    """The active theme: templates, static files and translated UI strings per language."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.chain = theme_chain(config.themes_dir, config.theme)
+        self._envs: dict[str, Environment] = {}
+        self._translations: dict[str, NullTranslations] = {}
+        self._fingerprints: dict[Path, tuple[float, str]] = {}
+        self._lock = threading.Lock()
+        for lang in config.languages:
+            self._translations[lang] = load_translations(self.chain, lang)
+
+    def gettext(self, lang: str) -> Callable[[str], str]:
+        return self._translations.get(lang, NullTranslations()).gettext
+
+    def env(self, lang: str) -> Environment:
+        with self._lock:
+            env = self._envs.get(lang)
+            if env is None:
+                env = Environment(
+                    loader=ChoiceLoader(
+                        [FileSystemLoader(str(d / "templates")) for d in self.chain]
+                    ),
+                    autoescape=select_autoescape(default=True, default_for_string=True),
+                    extensions=["jinja2.ext.i18n"],
+                    undefined=StrictUndefined,
+                    trim_blocks=True,
+                    lstrip_blocks=True,
+                )
+                env.install_gettext_translations(self._translations[lang], newstyle=True)  # type: ignore[attr-defined]
+                env.filters["format_date"] = lambda value, fmt="long": self.format_date(
+                    value, lang, fmt
+                )
+                self._envs[lang] = env
+            return env
+
+    def format_date(self, value: dt.date | dt.datetime, lang: str, fmt: str = "long") -> str:
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return format_date(day, format=fmt, locale=BABEL_LOCALES.get(lang, lang))
+
+    def find_static(self, name: str) -> Path | None:
+        """The file behind a static name, from the first theme in the chain that has it."""
+        parts = Path(name).parts
+        if not parts or any(p in ("..", "") or p.startswith(".") for p in parts):
+            return None
+        for folder in self.chain:
+            candidate = folder / "static" / name
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def static_names(self) -> list[str]:
+        names: set[str] = set()
+        for folder in self.chain:
+            root = folder / "static"
+            if root.is_dir():
+                names.update(
+                    p.relative_to(root).as_posix()
+                    for p in root.rglob("*")
+                    if p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(root).parts)
+                )
+        return sorted(names)
+
+    def fingerprint(self, file: Path) -> str:
+        """A short content hash of a static file, recomputed only when the file changes."""
+        mtime = file.stat().st_mtime
+        with self._lock:
+            known = self._fingerprints.get(file)
+        if known and known[0] == mtime:
+            return known[1]
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()[:10]
+        with self._lock:
+            self._fingerprints[file] = (mtime, digest)
+        return digest
+
+    def template_files(self) -> list[Path]:
+        return [p for d in self.chain for p in (d / "templates").rglob("*.html")]

@@ -1,0 +1,344 @@
+"""create_app(): page views, theme assets, sitemap, robots.txt and errors.
+
+All links the theme writes into a page are relative to that page, so the same HTML works
+on any host and under any base path. Only pages that can be served at any depth (the 404
+page) use site-absolute URLs, built on the base path the request (or the freezer) gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from flask import Flask, Response, abort, current_app, redirect, request, send_file
+from markupsafe import Markup
+from werkzeug.exceptions import NotFound
+
+from docsite.config import SiteConfig, load_config
+from docsite.errors import ContentError, display_path
+from docsite.highlight import pygments_css
+from docsite.markdown import relative_url
+from docsite.site import Entry, NavNode, Site
+from docsite.theme import Theme
+
+FINGERPRINT_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[A-Za-z0-9]+)$")
+GENERATED_STATIC = {"pygments.css": pygments_css}
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+
+
+@dataclass
+class Urls:
+    """URL helpers for one response: relative to the current page, or absolute on a base."""
+
+    theme: Theme
+    current: str | None  # the current page below the site root; None -> absolute URLs
+    base: str = "/"
+
+    def to(self, site_path: str) -> str:
+        if self.current is None:
+            return self.base + site_path
+        return relative_url(self.current, site_path)
+
+    def static(self, name: str) -> str:
+        return self.to("_static/" + static_name(self.theme, name))
+
+
+def static_name(theme: Theme, name: str) -> str:
+    """The fingerprinted name of a theme static file: css/style.css -> css/style.<hash>.css."""
+    if name in GENERATED_STATIC:
+        digest = hashlib.sha256(GENERATED_STATIC[name]().encode()).hexdigest()[:10]
+    else:
+        file = theme.find_static(name)
+        if file is None:
+            raise FileNotFoundError(f"theme static file {name!r} not found in {theme.chain}")
+        digest = theme.fingerprint(file)
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+
+
+class Docsite:
+    """The site, the theme and the HTML of pages, as the web app uses them."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.theme = Theme(config)
+        self.site = Site(config, self.theme.gettext)
+        self._html: dict[tuple[str, str], tuple[int, str]] = {}
+        self._lock = threading.Lock()
+
+    # --- view models ----------------------------------------------------------------------
+
+    def base_context(self, lang: str, urls: Urls) -> dict[str, Any]:
+        config = self.config
+        return {
+            "config": config,
+            "lang": lang,
+            "lang_tag": config.lang_tag(lang),
+            "site_title": config.title(lang),
+            "url": urls.to,
+            "static": urls.static,
+            "home_url": urls.to(f"{lang}/"),
+            "nav": self.site.nav.get(lang),
+            "current": None,
+            "description": "",
+            "alternates": [],
+            "canonical": None,
+            "toc": [],
+            "nav_url": lambda node: urls.to(node.entry.site_path) if node.entry else None,
+            "languages": [
+                {
+                    "code": code,
+                    "name": config.lang_name(code),
+                    "tag": config.lang_tag(code),
+                    "url": urls.to(f"{code}/"),
+                    "current": code == lang,
+                }
+                for code in config.languages
+            ],
+        }
+
+    def page_html(self, entry: Entry) -> str:
+        key = (entry.lang, entry.url)
+        with self._lock:
+            cached = self._html.get(key)
+        if cached and cached[0] == self.site.version:
+            return cached[1]
+        html = self._page_html(entry)
+        with self._lock:
+            self._html[key] = (self.site.version, html)
+        return html
+
+    def _page_html(self, entry: Entry) -> str:
+        site, config, lang = self.site, self.config, entry.lang
+        rendered = site.render(entry)
+        urls = Urls(self.theme, entry.site_path)
+        context = self.base_context(lang, urls)
+        translations = site.translations_of(entry)
+        context["languages"] = [
+            {
+                "code": code,
+                "name": config.lang_name(code),
+                "tag": config.lang_tag(code),
+                "url": urls.to(other.site_path),
+                "current": code == lang,
+                "fallback": other.fallback,
+            }
+            for code, other in translations.items()
+        ]
+        absolute = config.absolute_base
+        alternates = [
+            {
+                "tag": config.lang_tag(code),
+                "href": (absolute + other.site_path) if absolute else urls.to(other.site_path),
+            }
+            for code, other in translations.items()
+        ]
+        default_entry = translations.get(config.default_language)
+        if default_entry is not None:
+            alternates.append(
+                {
+                    "tag": "x-default",
+                    "href": (absolute + default_entry.site_path)
+                    if absolute
+                    else urls.to(default_entry.site_path),
+                }
+            )
+        previous, following = site.neighbours(entry)
+        page = entry.page
+        updated = site.last_updated(page)
+        source_url = None
+        if config.repo_url and page.source_file.is_relative_to(config.root):
+            rel = page.source_file.relative_to(config.root).as_posix()
+            source_url = f"{config.repo_url.rstrip('/')}/edit/{config.edit_branch}/{rel}"
+        context.update(
+            current=entry,
+            page=page,
+            fallback=entry.fallback,
+            original_url=urls.to(default_entry.site_path)
+            if entry.fallback and default_entry
+            else None,
+            content=Markup(rendered.html),
+            has_h1=rendered.has_h1,
+            toc=rendered.toc if page.meta.get("toc", True) else [],
+            description=page.meta.get("meta", ""),
+            breadcrumbs=site.breadcrumbs(entry),
+            previous=previous,
+            next=following,
+            updated=updated,
+            edit_url=source_url,
+            alternates=alternates,
+            canonical=(absolute + entry.site_path) if absolute else None,
+        )
+        return self.theme.env(lang).get_template("page.html").render(context)
+
+    def not_found_html(self, lang: str, base: str) -> str:
+        context = self.base_context(lang, Urls(self.theme, None, base))
+        return self.theme.env(lang).get_template("404.html").render(context)
+
+    def error_html(self, lang: str, url: str, error: ContentError) -> str:
+        urls = Urls(self.theme, f"{lang}/{url}")
+        context = self.base_context(lang, urls)
+        lines: list[tuple[int, str]] = []
+        try:
+            text = open(error.path, encoding="utf-8", errors="replace").read().splitlines()  # noqa: SIM115
+            low = max(error.line - 3, 0)
+            lines = [(n + 1, text[n]) for n in range(low, min(error.line + 2, len(text)))]
+        except OSError:
+            pass
+        context.update(
+            error=error, error_where=f"{display_path(error.path)}:{error.line}", error_lines=lines
+        )
+        return self.theme.env(lang).get_template("error.html").render(context)
+
+    def chooser_html(self) -> str:
+        lang = self.config.default_language
+        context = self.base_context(lang, Urls(self.theme, ""))
+        return self.theme.env(lang).get_template("chooser.html").render(context)
+
+    def sitemap(self) -> str:
+        base = self.config.absolute_base or self.config.base_path
+        out = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+        ]
+        for entry in self.site.all_entries():
+            out.append(f"<url><loc>{xml_escape(base + entry.site_path)}</loc>")
+            for code, other in self.site.translations_of(entry).items():
+                out.append(
+                    f'<xhtml:link rel="alternate" hreflang="{self.config.lang_tag(code)}" '
+                    f'href="{xml_escape(base + other.site_path)}"/>'
+                )
+            out.append("</url>")
+        out.append("</urlset>\n")
+        return "\n".join(out)
+
+
+def _state() -> Docsite:
+    return current_app.extensions["docsite"]  # type: ignore[no-any-return]
+
+
+def _lang_for_request(config: SiteConfig) -> str:
+    first = request.path.strip("/").split("/", 1)[0]
+    if first in config.languages:
+        return first
+    best = request.accept_languages.best_match(list(config.languages))
+    return best or config.default_language
+
+
+def _html_response(html: str, status: int = 200) -> Response:
+    response = Response(html, status=status, mimetype="text/html")
+    if status == 200:
+        response.cache_control.no_cache = True
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def create_app(config: SiteConfig | None = None, **overrides: Any) -> Flask:
+    """The docsite Flask application. Also what `flask --app docsite` and gunicorn load."""
+    if config is None:
+        config = load_config(**overrides)
+    elif overrides:
+        config = config.with_options(**overrides)
+    app = Flask(__name__, static_folder=None)
+    app.config["DOCSITE_FREEZING"] = False
+    state = Docsite(config)
+    app.extensions["docsite"] = state
+    languages = config.languages
+
+    @app.get("/")
+    def index() -> Response:
+        if current_app.config["DOCSITE_FREEZING"]:
+            return _html_response(state.chooser_html())
+        lang = request.accept_languages.best_match(list(languages)) or config.default_language
+        response = redirect(f"{request.script_root}/{lang}/", 302)
+        response.vary.add("Accept-Language")
+        return response
+
+    @app.get("/<lang>/")
+    @app.get("/<lang>/<path:subpath>")
+    def page(lang: str, subpath: str = "") -> Response:
+        if lang not in languages:
+            abort(404)
+        site = state.site
+        entry = site.entry_at(lang, subpath)
+        if entry is not None:
+            return _html_response(state.page_html(entry))
+        error = site.broken.get((lang, subpath))
+        if error is not None:
+            return _html_response(state.error_html(lang, subpath, error), 500)
+        if subpath and not subpath.endswith("/"):
+            if site.entry_at(lang, subpath + "/") or (lang, subpath + "/") in site.broken:
+                return redirect(f"{request.script_root}/{lang}/{subpath}/", 308)  # type: ignore[return-value]
+            asset = site.find_asset(lang, subpath)
+            if asset is not None:
+                return send_file(asset, conditional=True, max_age=300)
+        abort(404)
+
+    @app.get("/_static/<path:name>")
+    def theme_static(name: str) -> Response:
+        match = FINGERPRINT_RE.match(name)
+        plain = f"{match['stem']}{match['ext']}" if match else name
+        generator: Callable[[], str] | None = GENERATED_STATIC.get(plain)
+        file = state.theme.find_static(plain)
+        if generator is None and file is None:
+            abort(404)
+        fingerprinted = match is not None and static_name(state.theme, plain) == name
+        if generator is not None:
+            response = Response(generator(), mimetype="text/css")
+            response.add_etag()
+            response.make_conditional(request)
+        else:
+            response = send_file(file, conditional=True, max_age=0)  # type: ignore[arg-type]
+        if fingerprinted:
+            response.cache_control.public = True
+            response.cache_control.max_age = 31_536_000
+            response.cache_control.immutable = True
+        else:
+            response.cache_control.no_cache = True
+        return response
+
+    @app.get("/sitemap.xml")
+    def sitemap() -> Response:
+        return Response(state.sitemap(), mimetype="application/xml")
+
+    @app.get("/robots.txt")
+    def robots() -> Response:
+        base = config.absolute_base
+        lines = ["User-agent: *", "Allow: /"]
+        if base:
+            lines.append(f"Sitemap: {base}sitemap.xml")
+        return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+    @app.get("/404.html")
+    def not_found_page() -> Response:
+        lang = config.default_language
+        return Response(state.not_found_html(lang, request.script_root + "/"), mimetype="text/html")
+
+    @app.errorhandler(404)
+    def not_found(error: NotFound) -> Response:
+        lang = _lang_for_request(config)
+        return Response(
+            state.not_found_html(lang, request.script_root + "/"), 404, mimetype="text/html"
+        )
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
+
+
+__all__ = ["Docsite", "NavNode", "create_app", "static_name"]

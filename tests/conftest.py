@@ -1,0 +1,154 @@
+"""Shared fixtures: small content trees on disk, a real server process, the CLI."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from docsite.config import PROJECT_ROOT, SiteConfig, load_config
+from docsite.site import Site
+from docsite.theme import Theme
+
+ROOT = PROJECT_ROOT
+CONTENT = ROOT / "content"
+FASTAPI = ROOT.parent / "shared" / "corpora" / "fastapi"
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write {relative path: text or bytes} below root (text is dedented)."""
+    for rel, data in files.items():
+        file = root / rel
+        file.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            file.write_bytes(data)
+        else:
+            file.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Site]:
+    """Build a Site over a content tree written from a dict."""
+
+    def make(files: dict[str, str | bytes], **options: object) -> Site:
+        content = write_tree(tmp_path / "content", files)
+        for lang in ("en", "zh"):
+            (content / lang).mkdir(exist_ok=True)
+        config = load_config(content_dir=content, cache_dir=tmp_path / "cache", **options)
+        return Site(config, Theme(config).gettext)
+
+    return make
+
+
+def site_config(content: Path, tmp_path: Path, **options: object) -> SiteConfig:
+    return load_config(content_dir=content, cache_dir=tmp_path / "cache", **options)
+
+
+def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `python build.py ARGS` as a contributor would."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def http_get(url: str, headers: dict[str, str] | None = None, method: str = "GET") -> Response:
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with _opener.open(request, timeout=30) as resp:
+            return Response(
+                resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
+            )
+    except urllib.error.HTTPError as exc:
+        return Response(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())
+
+
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen[str]
+
+    def get(
+        self, path: str, headers: dict[str, str] | None = None, method: str = "GET"
+    ) -> Response:
+        return http_get(self.base + path, headers, method)
+
+
+def start_server(args: list[str], ready_path: str = "/en/") -> Server:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), *args, "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    server = Server(f"http://127.0.0.1:{port}", process)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stdout.read() if process.stdout else ''}")
+        try:
+            server.get(ready_path)
+            return server
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("server did not start within 60 s")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def project_server() -> Iterator[Server]:
+    """`python build.py serve` on the project's own content, as a real process."""
+    server = start_server(["serve"])
+    yield server
+    stop_server(server)
