@@ -1,0 +1,172 @@
+"""The command line: `python build.py serve | build | check`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from docsite.check import check_site
+from docsite.config import SiteConfig, load_config
+from docsite.errors import ConfigError, Diagnostic
+from docsite.freeze import freeze
+from docsite.web import create_app
+
+content_option = click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with one subfolder per language (default: content/ of the project).",
+)
+
+
+def _config(**overrides: object) -> SiteConfig:
+    try:
+        config = load_config(**overrides)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not config.content_dir.is_dir():
+        raise click.ClickException(f"content folder not found: {config.content_dir}")
+    return config
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=True)
+
+
+def _summary(pages: dict[str, int], errors: int, warnings: int, seconds: float) -> str:
+    counts = ", ".join(f"{n} {lang}" for lang, n in pages.items())
+    return f"pages: {counts}; {errors} error(s), {warnings} warning(s); {seconds:.2f} s"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """docsite: build, check and serve the bilingual Flask documentation."""
+
+
+@main.command()
+@content_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--debug/--no-debug", default=False, help="Flask debug mode (never on a public host)."
+)
+@click.option(
+    "--drafts/--no-drafts", default=True, show_default=True, help="Serve draft pages too."
+)
+def serve(content_dir: Path | None, host: str, port: int, debug: bool, drafts: bool) -> None:
+    """Serve the documentation while you edit it."""
+    config = _config(content_dir=content_dir, include_drafts=drafts)
+    app = create_app(config)
+    site = app.extensions["docsite"].site
+    _print_diagnostics([e.diagnostic for e in site.errors])
+    pages = ", ".join(f"{len(site.entries[lang])} {lang}" for lang in config.languages)
+    click.echo(
+        f"Serving {pages} pages from {config.content_dir} at http://{host}:{port}/", err=True
+    )
+    app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True)
+
+
+@main.command()
+@content_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Output folder; replaced only when the build succeeds.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Path (/docs/) or URL (https://host/docs/) the site is served from.",
+)
+@click.option("--no-cache", is_flag=True, help="Ignore the render cache and build cold.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def build(
+    content_dir: Path | None, out: Path, base_url: str | None, no_cache: bool, strict: bool
+) -> None:
+    """Freeze the whole site into a static folder."""
+    started = time.perf_counter()
+    overrides: dict[str, object] = {"content_dir": content_dir, "base_url": base_url}
+    config = _config(**overrides)
+    if no_cache:
+        config = config.with_options(cache_dir=config.cache_dir / f"cold-{time.time_ns()}")
+    app = create_app(config)
+    state = app.extensions["docsite"]
+    site = state.site
+    if site.errors:
+        _print_diagnostics([e.diagnostic for e in site.errors])
+        raise click.ClickException(
+            f"{len(site.errors)} page(s) have errors; nothing was written (the old {out} is kept)"
+        )
+    report = check_site(site)
+    _print_diagnostics(report.diagnostics)
+    if report.failed(strict):
+        raise click.ClickException(f"check failed; nothing was written (the old {out} is kept)")
+    if config.absolute_base is None:
+        click.echo(
+            "note: --base-url is a path, so sitemap.xml holds site-absolute paths; "
+            "pass a full URL (https://host/path/) for a sitemap search engines accept",
+            err=True,
+        )
+    show = sys.stderr.isatty()
+
+    def progress(done: int, total: int, url: str) -> None:
+        if show and (done == total or done % 20 == 0):
+            click.echo(f"\r  freezing {done}/{total}", nl=done == total, err=True)
+
+    try:
+        result = freeze(app, out, progress)
+    except Exception as exc:
+        raise click.ClickException(f"build failed: {exc}; the old {out} is kept") from exc
+    finally:
+        if no_cache:
+            shutil.rmtree(config.cache_dir, ignore_errors=True)
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"built {result.files} files into {out}; "
+        + _summary(result.pages, len(report.errors), len(report.warnings), seconds),
+        err=True,
+    )
+
+
+@main.command()
+@content_option
+@click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def check(content_dir: Path | None, strict: bool, fmt: str) -> None:
+    """Validate front matter, links and anchors without writing anything."""
+    started = time.perf_counter()
+    config = _config(content_dir=content_dir)
+    app = create_app(config)
+    site = app.extensions["docsite"].site
+    report = check_site(site)
+    seconds = time.perf_counter() - started
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "pages": report.pages,
+                    "errors": len(report.errors),
+                    "warnings": len(report.warnings),
+                    "diagnostics": [d.as_dict() for d in report.diagnostics],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for diagnostic in report.diagnostics:
+            click.echo(str(diagnostic))
+        click.echo(_summary(report.pages, len(report.errors), len(report.warnings), seconds))
+    if report.failed(strict):
+        sys.exit(1)

@@ -1,0 +1,282 @@
+"""The frozen site: complete, every internal link and fragment resolves, under / and /docs/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from tests.conftest import free_port, http_get, run_cli, write_tree
+from tests.test_server import SMALL_SITE
+
+GOOD_SITE = {k: v for k, v in SMALL_SITE.items() if "broken" not in k}
+
+
+class LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self.ids: set[str] = set()
+        self.heading_ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"])
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                self.heading_ids.add(values["id"])
+        if tag == "a" and values.get("name"):
+            self.ids.add(values["name"])
+        for attr in ("href", "src"):
+            if values.get(attr) and not (tag == "link" and values.get("rel") in ("canonical",)):
+                self.refs.append(values[attr])
+
+
+def parse(file: Path) -> LinkParser:
+    parser = LinkParser()
+    parser.feed(file.read_text("utf-8"))
+    return parser
+
+
+def broken_links(root: Path, base: str) -> list[str]:
+    """Every internal href/src of every HTML file below root/base must name a file (and id)."""
+    site = root / base.strip("/")
+    problems: list[str] = []
+    parsed: dict[Path, LinkParser] = {}
+
+    def links_of(file: Path) -> LinkParser:
+        if file not in parsed:
+            parsed[file] = parse(file)
+        return parsed[file]
+
+    def file_for(url_path: str) -> Path:
+        rel = unquote(url_path).lstrip("/")
+        target = root / rel
+        return target / "index.html" if url_path.endswith("/") else target
+
+    html_files = sorted(site.rglob("*.html"))
+    assert html_files, f"no HTML in {site}"
+    for file in html_files:
+        page_url = "/" + file.relative_to(root).as_posix()
+        if file.name == "index.html":
+            page_url = page_url[: -len("index.html")]
+        links = links_of(file)
+        for ref in links.refs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith("//"):
+                continue
+            absolute = urljoin(page_url, ref)
+            target_path = urlsplit(absolute).path
+            if not target_path.startswith(base):
+                problems.append(f"{page_url}: {ref} leaves the base path {base}")
+                continue
+            target = file_for(target_path)
+            if not target.is_file():
+                problems.append(f"{page_url}: {ref} -> missing {target_path}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                ids = links_of(target).ids
+                if unquote(parts.fragment) not in ids:
+                    problems.append(f"{page_url}: {ref} -> no id #{parts.fragment}")
+    return problems
+
+
+def build(content: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("build", "--content", str(content), "--out", str(out), *extra)
+
+
+@pytest.fixture(scope="module")
+def project_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("project") / "site"
+    result = run_cli("build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_project_site_freezes_completely(project_build):
+    for name in (
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "en/index.html",
+        "zh/index.html",
+    ):
+        assert (project_build / name).is_file(), name
+    en_pages = sorted(
+        p.relative_to(project_build / "en") for p in (project_build / "en").rglob("index.html")
+    )
+    zh_pages = sorted(
+        p.relative_to(project_build / "zh") for p in (project_build / "zh").rglob("index.html")
+    )
+    assert en_pages == zh_pages and len(en_pages) > 5
+
+
+def test_project_site_links_resolve_under_root(project_build, tmp_path):
+    assert broken_links(project_build, "/") == []
+
+
+def test_links_resolve_under_a_base_path_served_over_http(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    served = tmp_path / "www"
+    result = build(content, served / "docs", "--base-url", "/docs/")
+    assert result.returncode == 0, result.stderr
+    assert broken_links(served, "/docs/") == []
+    not_found = (served / "docs" / "404.html").read_text("utf-8")
+    assert 'href="/docs/_static/css/docsite.' in not_found  # absolute: it is served at any depth
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(served),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                http_get(base + "/docs/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        # crawl every page reachable from the start page, over HTTP, like a reader's browser
+        seen: set[str] = set()
+        queue = [base + "/docs/"]
+        while queue:
+            url = queue.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            response = http_get(url)
+            assert response.status == 200, url
+            if "text/html" not in response.headers.get("content-type", ""):
+                continue
+            parser = LinkParser()
+            parser.feed(response.text)
+            for ref in parser.refs:
+                target = urljoin(url, ref).split("#")[0]
+                if target.startswith(base + "/docs/") and target not in seen:
+                    queue.append(target)
+        assert base + "/docs/zh/guide/only-english/" in seen
+        assert any(u.endswith(".css") for u in seen) and any(u.endswith("logo.png") for u in seen)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_sitemap_uses_an_absolute_base_url_when_given(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    out = tmp_path / "site"
+    assert build(content, out, "--base-url", "https://docs.example.org/flask/").returncode == 0
+    sitemap = (out / "sitemap.xml").read_text("utf-8")
+    assert "<loc>https://docs.example.org/flask/en/guide/routing/</loc>" in sitemap
+    assert 'hreflang="zh-Hans" href="https://docs.example.org/flask/zh/guide/routing/"' in sitemap
+    page = (out / "en" / "guide" / "routing" / "index.html").read_text("utf-8")
+    assert '<link rel="canonical" href="https://docs.example.org/flask/en/guide/routing/">' in page
+    assert "Sitemap: https://docs.example.org/flask/sitemap.xml" in (out / "robots.txt").read_text()
+
+
+def test_static_start_page_is_a_language_chooser(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    index = (out / "index.html").read_text("utf-8")
+    assert 'href="en/"' in index and 'href="zh/"' in index and "chooser" in index
+
+
+def test_failed_build_reports_every_bad_page_and_keeps_the_old_site(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    marker = (out / "en" / "index.html").read_bytes()
+    write_tree(
+        content,
+        {
+            "en/bad-yaml.md": "---\ntitle: [oops\n---\n",
+            "en/bad-type.md": "---\ntitle: T\nsortorder: soon\n---\n",
+            "zh/bad-bytes.md": b"---\ntitle: T\n---\n\xc3\x28\n",
+            "en/unterminated.md": "---\ntitle: T\n\nno end\n",
+        },
+    )
+    (content / "en" / "index.md").write_text(
+        "---\ntitle: Changed\n---\nNew home.\n", encoding="utf-8"
+    )
+    result = build(content, out)
+    assert result.returncode == 1
+    for expected in (
+        "bad-yaml.md:2: error: invalid YAML",
+        "bad-type.md:3: error: 'sortorder' must be an integer",
+        "bad-bytes.md:4: error: invalid UTF-8",
+        "unterminated.md:1: error: front matter opened with '---' is never closed",
+    ):
+        assert expected in result.stderr, result.stderr
+    assert "nothing was written" in result.stderr
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert (out / "en" / "index.html").read_bytes() == marker
+    assert not list(tmp_path.glob(".site.*")), "no staging folder is left behind"
+
+
+def test_rebuild_replaces_the_output_and_drops_removed_pages(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    assert (out / "en" / "guide" / "only-english" / "index.html").is_file()
+    (content / "en" / "guide" / "only-english.md").unlink()
+    (content / "en" / "guide" / "routing.md").write_text(
+        "---\ntitle: Routing\n---\nRules.\n", encoding="utf-8"
+    )
+    assert build(content, out).returncode == 0
+    assert not (out / "en" / "guide" / "only-english").exists()
+
+
+def test_build_summary_and_no_cache(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    result = build(content, tmp_path / "site", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert (
+        last.startswith("built ")
+        and "pages: 4 en, 4 zh; 0 error(s)" in last
+        and last.endswith(" s")
+    )
+
+
+def test_fastapi_corpus_builds_without_error(tmp_path):
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fastapi"
+    if not corpus.is_dir():
+        pytest.fail(f"the FastAPI corpus is expected beside the repository at {corpus}")
+    out = tmp_path / "site"
+    result = build(corpus, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "0 error(s)" in result.stderr.strip().splitlines()[-1]
+    english = list((out / "en").rglob("index.html"))
+    chinese = list((out / "zh").rglob("index.html"))
+    assert len(english) >= 150 and len(chinese) == len(english)
+    # The corpus links to images and includes it does not ship; every link between pages resolves.
+    page_problems = [p for p in broken_links(out, "/") if "missing" in p and p.endswith("/")]
+    assert page_problems == []
+
+
+def test_fastapi_pages_keep_their_mkdocs_anchors(tmp_path):
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fastapi"
+    out = tmp_path / "site"
+    assert build(corpus, out).returncode == 0
+    chinese = parse(out / "zh" / "tutorial" / "first-steps" / "index.html")
+    english = parse(out / "en" / "tutorial" / "first-steps" / "index.html")
+    assert len(english.heading_ids) > 5
+    assert english.heading_ids == chinese.heading_ids
+    assert "step-2-create-a-fastapi-instance" in english.heading_ids
