@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -430,3 +431,35 @@ def create_markdown() -> MarkdownIt:
     md.add_render_rule("container_blocks_open", render_blocks_container)
     md.add_render_rule("container_blocks_close", render_blocks_container)
     return md
+
+
+@dataclass
+class CodeBlock:
+    """A fenced code block of a page, as the parser sees it."""
+
+    info: str
+    code: str
+    line: int  # 1-based line of the opening fence in the body
+
+
+def code_blocks(body: str) -> list[CodeBlock]:
+    """Every fenced code block of a Markdown body, parsed by the one docsite parser."""
+    ctx = RenderContext(
+        file="",
+        page_path="page.md",
+        page_url="page/",
+        line_offset=1,
+        resolve_page=lambda _path: None,
+        gettext=lambda message: message,
+    )
+    tokens = _parser().parse(body, {"docsite": ctx})
+    return [
+        CodeBlock(t.info, t.content, (t.map[0] + 1) if t.map else 0)
+        for t in _walk(tokens)
+        if t.type == "fence"
+    ]
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return create_markdown()

@@ -1,0 +1,140 @@
+"""What a reader sees, in Debian's Chromium driven by Playwright, against the real server."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import ROOT, Server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is required for browser tests: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_dark_mode_toggle_is_remembered_without_a_flash(project_server: Server, page: Page):
+    page.emulate_media(color_scheme="light")
+    page.goto(project_server.base + "/en/user-guide/quickstart/")
+    background = "getComputedStyle(document.body).backgroundColor"
+    light = page.evaluate(background)
+    page.click(".theme-toggle")
+    dark = page.evaluate(background)
+    assert dark != light
+    shot(page, "quickstart-en-dark")
+    # Another page: the choice is applied by the inline head script before <body> exists,
+    # so nothing is ever painted in the wrong theme.
+    page.add_init_script(
+        """
+        new MutationObserver(() => {
+          if (document.body && window.__themeAtBody === undefined) {
+            window.__themeAtBody = document.documentElement.getAttribute("data-theme");
+          }
+        }).observe(document, {childList: true, subtree: true});
+        """
+    )
+    page.goto(project_server.base + "/zh/tutorial/")
+    assert page.evaluate("window.__themeAtBody") == "dark"
+    assert page.evaluate(background) == dark
+    page.click(".theme-toggle")
+    page.reload()
+    assert page.evaluate(background) == light
+
+
+def test_system_dark_preference_is_followed(project_server: Server, page: Page):
+    page.emulate_media(color_scheme="light")
+    page.goto(project_server.base + "/en/")
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != light
+
+
+def test_language_switcher_keeps_page_and_section(project_server: Server, page: Page):
+    page.goto(project_server.base + "/en/user-guide/blueprints/")
+    anchor = page.eval_on_selector(".toc a", "a => a.getAttribute('href')")
+    page.click(f".toc a[href='{anchor}']")
+    page.click(".lang-switcher a[hreflang='zh-Hans']")
+    page.wait_for_url(f"**/zh/user-guide/blueprints/{anchor}")
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+    assert page.locator(anchor).count() == 1
+
+
+def test_copy_button_copies_code_without_prompts_or_output(project_server: Server, page: Page):
+    page.goto(project_server.base + "/en/user-guide/quickstart/")
+    blocks = page.locator(".codeblock[data-lang='console']")
+    index = next(
+        i for i in range(blocks.count()) if blocks.nth(i).locator(".go").count()
+    )  # a console block that shows output
+    block = blocks.nth(index)
+    outputs = [t.strip() for t in block.locator(".go").all_inner_texts() if t.strip()]
+    shown = block.locator("pre").inner_text().splitlines()
+    commands = [line[2:].strip() for line in shown if line.startswith("$ ")]
+    block.hover()
+    block.locator(".copy-button").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    lines = [line.strip() for line in copied.splitlines() if line.strip()]
+    assert lines == commands
+    assert not any(output in lines for output in outputs)
+
+
+def test_nav_marks_the_current_page_and_opens_its_section(project_server: Server, page: Page):
+    page.goto(project_server.base + "/en/user-guide/deploying/gunicorn/")
+    current = page.locator(".site-nav a[aria-current='page']")
+    assert current.count() == 1
+    assert current.get_attribute("href") == "./"
+    assert current.is_visible()
+    shot(page, "gunicorn-en-light")
+
+
+def test_phone_width_has_a_nav_drawer_and_no_horizontal_overflow(project_server: Server, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    try:
+        page.goto(project_server.base + "/zh/user-guide/quickstart/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        nav = page.locator("#site-nav")
+        assert not nav.is_visible() or nav.bounding_box()["x"] < 0
+        page.click(".nav-toggle")
+        page.wait_for_timeout(300)
+        assert nav.bounding_box()["x"] >= 0
+        shot(page, "quickstart-zh-phone")
+    finally:
+        context.close()
