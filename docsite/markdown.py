@@ -319,6 +319,35 @@ def _text_token(text: str) -> Token:
     return token
 
 
+_CJK = (
+    r"\u2e80-\u2eff\u2f00-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf"
+    r"\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+)
+_CJK_END_RE = re.compile(f"[{_CJK}]$")
+_CJK_START_RE = re.compile(f"^[{_CJK}]")
+
+
+def cjk_breaks(state: StateCore) -> None:
+    """A line break between two CJK characters joins them: no stray space in Chinese text."""
+    for block in state.tokens:
+        children = block.children if block.type == "inline" else None
+        if not children:
+            continue
+        for i in range(1, len(children) - 1):
+            token = children[i]
+            if token.type != "softbreak":
+                continue
+            before, after = children[i - 1], children[i + 1]
+            if (
+                before.type == "text"
+                and after.type == "text"
+                and _CJK_END_RE.search(before.content)
+                and _CJK_START_RE.match(after.content)
+            ):
+                token.type = "text"
+                token.content = ""
+
+
 def unsupported_syntax(state: StateCore) -> None:
     """Syntax from other tools that we do not support stays visible, with a warning."""
     ctx = _ctx(state.env)
@@ -425,6 +454,7 @@ def create_markdown() -> MarkdownIt:
     md.core.ruler.push("rewrite_links", rewrite_links)
     md.core.ruler.push("admonition_titles", admonition_titles)
     md.core.ruler.push("unsupported_syntax", unsupported_syntax)
+    md.core.ruler.push("cjk_breaks", cjk_breaks)
     md.add_render_rule("fence", render_fence)
     md.add_render_rule("code_block", render_code_block)
     md.add_render_rule("heading_close", render_heading_close)

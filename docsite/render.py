@@ -22,7 +22,7 @@ from docsite.errors import Diagnostic
 from docsite.markdown import LinkRef, RenderContext, TocEntry, create_markdown
 from docsite.pages import Page
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 
 @dataclass

@@ -237,3 +237,10 @@ def test_zh_fallback_renders_english_source_with_chinese_ui(make_site):
     site = make_site({"en/index.md": "# Home\n", "en/a.md": "---\ntitle: A\n---\n!!! tip\n    x\n"})
     out = site.render(site.entries["zh"]["a.md"])
     assert re.search(r"admonition-title\">提示<", out.html)
+
+
+def test_line_breaks_inside_chinese_text_add_no_space(render):
+    out = render("这是第一行，\n接着是第二行。\nEnglish line\nnext line\n\n中文\nand English\n")
+    assert "这是第一行，接着是第二行。" in out.html
+    assert "English line\nnext line" in out.html
+    assert "中文\nand English" in out.html
