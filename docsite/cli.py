@@ -98,7 +98,7 @@ def build(
     config = _config(**overrides)
     if no_cache:
         config = config.with_options(cache_dir=config.cache_dir / f"cold-{time.time_ns()}")
-    app = create_app(config)
+    app = create_app(config, server_search=False)
     state = app.extensions["docsite"]
     site = state.site
     if site.errors:
@@ -147,7 +147,7 @@ def check(content_dir: Path | None, strict: bool, fmt: str) -> None:
     """Validate front matter, links and anchors without writing anything."""
     started = time.perf_counter()
     config = _config(content_dir=content_dir)
-    app = create_app(config)
+    app = create_app(config, server_search=False)
     site = app.extensions["docsite"].site
     report = check_site(site)
     seconds = time.perf_counter() - started

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import keyword
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Callable
@@ -18,11 +20,71 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markdown_it.token import Token
+
 from docsite.errors import Diagnostic
 from docsite.markdown import LinkRef, RenderContext, TocEntry, create_markdown
 from docsite.pages import Page
 
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
+
+
+@dataclass
+class Section:
+    """A searchable part of a page: its top (id "") or one h2/h3 with what follows it."""
+
+    id: str
+    heading: str
+    level: int
+    text: str
+    code: list[str] = field(default_factory=list)  # identifiers from code in the section
+
+
+_IDENTIFIER_RE = re.compile(r"@?[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*")
+
+
+_NOT_IDENTIFIERS = frozenset(keyword.kwlist) | {"self", "cls", "None", "True", "False", "print"}
+
+
+def _identifiers(code: str) -> list[str]:
+    """Names worth finding in code: url_for, app.route, @app.route, MethodView …"""
+    return [m for m in _IDENTIFIER_RE.findall(code) if len(m) > 2 and m not in _NOT_IDENTIFIERS]
+
+
+def extract_sections(tokens: list[Token], title: str) -> list[Section]:
+    """Split a page into sections at h2/h3, collecting their plain text and code identifiers."""
+    sections = [Section(id="", heading=title, level=1, text="")]
+    texts: list[list[str]] = [[]]
+    idents: list[dict[str, None]] = [{}]
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "heading_open" and token.tag in ("h2", "h3"):
+            inline = tokens[i + 1]
+            heading = "".join(
+                c.content for c in inline.children or [] if c.type in ("text", "code_inline")
+            ).strip()
+            sections.append(Section(str(token.attrGet("id") or ""), heading, int(token.tag[1]), ""))
+            texts.append([])
+            idents.append({})
+            i += 3
+            continue
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    texts[-1].append(child.content)
+                    if child.type == "code_inline":
+                        idents[-1].update(dict.fromkeys(_identifiers(child.content)))
+                elif child.type in ("softbreak", "hardbreak"):
+                    texts[-1].append(" ")
+            texts[-1].append("\n")
+        elif token.type in ("fence", "code_block"):
+            idents[-1].update(dict.fromkeys(_identifiers(token.content)))
+        i += 1
+    for section, text, names in zip(sections, texts, idents, strict=True):
+        section.text = re.sub(r"[ \t]+", " ", "".join(text)).strip()
+        section.code = list(names)
+    return sections
 
 
 @dataclass
@@ -36,6 +98,7 @@ class Rendered:
     warnings: list[Diagnostic]
     has_h1: bool
     fences: list[dict[str, Any]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -52,6 +115,7 @@ class Rendered:
             warnings=[Diagnostic(**w) for w in data["warnings"]],
             has_h1=data["has_h1"],
             fences=data.get("fences", []),
+            sections=[Section(**section) for section in data.get("sections", [])],
         )
 
 
@@ -126,6 +190,7 @@ class Renderer:
             warnings=ctx.diagnostics,
             has_h1=has_h1,
             fences=ctx.fences,
+            sections=extract_sections(tokens, page.title),
         )
 
     def _lookup(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:

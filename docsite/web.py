@@ -8,14 +8,16 @@ page) use site-absolute URLs, built on the base path the request (or the freezer
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from flask import Flask, Response, abort, current_app, redirect, request, send_file
+from flask import Flask, Response, abort, current_app, jsonify, redirect, request, send_file
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
@@ -23,11 +25,14 @@ from docsite.config import SiteConfig, load_config
 from docsite.errors import ContentError, display_path
 from docsite.highlight import pygments_css
 from docsite.markdown import relative_url
+from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
+from docsite.search import SearchIndex, SearchResult, clean_query
 from docsite.site import Entry, NavNode, Site
 from docsite.theme import Theme
 
 FINGERPRINT_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[A-Za-z0-9]+)$")
 GENERATED_STATIC = {"pygments.css": pygments_css}
+log = logging.getLogger(__name__)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -68,12 +73,34 @@ def static_name(theme: Theme, name: str) -> str:
 class Docsite:
     """The site, the theme and the HTML of pages, as the web app uses them."""
 
-    def __init__(self, config: SiteConfig) -> None:
+    def __init__(self, config: SiteConfig, server_search: bool = True) -> None:
         self.config = config
         self.theme = Theme(config)
         self.site = Site(config, self.theme.gettext)
         self._html: dict[tuple[str, str], tuple[int, str]] = {}
         self._lock = threading.Lock()
+        self.search_mode = "server" if server_search else "static"
+        self.search: SearchIndex | None = None
+        self.search_ready = threading.Event()
+        if server_search:
+            self.search = SearchIndex(search_folder(config))
+            threading.Thread(target=self._initial_sync, name="docsite-search", daemon=True).start()
+
+    def _initial_sync(self) -> None:
+        """Build the index when missing, else re-index what changed (in the background)."""
+        assert self.search is not None
+        try:
+            self.search.sync(self.site)
+        except Exception:  # the site still serves pages; search reports no results
+            log.exception("search index sync failed")
+        finally:
+            self.search_ready.set()
+
+    def run_search(self, q: str, lang: str, limit: int) -> SearchResult:
+        if self.search is None:
+            return SearchResult(query=q, total=0)
+        self.search_ready.wait(timeout=120)
+        return self.search.search(q, lang, limit)
 
     # --- view models ----------------------------------------------------------------------
 
@@ -90,6 +117,9 @@ class Docsite:
             "nav": self.site.nav.get(lang),
             "current": None,
             "description": "",
+            "search_mode": self.search_mode,
+            "site_root": urls.to(""),
+            "search_url": urls.to(f"{lang}/search/"),
             "alternates": [],
             "canonical": None,
             "toc": [],
@@ -199,6 +229,29 @@ class Docsite:
         )
         return self.theme.env(lang).get_template("error.html").render(context)
 
+    def search_html(self, lang: str, q: str, scope: str) -> str:
+        urls = Urls(self.theme, f"{lang}/search/")
+        context = self.base_context(lang, urls)
+        result = (
+            self.run_search(q, "all" if scope == "all" else lang, 20)
+            if q and self.search_mode == "server"
+            else None
+        )
+        context.update(
+            q=q,
+            scope=scope,
+            result=result,
+            hits=[
+                {
+                    **hit.as_dict(),
+                    "href": urls.to(hit.url.lstrip("/")),
+                    "snippet": Markup(hit.snippet),
+                }
+                for hit in (result.results if result else [])
+            ],
+        )
+        return self.theme.env(lang).get_template("search.html").render(context)
+
     def chooser_html(self) -> str:
         lang = self.config.default_language
         context = self.base_context(lang, Urls(self.theme, ""))
@@ -244,15 +297,27 @@ def _html_response(html: str, status: int = 200) -> Response:
     return response
 
 
-def create_app(config: SiteConfig | None = None, **overrides: Any) -> Flask:
-    """The docsite Flask application. Also what `flask --app docsite` and gunicorn load."""
+def search_folder(config: SiteConfig) -> Path:
+    """The index of one content folder under one configuration, in the cache."""
+    key = hashlib.sha256(f"{config.content_dir}\0{config.digest}".encode()).hexdigest()[:16]
+    return config.cache_dir / "search" / f"v{SEARCH_SCHEMA}-{key}"
+
+
+def create_app(
+    config: SiteConfig | None = None, *, server_search: bool = True, **overrides: Any
+) -> Flask:
+    """The docsite Flask application. Also what `flask --app docsite` and gunicorn load.
+
+    With `server_search` off (as when freezing), no whoosh index is built: the pages use the
+    static search index that the freezer writes.
+    """
     if config is None:
         config = load_config(**overrides)
     elif overrides:
         config = config.with_options(**overrides)
     app = Flask(__name__, static_folder=None)
     app.config["DOCSITE_FREEZING"] = False
-    state = Docsite(config)
+    state = Docsite(config, server_search=server_search)
     app.extensions["docsite"] = state
     languages = config.languages
 
@@ -264,6 +329,29 @@ def create_app(config: SiteConfig | None = None, **overrides: Any) -> Flask:
         response = redirect(f"{request.script_root}/{lang}/", 302)
         response.vary.add("Accept-Language")
         return response
+
+    @app.get("/api/search")
+    def api_search() -> Response:
+        args = request.args
+        lang = args.get("lang", config.default_language)
+        if lang not in (*languages, "all"):
+            lang = config.default_language
+        try:
+            limit = int(args.get("limit", "10"))
+        except ValueError:
+            limit = 10
+        result = state.run_search(args.get("q", ""), lang, limit)
+        response = jsonify(result.as_dict())
+        response.cache_control.no_cache = True
+        return response
+
+    @app.get("/<lang>/search/")
+    def search_page(lang: str) -> Response:
+        if lang not in languages:
+            abort(404)
+        q = clean_query(request.args.get("q", ""))
+        scope = "all" if request.args.get("lang") == "all" else lang
+        return _html_response(state.search_html(lang, q, scope))
 
     @app.get("/<lang>/")
     @app.get("/<lang>/<path:subpath>")

@@ -1,0 +1,575 @@
+"""Full-text search: one analyzer for English and Chinese, the whoosh index, queries, snippets.
+
+The analyzer is shared by the server index (whoosh), the query path and the static index of
+the frozen site (docsite.staticsearch), so the three agree on what a word is:
+
+- Chinese runs are segmented with jieba (search mode when indexing, so both "上下文" and its
+  parts are terms; precise mode for queries), English words inside them stay English;
+- code identifiers are kept whole and split into parts when indexing (`url_for` -> url_for,
+  url, for; `MethodView` -> methodview, method, view; `@app.route` -> app.route, app, route);
+- everything is lower-cased and English words are stemmed (Porter).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import html
+import logging
+import math
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jieba
+from whoosh import index as whoosh_index
+from whoosh import query as Q
+from whoosh.analysis import Filter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+
+from docsite.site import Entry, Site
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 12
+MAX_LIMIT = 50
+SCHEMA_VERSION = "3"
+FIELDS = ("title", "summary", "section", "breadcrumb", "body", "code")
+FIELD_BOOSTS = {
+    "title": 4.0,
+    "summary": 1.5,
+    "section": 2.5,
+    "breadcrumb": 1.0,
+    "body": 1.0,
+    "code": 1.5,
+}
+# BM25F length normalization per field: names and headings are short by nature, and most
+# section documents have no title at all, so those fields are barely normalized.
+WEIGHTING = BM25F(B=0.75, K1=1.2, title_B=0.0, summary_B=0.2, section_B=0.2, breadcrumb_B=0.2)
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
+WORD_RE = re.compile(rf"[{_CJK}]+|@?[^\W_{_CJK}]\w*(?:[.:][^\W{_CJK}]\w*)*|_\w+", re.UNICODE)
+_CJK_RUN_RE = re.compile(rf"^[{_CJK}]+$")
+_CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+STOP_WORDS = frozenset(
+    """a an and are as at be been but by can do does for from had has have how i if in into is
+    it its of on or so than that the their them then there these they this to was we were what
+    when where which who why will with you your 的 了 和 是 在 也 就 都 而 及 与 或 一个 这个 那个
+    我们 你 它 把 被 对 中 上 下 个 会 要 可以 这 那 吗 呢 吧""".split()
+)
+# Terms translators use (GLOSSARY.md): jieba keeps them whole.
+DOMAIN_WORDS = (
+    "蓝图 应用上下文 请求上下文 视图函数 基于类的视图 应用工厂 消息闪现 错误处理器 调试器 调试模式 "
+    "开发服务器 生产环境 反向代理 工作进程 实例文件夹 环境变量 测试客户端 模板继承 自动转义 "
+    "静态文件 上下文 命令行接口 虚拟环境 请求钩子 配置值 会话 路由 端点 转换器 中间件 装饰器 "
+    "上传文件 文件上传 查询字符串 表单数据 跨站脚本 跨站请求伪造 密码哈希 异步视图"
+).split()
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> jieba.Tokenizer:
+    """jieba, initialised once (building its dictionary takes about a second)."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in DOMAIN_WORDS:
+        tokenizer.add_word(word, freq=50_000)
+    return tokenizer
+
+
+_jieba_lock = threading.Lock()
+
+
+def segment(text: str, mode: str) -> list[tuple[str, int, int]]:
+    """jieba segmentation of a CJK run: (word, start, end); search mode adds the sub-words."""
+    tokenizer = _jieba()
+    with _jieba_lock:  # jieba's tokenizer is not documented as thread-safe
+        return list(tokenizer.tokenize(text, mode="search" if mode == "index" else "default"))
+
+
+class MixedTokenizer(Tokenizer):
+    """Words of any script: CJK runs through jieba, everything else by the word pattern."""
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for match in WORD_RE.finditer(value):
+            text = match.group()
+            if _CJK_RUN_RE.match(text):
+                pieces = segment(text, "index" if mode == "index" else "query")
+                for word, start, end in pieces:
+                    yield self._emit(
+                        token,
+                        word,
+                        pos,
+                        start_char + match.start() + start,
+                        start_char + match.start() + end,
+                        positions,
+                        chars,
+                    )
+                    pos += 1
+            else:
+                offset = 1 if text.startswith("@") else 0
+                yield self._emit(
+                    token,
+                    text[offset:],
+                    pos,
+                    start_char + match.start() + offset,
+                    start_char + match.end(),
+                    positions,
+                    chars,
+                )
+                pos += 1
+
+    @staticmethod
+    def _emit(
+        token: Token, text: str, pos: int, start: int, end: int, positions: bool, chars: bool
+    ) -> Token:
+        token.text = token.original = text
+        token.boost = 1.0
+        token.stopped = False
+        if positions:
+            token.pos = pos
+        if chars:
+            token.startchar, token.endchar = start, end
+        return token
+
+
+def identifier_parts(word: str) -> list[str]:
+    """The parts of a code identifier, each dotted component whole and then split.
+
+    app.register_blueprint -> app, register_blueprint, register, blueprint;
+    MethodView -> Method, View; SESSION_COOKIE_SECURE -> SESSION, COOKIE, SECURE.
+    """
+    parts: list[str] = []
+    components = [c for c in re.split(r"[.:]+", word) if c]
+    if len(components) > 1:
+        parts.extend(components)
+    for component in components:
+        words = [w for chunk in component.split("_") if chunk for w in _CAMEL_RE.findall(chunk)]
+        if len(words) > 1 or (words and words[0] != component):
+            parts.extend(words)
+    return list(dict.fromkeys(p for p in parts if p != word))
+
+
+class IdentifierFilter(Filter):
+    """When indexing, an identifier is followed by its parts (at the same position)."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            text = token.text
+            yield token
+            if token.mode != "index" or _CJK_RUN_RE.match(text):
+                continue
+            parts = identifier_parts(text)
+            if not parts:
+                continue
+            original = (token.text, token.original)
+            for part in parts:
+                token.text = token.original = part
+                yield token
+            token.text, token.original = original
+
+
+def make_analyzer() -> CompositeAnalyzer:
+    return (
+        MixedTokenizer()
+        | IdentifierFilter()
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | StemFilter(lang="en", cachesize=50_000)
+    )
+
+
+ANALYZER = make_analyzer()
+
+
+def analyze(text: str, mode: str = "query") -> list[str]:
+    """The terms of a text as the index stores them (mode "index") or a query uses them."""
+    return [t.text for t in ANALYZER(text, mode=mode)]
+
+
+def make_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        page=ID(stored=True),
+        lang=ID(stored=True),
+        digest=STORED(),
+        url=STORED(),
+        page_title=STORED(),
+        title=TEXT(analyzer=ANALYZER, field_boost=FIELD_BOOSTS["title"]),
+        summary=TEXT(analyzer=ANALYZER, field_boost=FIELD_BOOSTS["summary"]),
+        section=TEXT(analyzer=ANALYZER, stored=True, field_boost=FIELD_BOOSTS["section"]),
+        breadcrumb=TEXT(analyzer=ANALYZER, stored=True, field_boost=FIELD_BOOSTS["breadcrumb"]),
+        body=TEXT(analyzer=ANALYZER, stored=True, spelling=True),
+        code=TEXT(analyzer=ANALYZER, field_boost=FIELD_BOOSTS["code"]),
+    )
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchDoc:
+    """One section of one page in one language, as it is indexed."""
+
+    id: str
+    page: str
+    lang: str
+    digest: str
+    url: str  # site-absolute path: /zh/user-guide/blueprints/#anchor
+    page_title: str
+    title: str  # what names the page (title, nav title, slug): on the page's top document only
+    summary: str  # the page's own description (`meta`): on the top document only
+    section: str
+    breadcrumb: str  # where the section is: the sections above the page, and the page title
+    body: str
+    code: str
+
+
+def page_key(entry: Entry) -> str:
+    return f"{entry.lang}:{entry.page.path}"
+
+
+def documents(site: Site, entry: Entry) -> list[SearchDoc]:
+    """The search documents of a page: its top and each h2/h3 section."""
+    rendered = site.render(entry)
+    digest = site.renderer.key(entry.page, entry.lang)
+    crumbs = " › ".join(node.title for node in site.breadcrumbs(entry))
+    page = entry.page
+    slug = PurePosixPath(page.url.rstrip("/")).name.replace("-", " ").replace("_", " ")
+    names = " ".join(dict.fromkeys((page.title, page.nav_title, slug)))
+    docs = []
+    for section in rendered.sections:
+        anchor = f"#{section.id}" if section.id else ""
+        docs.append(
+            SearchDoc(
+                id=f"{page_key(entry)}#{section.id}",
+                page=page_key(entry),
+                lang=entry.lang,
+                digest=digest,
+                url=f"/{entry.site_path}{anchor}",
+                page_title=page.title,
+                title="" if section.id else names,
+                summary="" if section.id else str(page.meta.get("meta", "")),
+                section=section.heading if section.id else "",
+                breadcrumb=f"{crumbs} › {page.title}" if section.id else crumbs,
+                body=section.text,
+                code=" ".join(section.code),
+            )
+        )
+    return docs
+
+
+# --- the index ------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    url: str
+    title: str
+    section: str
+    snippet: str
+    lang: str
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "section": self.section,
+            "snippet": self.snippet,
+            "lang": self.lang,
+        }
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    results: list[Hit] = field(default_factory=list)
+    suggestion: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "results": [hit.as_dict() for hit in self.results],
+            "suggestion": self.suggestion,
+        }
+
+
+class SearchIndex:
+    """The whoosh index of a site, in a cache folder, updated page by page."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._ix: Any = None
+        self._searcher: Searcher | None = None
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """One process at a time creates or updates the index (gunicorn workers share it)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / ".docsite.lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _open(self) -> Any:
+        """The index, created when missing; call with the file lock held, or for reading."""
+        if self._ix is None:
+            if whoosh_index.exists_in(str(self.folder)):
+                self._ix = whoosh_index.open_dir(str(self.folder))
+            else:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._ix = whoosh_index.create_in(str(self.folder), make_schema())
+        return self._ix
+
+    def sync(self, site: Site) -> dict[str, int]:
+        """Bring the index in line with the site: (re)index changed pages, drop removed ones."""
+        with self._lock, self._file_lock():
+            ix = self._open()
+            with ix.searcher() as searcher:
+                indexed = {f["page"]: f["digest"] for f in searcher.all_stored_fields()}
+            wanted = {page_key(e): e for e in site.all_entries()}
+            stale = [
+                entry
+                for key, entry in wanted.items()
+                if indexed.get(key) != site.renderer.key(entry.page, entry.lang)
+            ]
+            removed = [key for key in indexed if key not in wanted]
+            if stale or removed:
+                writer = ix.writer(procs=1, limitmb=256)
+                for key in removed:
+                    writer.delete_by_term("page", key)
+                for entry in stale:
+                    self._write_page(writer, site, entry)
+                writer.commit()
+                self._forget_searcher()
+            return {"updated": len(stale), "removed": len(removed), "pages": len(wanted)}
+
+    def update_page(self, site: Site, entry: Entry | None, key: str) -> None:
+        """Re-index one page (after a live edit); `entry` None removes it."""
+        with self._lock, self._file_lock():
+            writer = self._open().writer()
+            writer.delete_by_term("page", key)
+            if entry is not None:
+                self._write_page(writer, site, entry, replace=False)
+            writer.commit()
+            self._forget_searcher()
+
+    def _forget_searcher(self) -> None:
+        """After our own commit: whoosh can call an old searcher up to date after deletions.
+
+        It is not closed here: a request thread may still be reading with it.
+        """
+        with self._lock:
+            self._searcher = None
+
+    @staticmethod
+    def _write_page(writer: Any, site: Site, entry: Entry, replace: bool = True) -> None:
+        if replace:
+            writer.delete_by_term("page", page_key(entry))
+        for doc in documents(site, entry):
+            writer.add_document(**doc.__dict__)
+
+    def _current_searcher(self) -> Searcher:
+        with self._lock:
+            if self._searcher is None:
+                if self._ix is None:
+                    with self._file_lock():
+                        self._open()
+                self._searcher = self._ix.searcher(weighting=WEIGHTING)
+            elif not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+            return self._searcher
+
+    def search(self, raw: str, lang: str = "en", limit: int = 10) -> SearchResult:
+        text = clean_query(raw)
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        result = SearchResult(query=text, total=0)
+        parsed = parse_query(text)
+        if parsed.empty:
+            return result
+        searcher = self._current_searcher()
+        lang_filter = None if lang == "all" else Q.Term("lang", lang)
+        hits = None
+        for query in parsed.queries():
+            # A limited whoosh collector prunes matchers by their estimated best score, and
+            # under field boosts that estimate is wrong: good hits get dropped. Score them all.
+            hits = searcher.search(query, limit=None, filter=lang_filter)
+            if hits.scored_length():
+                break
+        if hits is None or not hits.scored_length():
+            result.suggestion = suggest(searcher, parsed)
+            return result
+        result.total = len(hits)
+        marks = parsed.highlight_terms()
+        for hit in hits[:limit]:
+            result.results.append(
+                Hit(
+                    url=hit["url"],
+                    title=hit["page_title"],
+                    section=hit["section"],
+                    snippet=make_snippet(hit["body"], marks),
+                    lang=hit["lang"],
+                    score=float(hit.score or 0.0),
+                )
+            )
+        return result
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+def clean_query(raw: str) -> str:
+    """Any input -> a bounded, printable query string."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    text = _CONTROL_RE.sub(" ", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch == " ")
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+@dataclass
+class ParsedQuery:
+    terms: list[str] = field(default_factory=list)  # analyzed terms, each must match
+    phrases: list[list[str]] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # the reader's words, for suggestions
+
+    @property
+    def empty(self) -> bool:
+        return not (self.terms or self.phrases or self.prefixes)
+
+    def _clauses(self) -> list[Q.Query]:
+        clauses: list[Q.Query] = [
+            Q.Or([Q.Term(f, term) for f in FIELDS]) for term in dict.fromkeys(self.terms)
+        ]
+        for phrase in self.phrases:
+            clauses.append(Q.Or([Q.Phrase(f, phrase) for f in ("title", "section", "body")]))
+        for prefix in self.prefixes:
+            clauses.append(Q.Or([Q.Prefix(f, prefix) for f in FIELDS]))
+        return clauses
+
+    def queries(self) -> Iterator[Q.Query]:
+        """All words first; when that finds nothing, any word (ranked by how many match)."""
+        clauses = self._clauses()
+        yield Q.And(clauses) if len(clauses) > 1 else clauses[0]
+        if len(clauses) > 1:
+            yield Q.Or(clauses)
+
+    def highlight_terms(self) -> set[str]:
+        terms = set(self.terms) | set(self.prefixes)
+        for phrase in self.phrases:
+            terms.update(phrase)
+        return terms
+
+
+_PHRASE_RE = re.compile(r'"([^"]*)"')
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Words, "quoted phrases" and prefix* words; anything else is just text."""
+    parsed = ParsedQuery()
+    for phrase in _PHRASE_RE.findall(text):
+        terms = analyze(phrase)
+        if len(terms) > 1:
+            parsed.phrases.append(terms[:MAX_TERMS])
+        else:
+            parsed.terms.extend(terms)
+    rest = _PHRASE_RE.sub(" ", text).replace('"', " ")
+    for raw_word in rest.split():
+        if raw_word.endswith("*") and len(raw_word.rstrip("*")) >= 2:
+            stem = raw_word.rstrip("*").lower()
+            if WORD_RE.fullmatch(stem):
+                parsed.prefixes.append(stem.lstrip("@"))
+                continue
+        parsed.words.extend(m.group() for m in WORD_RE.finditer(raw_word))
+        parsed.terms.extend(analyze(raw_word))
+    parsed.terms = parsed.terms[:MAX_TERMS]
+    parsed.prefixes = parsed.prefixes[:4]
+    parsed.phrases = parsed.phrases[:4]
+    return parsed
+
+
+def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
+    """A "did you mean" from the unstemmed words of the index, when a word is unknown."""
+    corrector = searcher.corrector("body")
+    changed = False
+    out: list[str] = []
+    for word in parsed.words:
+        terms = analyze(word)
+        known = terms and all(searcher.doc_frequency("body", t) for t in terms)
+        if known or _CJK_RUN_RE.match(word):
+            out.append(word)
+            continue
+        options = corrector.suggest(word.lower(), limit=1)
+        if options:
+            out.append(options[0])
+            changed = True
+        else:
+            out.append(word)
+    return " ".join(out) if changed else None
+
+
+# --- snippets -------------------------------------------------------------------------------
+
+SNIPPET_CHARS = 180
+
+
+def make_snippet(text: str, terms: set[str]) -> str:
+    """An escaped excerpt around the first match, with <mark> around every matching word."""
+    if not text:
+        return ""
+    matches = [
+        (t.startchar, t.endchar)
+        for t in ANALYZER(text, chars=True, mode="query", removestops=False)
+        if t.text in terms or any(t.text.startswith(p) for p in terms if len(p) > 3)
+    ]
+    first = matches[0][0] if matches else 0
+    start = max(0, first - SNIPPET_CHARS // 3)
+    if start:
+        space = text.rfind(" ", max(0, start - 15), start)
+        start = space + 1 if space >= 0 else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    out: list[str] = ["…" if start else ""]
+    cursor = start
+    for begin, finish in matches:
+        if begin < cursor or finish > end:
+            continue
+        out.append(html.escape(text[cursor:begin]))
+        out.append(f"<mark>{html.escape(text[begin:finish])}</mark>")
+        cursor = finish
+    out.append(html.escape(text[cursor:end]))
+    out.append("…" if end < len(text) else "")
+    return "".join(out).replace("\n", " ")
+
+
+def bm25_idf(doc_count: int, doc_freq: int) -> float:
+    return math.log(1 + (doc_count - doc_freq + 0.5) / (doc_freq + 0.5))
