@@ -19,6 +19,7 @@ from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from docsite.errors import Diagnostic
+from docsite.staticsearch import build_static_index
 from docsite.web import GENERATED_STATIC, Docsite, static_name
 
 
@@ -28,6 +29,7 @@ class BuildResult:
     pages: dict[str, int]
     files: int
     warnings: list[Diagnostic] = field(default_factory=list)
+    search: dict[str, int] = field(default_factory=dict)  # static index bytes per language
     seconds: float = 0.0
 
 
@@ -39,6 +41,7 @@ def _urls(state: Docsite) -> Iterator[str]:
     for name in [*state.theme.static_names(), *GENERATED_STATIC]:
         yield "/_static/" + static_name(state.theme, name)
     for lang in state.config.languages:
+        yield f"/{lang}/search/"
         for entry in state.site.entries[lang].values():
             yield f"/{entry.site_path}"
         for asset in state.site.asset_paths(lang):
@@ -79,6 +82,7 @@ def freeze(
                 done += 1
                 if progress:
                     progress(done, len(urls), page.url)
+        search = build_static_index(state.site, staging)
         _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -86,7 +90,13 @@ def freeze(
     finally:
         app.config["DOCSITE_FREEZING"] = False
     pages = {lang: len(state.site.entries[lang]) for lang in state.config.languages}
-    return BuildResult(out=out, pages=pages, files=len(urls), seconds=time.perf_counter() - started)
+    return BuildResult(
+        out=out,
+        pages=pages,
+        files=len(urls) + sum(s.files for s in search.values()),
+        search={lang: s.bytes for lang, s in search.items()},
+        seconds=time.perf_counter() - started,
+    )
 
 
 def _replace(staging: Path, out: Path) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import ROOT, Server
+from tests.conftest import ROOT, Server, free_port, http_get, run_cli
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -138,3 +141,95 @@ def test_phone_width_has_a_nav_drawer_and_no_horizontal_overflow(project_server:
         shot(page, "quickstart-zh-phone")
     finally:
         context.close()
+
+
+# --- search, as a reader uses it -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def frozen_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The project built with `build --base-url /docs/`, served by python -m http.server."""
+    root = tmp_path_factory.mktemp("frozen")
+    result = run_cli("build", "--out", str(root / "docs"), "--base-url", "/docs/")
+    assert result.returncode == 0, result.stderr
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(root),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/docs"
+    for _ in range(100):
+        try:
+            http_get(base + "/")
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("start", "query", "expected"),
+    [
+        ("/zh/", "蓝图", "/zh/user-guide/blueprints/"),
+        ("/en/user-guide/quickstart/", "blueprint", "/en/user-guide/blueprints/"),
+    ],
+)
+@pytest.mark.parametrize("where", ["live", "frozen"])
+def test_search_box_finds_and_follows_the_first_result(
+    request, page: Page, where, start, query, expected
+):
+    base = (
+        request.getfixturevalue("project_server").base
+        if where == "live"
+        else request.getfixturevalue("frozen_site")
+    )
+    page.goto(base + start)
+    page.keyboard.press("/")  # focuses the search box
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    page.keyboard.type(query, delay=30)
+    first = page.locator("#search-popup [role='option']").first
+    first.wait_for(state="visible", timeout=15_000)
+    assert page.locator("#search-popup mark").count() >= 1
+    shot(page, f"search-{where}-{expected.split('/')[1]}")
+    page.keyboard.press("ArrowDown")
+    assert first.get_attribute("aria-selected") == "true"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{expected}**")
+    fragment = page.evaluate("location.hash")
+    if fragment:
+        assert page.locator(f"[id='{fragment[1:]}']").count() == 1
+
+
+def test_escape_closes_the_results(project_server: Server, page: Page):
+    page.goto(project_server.base + "/en/")
+    page.fill("#search-input", "template")
+    page.locator("#search-popup [role='option']").first.wait_for(state="visible")
+    page.keyboard.press("Escape")
+    assert page.locator("#search-popup").is_hidden()
+
+
+def test_frozen_search_page_and_download_size(frozen_site: str, page: Page):
+    downloaded: list[int] = []
+    page.on(
+        "response",
+        lambda r: downloaded.append(len(r.body())) if "/_search/" in r.url else None,
+    )
+    page.goto(frozen_site + "/zh/search/?q=" + "请求上下文")
+    hit = page.locator(".search-hits .search-hit a").first
+    hit.wait_for(state="visible", timeout=15_000)
+    assert "/zh/user-guide/reqcontext/" in hit.get_attribute(
+        "href"
+    ) or "reqcontext" in hit.evaluate("a => a.href")
+    assert 0 < sum(downloaded) < 400_000

@@ -35,7 +35,10 @@
       engine = new Promise(function (resolveEngine, reject) {
         var script = document.createElement("script");
         script.src = meta.getAttribute("data-static-js");
-        script.onload = function () { resolveEngine(new window.DocsiteStaticSearch(root)); };
+        script.onload = function () {
+          var languages = (meta.getAttribute("data-languages") || lang).split(" ");
+          resolveEngine(new window.DocsiteStaticSearch(root, languages));
+        };
         script.onerror = reject;
         document.head.appendChild(script);
       });

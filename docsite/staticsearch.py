@@ -1,0 +1,159 @@
+"""The static search index of a frozen site: small JSON files the browser fetches on demand.
+
+It is built from the same documents and the same analyzer as the server index, with the
+same BM25F field weights, so a frozen site answers like the server:
+
+    _search/<lang>/meta.json        sizes, field settings, stop words, shard names
+    _search/<lang>/vocab.json       the Chinese words of the index (to segment queries)
+    _search/<lang>/t-<shard>.json   {term: [doc, weight, doc, weight, …]} and the surface
+                                    forms of English words whose term differs ({"forms": …})
+    _search/<lang>/d-<n>.json       documents n*CHUNK …: [url, page title, section, excerpt]
+
+A term's shard is its first character for ASCII letters and digits, else a hash of the first
+character, so a prefix query (blue*) reads one shard. A query downloads meta and vocab once,
+then one or two term shards per word and the document chunks of the hits it shows.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from docsite.search import (
+    _CJK_RUN_RE,
+    ANALYZER,
+    FIELD_BOOSTS,
+    FIELDS,
+    STOP_WORDS,
+    SearchDoc,
+    documents,
+)
+from docsite.site import Site
+
+CHUNK = 40
+EXCERPT_CHARS = 320
+K1 = 1.2
+FIELD_B = {
+    "title": 0.0,
+    "summary": 0.2,
+    "section": 0.2,
+    "breadcrumb": 0.2,
+    "body": 0.75,
+    "code": 0.75,
+}
+CJK_SHARDS = 24
+
+
+def shard_of(term: str) -> str:
+    first = term[0]
+    if first.isascii() and first.isalnum():
+        return first.lower()
+    return f"x{ord(first) % CJK_SHARDS}"
+
+
+@dataclass
+class StaticIndexStats:
+    docs: int
+    terms: int
+    files: int
+    bytes: int
+
+
+def _field_text(doc: SearchDoc, name: str) -> str:
+    return str(getattr(doc, name))
+
+
+def build_static_index(site: Site, out: Path) -> dict[str, StaticIndexStats]:
+    """Write _search/<lang>/ for every language below `out`."""
+    stats: dict[str, StaticIndexStats] = {}
+    for lang in site.config.languages:
+        docs = [
+            doc for entry in site.entries.get(lang, {}).values() for doc in documents(site, entry)
+        ]
+        stats[lang] = _write_language(docs, out / "_search" / lang)
+    return stats
+
+
+def _write_language(docs: list[SearchDoc], folder: Path) -> StaticIndexStats:
+    folder.mkdir(parents=True, exist_ok=True)
+    freqs: list[dict[str, Counter[str]]] = []
+    lengths: dict[str, list[int]] = {name: [] for name in FIELDS}
+    forms: dict[str, str] = {}
+    vocab: set[str] = set()
+    for doc in docs:
+        per_field: dict[str, Counter[str]] = {}
+        for name in FIELDS:
+            terms = [t.text for t in ANALYZER(_field_text(doc, name), mode="index")]
+            per_field[name] = Counter(terms)
+            lengths[name].append(len(terms))
+            vocab.update(t for t in terms if _CJK_RUN_RE.match(t))
+        freqs.append(per_field)
+        for name in ("title", "section", "body"):
+            for token in ANALYZER(_field_text(doc, name), mode="query"):
+                surface = token.original.lower()
+                if surface != token.text and not _CJK_RUN_RE.match(surface):
+                    forms[surface] = token.text
+    averages = {name: (sum(v) / len(v) if v and sum(v) else 1.0) for name, v in lengths.items()}
+    doc_freq: Counter[str] = Counter()
+    for per_field in freqs:
+        doc_freq.update({term for counter in per_field.values() for term in counter})
+    total = len(docs)
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for number, per_field in enumerate(freqs):
+        scores: dict[str, float] = defaultdict(float)
+        for name, counter in per_field.items():
+            length = lengths[name][number]
+            norm = 1 - FIELD_B[name] + FIELD_B[name] * length / averages[name]
+            for term, tf in counter.items():
+                scores[term] += FIELD_BOOSTS[name] * tf * (K1 + 1) / (tf + K1 * norm)
+        for term, score in scores.items():
+            idf = math.log(1 + (total - doc_freq[term] + 0.5) / (doc_freq[term] + 0.5))
+            postings[term].append((number, score * idf))
+    shards: dict[str, dict[str, object]] = defaultdict(dict)
+    for term, items in postings.items():
+        items.sort(key=lambda item: -item[1])
+        flat: list[float | int] = []
+        for number, weight in items:
+            flat.extend((number, round(weight, 2)))
+        shards[shard_of(term)][term] = flat
+    for surface, term in forms.items():
+        shard = shards[shard_of(surface)]
+        shard.setdefault("forms", {})
+        shard["forms"][surface] = term  # type: ignore[index]
+    written = 0
+    files = 0
+
+    def write(name: str, data: object) -> None:
+        nonlocal written, files
+        blob = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        (folder / name).write_text(blob, encoding="utf-8")
+        written += len(blob.encode())
+        files += 1
+
+    for name, shard in shards.items():
+        write(f"t-{name}.json", shard)
+    for start in range(0, total, CHUNK):
+        write(
+            f"d-{start // CHUNK}.json",
+            [
+                [d.url, d.page_title, d.section, d.body[:EXCERPT_CHARS]]
+                for d in docs[start : start + CHUNK]
+            ],
+        )
+    write("vocab.json", sorted(vocab))
+    write(
+        "meta.json",
+        {
+            "version": 1,
+            "docs": total,
+            "chunk": CHUNK,
+            "shards": sorted(shards),
+            "cjkShards": CJK_SHARDS,
+            "stopWords": sorted(STOP_WORDS),
+            "maxWord": max((len(w) for w in vocab), default=1),
+        },
+    )
+    return StaticIndexStats(docs=total, terms=len(postings), files=files, bytes=written)
