@@ -8,6 +8,7 @@ build artifact depends on), so adding or moving one page does not re-render all 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import keyword
@@ -153,7 +154,7 @@ class Renderer:
         if cached is not None:
             deps, rendered = cached
             if all(resolve_page(target) == url for target, url in deps.items()):
-                return rendered
+                return self._for_file(rendered, str(page.source_file))
         used: dict[str, str | None] = {}
 
         def tracking_resolve(target: str) -> str | None:
@@ -163,6 +164,14 @@ class Renderer:
         rendered = self._render(page, tracking_resolve, gettext)
         self._store(key, used, rendered)
         return rendered
+
+    @staticmethod
+    def _for_file(rendered: Rendered, file: str) -> Rendered:
+        """The same content can live in another file: its warnings must name this one."""
+        if all(w.path == file for w in rendered.warnings):
+            return rendered
+        warnings = [dataclasses.replace(w, path=file) for w in rendered.warnings]
+        return dataclasses.replace(rendered, warnings=warnings)
 
     def _render(
         self,

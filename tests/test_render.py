@@ -7,9 +7,13 @@ from html.parser import HTMLParser
 
 import pytest
 
+from docsite.config import load_config
 from docsite.highlight import parse_fence_info
 from docsite.markdown import relative_url, slugify
 from docsite.render import Renderer
+from docsite.site import Site
+from docsite.theme import Theme
+from tests.conftest import write_tree
 
 
 class Collector(HTMLParser):
@@ -244,3 +248,19 @@ def test_line_breaks_inside_chinese_text_add_no_space(render):
     assert "这是第一行，接着是第二行。" in out.html
     assert "English line\nnext line" in out.html
     assert "中文\nand English" in out.html
+
+
+def test_cached_warnings_name_the_file_being_rendered(tmp_path):
+    """The same page in two content folders shares a cache entry, not its file name."""
+    body = "---\ntitle: A\n---\n```nolang\nx\n```\n"
+    sites = []
+    for name in ("one", "two"):
+        content = write_tree(
+            tmp_path / name, {"en/index.md": "# Home\n", "en/a.md": body, "zh/x.md": "# X\n"}
+        )
+        config = load_config(content_dir=content, cache_dir=tmp_path / "cache")
+        sites.append(Site(config, Theme(config).gettext))
+    first = sites[0].render(sites[0].entries["en"]["a.md"])
+    second = sites[1].render(sites[1].entries["en"]["a.md"])
+    assert first.warnings[0].path == str(tmp_path / "one" / "en" / "a.md")
+    assert second.warnings[0].path == str(tmp_path / "two" / "en" / "a.md")
