@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from docsite.errors import Diagnostic
 from docsite.render import Rendered
 from docsite.site import Entry, Site
+from docsite.status import translation_status
 
 
 @dataclass
@@ -32,7 +33,7 @@ def render_all(site: Site) -> dict[tuple[str, str], Rendered]:
     return {(entry.lang, entry.page.path): site.render(entry) for entry in site.all_entries()}
 
 
-def check_site(site: Site) -> CheckReport:
+def check_site(site: Site, require_translations: bool = False) -> CheckReport:
     report = CheckReport()
     seen: set[tuple[str, int, str]] = set()
 
@@ -57,6 +58,9 @@ def check_site(site: Site) -> CheckReport:
                 original = diagnostic.message.removesuffix(f" (in /{entry.lang}/)")
                 if (diagnostic.path, diagnostic.line, original) in seen:
                     continue
+            add(diagnostic)
+    if require_translations:
+        for diagnostic in _check_translations(site):
             add(diagnostic)
     for lang in site.config.languages:
         report.pages[lang] = sum(1 for e in site.entries.get(lang, {}).values() if not e.fallback)
@@ -97,4 +101,31 @@ def _check_links(
                         f"link to missing anchor '{link.target}#{link.fragment}'{where}",
                     )
                 )
+    return out
+
+
+def _check_translations(site: Site) -> list[Diagnostic]:
+    """Missing and outdated translations, as errors (check --require-translations)."""
+    out: list[Diagnostic] = []
+    default = site.config.default_language
+    for lang in site.config.languages:
+        if lang == default:
+            continue
+        for section in translation_status(site, lang):
+            for status in section.pages:
+                if status.state == "missing":
+                    original = site.pages[default][status.path].source_file
+                    out.append(Diagnostic(str(original), 0, f"no {lang} translation", "error"))
+                elif status.state == "outdated":
+                    page = site.pages[lang][status.path]
+                    recorded = status.recorded or "nothing"
+                    out.append(
+                        Diagnostic(
+                            str(page.source_file),
+                            1,
+                            f"translation is outdated: it records source {recorded}, "
+                            f"the {default} original is now {status.current}",
+                            "error",
+                        )
+                    )
     return out

@@ -1,4 +1,4 @@
-"""The command line: `python build.py serve | build | check`."""
+"""The command line: `python build.py serve | build | check | status`."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import click
 
 from docsite.check import check_site
 from docsite.config import SiteConfig, load_config
-from docsite.errors import ConfigError, Diagnostic
+from docsite.errors import ConfigError, ContentError, Diagnostic
 from docsite.freeze import freeze
+from docsite.site import Site
+from docsite.status import PageStatus, stamp_path, translation_status
 from docsite.web import create_app
 
 content_option = click.option(
@@ -141,15 +143,20 @@ def build(
 @content_option
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
 @click.option(
+    "--require-translations",
+    is_flag=True,
+    help="Missing or outdated translations are errors (for releases that demand parity).",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def check(content_dir: Path | None, strict: bool, fmt: str) -> None:
+def check(content_dir: Path | None, strict: bool, require_translations: bool, fmt: str) -> None:
     """Validate front matter, links and anchors without writing anything."""
     started = time.perf_counter()
     config = _config(content_dir=content_dir)
     app = create_app(config, server_search=False)
     site = app.extensions["docsite"].site
-    report = check_site(site)
+    report = check_site(site, require_translations=require_translations)
     seconds = time.perf_counter() - started
     if fmt == "json":
         click.echo(
@@ -170,3 +177,85 @@ def check(content_dir: Path | None, strict: bool, fmt: str) -> None:
         click.echo(_summary(report.pages, len(report.errors), len(report.warnings), seconds))
     if report.failed(strict):
         sys.exit(1)
+
+
+@main.command()
+@content_option
+@click.option(
+    "--lang", "langs", multiple=True, help="Language(s) to report (default: all translations)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--stamp",
+    "stamps",
+    multiple=True,
+    metavar="LANG/PATH.md",
+    help="Record that this translation is up to date with its original (repeatable).",
+)
+def status(
+    content_dir: Path | None, langs: tuple[str, ...], as_json: bool, stamps: tuple[str, ...]
+) -> None:
+    """Show which pages are translated, outdated or missing, per section."""
+    config = _config(content_dir=content_dir)
+    site = Site(config, lambda _lang: lambda message: message)
+    if stamps:
+        for target in stamps:
+            try:
+                lang, path, digest = stamp_path(site, target)
+            except ContentError as exc:
+                raise click.ClickException(str(exc)) from exc
+            click.echo(f"stamped {lang}/{path}: source {digest}")
+        return
+    wanted = langs or tuple(lang for lang in config.languages if lang != config.default_language)
+    report = {lang: translation_status(site, lang) for lang in wanted}
+    if as_json:
+        data = {
+            lang: [
+                {
+                    "section": s.section,
+                    "title": s.title,
+                    "translated": s.count("translated"),
+                    "outdated": s.count("outdated"),
+                    "missing": s.count("missing"),
+                    "total": s.total,
+                    "pages": [vars(p) for p in s.pages],
+                }
+                for s in sections
+            ]
+            for lang, sections in report.items()
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for lang, sections in report.items():
+        click.echo(f"{lang}: translation status against {config.default_language}")
+        click.echo(
+            f"  {'section':<22} {'translated':>10} {'outdated':>9} {'missing':>8} "
+            f"{'total':>6} {'done':>6}"
+        )
+        for section in sections:
+            click.echo(_status_row(section.section or "(top)", section.pages))
+        every = [p for s in sections for p in s.pages]
+        click.echo(_status_row("all", every))
+        todo = [p for p in every if p.state != "translated"]
+        if todo:
+            click.echo("  to work on:")
+        for page in todo:
+            detail = ""
+            if page.state == "outdated":
+                detail = (
+                    f" (records {page.recorded}, original is now {page.current})"
+                    if page.recorded
+                    else " (no source recorded)"
+                )
+            click.echo(f"    {page.state:<9} {lang}/{page.path}{detail}")
+
+
+def _status_row(name: str, pages: list[PageStatus]) -> str:
+    counts = {
+        s: sum(1 for p in pages if p.state == s) for s in ("translated", "outdated", "missing")
+    }
+    done = 100.0 * counts["translated"] / len(pages) if pages else 100.0
+    return (
+        f"  {name:<22} {counts['translated']:>10} {counts['outdated']:>9} "
+        f"{counts['missing']:>8} {len(pages):>6} {done:>5.0f}%"
+    )

@@ -42,6 +42,7 @@ def _urls(state: Docsite) -> Iterator[str]:
         yield "/_static/" + static_name(state.theme, name)
     for lang in state.config.languages:
         yield f"/{lang}/search/"
+        yield f"/{lang}/translation-status/"
         for entry in state.site.entries[lang].values():
             yield f"/{entry.site_path}"
         for asset in state.site.asset_paths(lang):

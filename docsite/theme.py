@@ -96,7 +96,7 @@ class Theme:
                         [FileSystemLoader(str(d / "templates")) for d in self.chain]
                     ),
                     autoescape=select_autoescape(default=True, default_for_string=True),
-                    extensions=["jinja2.ext.i18n"],
+                    extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
                     undefined=StrictUndefined,
                     trim_blocks=True,
                     lstrip_blocks=True,

@@ -28,6 +28,7 @@ from docsite.markdown import relative_url
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult, clean_query
 from docsite.site import Entry, NavNode, Site
+from docsite.status import is_outdated, translation_status
 from docsite.theme import Theme
 
 FINGERPRINT_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[A-Za-z0-9]+)$")
@@ -120,6 +121,7 @@ class Docsite:
             "search_mode": self.search_mode,
             "site_root": urls.to(""),
             "search_url": urls.to(f"{lang}/search/"),
+            "status_url": urls.to(f"{lang}/translation-status/"),
             "alternates": [],
             "canonical": None,
             "toc": [],
@@ -193,9 +195,12 @@ class Docsite:
             current=entry,
             page=page,
             fallback=entry.fallback,
-            original_url=urls.to(default_entry.site_path)
-            if entry.fallback and default_entry
-            else None,
+            outdated=is_outdated(site, page),
+            original_url=(
+                urls.to(default_entry.site_path)
+                if default_entry is not None and default_entry is not entry
+                else None
+            ),
             content=Markup(rendered.html),
             has_h1=rendered.has_h1,
             toc=rendered.toc if page.meta.get("toc", True) else [],
@@ -251,6 +256,25 @@ class Docsite:
             ],
         )
         return self.theme.env(lang).get_template("search.html").render(context)
+
+    def status_html(self, lang: str) -> str:
+        urls = Urls(self.theme, f"{lang}/translation-status/")
+        context = self.base_context(lang, urls)
+        default = self.config.default_language
+        reports = []
+        for other in self.config.languages:
+            if other == default:
+                continue
+            sections = translation_status(self.site, other)
+            for section in sections:
+                for status in section.pages:
+                    entry = self.site.entries.get(other, {}).get(status.path)
+                    status.href = urls.to(entry.site_path) if entry else None  # type: ignore[attr-defined]
+            reports.append(
+                {"lang": other, "name": self.config.lang_name(other), "sections": sections}
+            )
+        context.update(reports=reports, default_name=self.config.lang_name(default))
+        return self.theme.env(lang).get_template("status.html").render(context)
 
     def chooser_html(self) -> str:
         lang = self.config.default_language
@@ -352,6 +376,12 @@ def create_app(
         q = clean_query(request.args.get("q", ""))
         scope = "all" if request.args.get("lang") == "all" else lang
         return _html_response(state.search_html(lang, q, scope))
+
+    @app.get("/<lang>/translation-status/")
+    def translation_status_page(lang: str) -> Response:
+        if lang not in languages:
+            abort(404)
+        return _html_response(state.status_html(lang))
 
     @app.get("/<lang>/")
     @app.get("/<lang>/<path:subpath>")
