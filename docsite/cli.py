@@ -65,7 +65,7 @@ def main() -> None:
 def serve(content_dir: Path | None, host: str, port: int, debug: bool, drafts: bool) -> None:
     """Serve the documentation while you edit it."""
     config = _config(content_dir=content_dir, include_drafts=drafts)
-    app = create_app(config)
+    app = create_app(config, live=True)
     site = app.extensions["docsite"].site
     _print_diagnostics([e.diagnostic for e in site.errors])
     pages = ", ".join(f"{len(site.entries[lang])} {lang}" for lang in config.languages)

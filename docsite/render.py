@@ -126,6 +126,7 @@ class Renderer:
     def __init__(self, config_digest: str, cache_dir: Path | None) -> None:
         self.md = create_markdown()
         self.config_digest = config_digest
+        self.ui_digest = ""  # of the UI translations (admonition titles are rendered)
         self.cache_dir = cache_dir / "render" if cache_dir else None
         self._memory: dict[str, tuple[dict[str, str | None], Rendered]] = {}
         self._lock = threading.Lock()
@@ -134,6 +135,7 @@ class Renderer:
         parts = (
             RENDERER_VERSION,
             self.config_digest,
+            self.ui_digest,
             ui_lang,
             page.lang,
             page.path,

@@ -99,6 +99,7 @@ class Site:
         self.renderer = renderer or Renderer(config.digest, config.cache_dir)
         self.lock = threading.RLock()
         self.pages: dict[str, dict[str, Page]] = {}
+        self._load_errors: list[ContentError] = []
         self.errors: list[ContentError] = []
         self.warnings: list[Diagnostic] = []
         self.broken: dict[tuple[str, str], ContentError] = {}
@@ -134,13 +135,66 @@ class Site:
                 pages[lang][path] = page
         with self.lock:
             self.pages = pages
-            self.errors = errors
+            self._load_errors = errors
             self.warnings = warnings
             self._derive()
+
+    def apply_changes(self, files: set[Path]) -> tuple[set[str], bool]:
+        """Re-read changed source files (added, modified or deleted).
+
+        Returns the site paths of the pages whose HTML changed ("en/guide/x/"), and whether
+        the structure changed (pages added or removed, front matter changed, errors came or
+        went): then the nav is recomputed and every page of the site is affected.
+        """
+        content = self.config.content_dir
+        affected: set[str] = set()
+        structural = False
+        with self.lock:
+            for file in sorted(files):
+                try:
+                    rel = file.relative_to(content)
+                except ValueError:
+                    continue
+                lang, _, path = rel.as_posix().partition("/")
+                if lang not in self.config.languages or not path.endswith(".md"):
+                    continue
+                old = self.pages.get(lang, {}).get(path)
+                had_error = any(Path(e.path) == file for e in self._load_errors)
+                self._load_errors = [e for e in self._load_errors if Path(e.path) != file]
+                self.warnings = [w for w in self.warnings if Path(w.path) != file]
+                new: Page | None = None
+                if file.is_file() and not any(p.startswith((".", "_")) for p in Path(path).parts):
+                    try:
+                        new = load_page(content, lang, path)
+                    except ContentError as exc:
+                        self._load_errors.append(exc)
+                        structural = True
+                    if new is not None and new.draft and not self.config.include_drafts:
+                        new = None
+                if new is None:
+                    self.pages.get(lang, {}).pop(path, None)
+                    structural = structural or old is not None or had_error
+                    continue
+                self.warnings.extend(new.warnings)
+                self.pages.setdefault(lang, {})[path] = new
+                if old is None or had_error or old.meta != new.meta or old.url != new.url:
+                    structural = True
+                    continue
+                for other in self.config.languages:  # the page and its fallbacks
+                    entry = self.entries.get(other, {}).get(path)
+                    if entry is not None and entry.page is old:
+                        entry.page = new
+                        affected.add(entry.site_path)
+            if structural:
+                self._derive()
+            else:
+                self.version += 1
+        return affected, structural
 
     def _derive(self) -> None:
         """Entries, URLs, nav and reading order from self.pages (call with the lock held)."""
         default = self.config.default_language
+        self.errors = list(self._load_errors)
         self.broken = {}
         for error in self.errors:
             parts = Path(error.path)

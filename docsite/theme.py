@@ -83,6 +83,9 @@ class Theme:
         self._lock = threading.Lock()
         for lang in config.languages:
             self._translations[lang] = load_translations(self.chain, lang)
+        catalogs = sorted(p for d in self.chain for p in (d / "translations").rglob("*.po"))
+        blob = b"".join(p.read_bytes() for p in catalogs)
+        self.translations_digest = hashlib.sha256(blob).hexdigest()[:12]
 
     def gettext(self, lang: str) -> Callable[[str], str]:
         return self._translations.get(lang, NullTranslations()).gettext

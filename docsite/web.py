@@ -11,19 +11,25 @@ import hashlib
 import logging
 import re
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape as html_escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from flask import Flask, Response, abort, current_app, jsonify, redirect, request, send_file
+from jinja2 import TemplateError
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from docsite.config import SiteConfig, load_config
 from docsite.errors import ContentError, display_path
 from docsite.highlight import pygments_css
+
+if TYPE_CHECKING:
+    from docsite.devserver import Watcher
 from docsite.markdown import relative_url
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult, clean_query
@@ -78,8 +84,10 @@ class Docsite:
         self.config = config
         self.theme = Theme(config)
         self.site = Site(config, self.theme.gettext)
+        self.site.renderer.ui_digest = self.theme.translations_digest
         self._html: dict[tuple[str, str], tuple[int, str]] = {}
         self._lock = threading.Lock()
+        self.watcher: Watcher | None = None
         self.search_mode = "server" if server_search else "static"
         self.search: SearchIndex | None = None
         self.search_ready = threading.Event()
@@ -96,6 +104,61 @@ class Docsite:
             log.exception("search index sync failed")
         finally:
             self.search_ready.set()
+
+    # --- live editing (serve) -----------------------------------------------------------------
+
+    def reload_theme(self) -> None:
+        """Templates, static files or translations changed: a fresh theme, no stale HTML."""
+        theme = Theme(self.config)
+        with self._lock:
+            self.theme = theme
+            self._html.clear()
+        self.site.gettext_for = theme.gettext
+        self.site.renderer.ui_digest = theme.translations_digest
+
+    def reconfigure(self) -> None:
+        """pyproject.toml changed: the new settings, with the same content folder."""
+        try:
+            config = load_config(self.config.root).with_options(
+                content_dir=self.config.content_dir,
+                cache_dir=self.config.cache_dir,
+                include_drafts=self.config.include_drafts,
+            )
+        except Exception:
+            log.exception("the new configuration is not valid; keeping the old one")
+            return
+        self.config = config
+        self.theme = Theme(config)
+        site = Site(config, self.theme.gettext)
+        site.renderer.ui_digest = self.theme.translations_digest
+        with self._lock:
+            self.site = site
+            self._html.clear()
+
+    def static_url(self, name: str) -> str:
+        """A theme static file's fingerprinted URL below the site root."""
+        return "_static/" + static_name(self.theme, name)
+
+    def reindex_later(self, files: set[Path]) -> None:
+        """Update the search index for changed pages, after the browsers were told."""
+        if self.search is None:
+            return
+        search, site, content = self.search, self.site, self.config.content_dir
+        keys = set()
+        for file in files:
+            path = file.relative_to(content).as_posix().partition("/")[2]
+            keys.update((lang, path) for lang in self.config.languages)
+
+        def work() -> None:
+            self.search_ready.wait(timeout=300)
+            for lang, path in sorted(keys):
+                entry = site.entries.get(lang, {}).get(path)
+                try:
+                    search.update_page(site, entry, f"{lang}:{path}")
+                except Exception:
+                    log.exception("search update failed for %s:%s", lang, path)
+
+        threading.Thread(target=work, name="docsite-reindex", daemon=True).start()
 
     def run_search(self, q: str, lang: str, limit: int) -> SearchResult:
         if self.search is None:
@@ -122,6 +185,8 @@ class Docsite:
             "site_root": urls.to(""),
             "search_url": urls.to(f"{lang}/search/"),
             "status_url": urls.to(f"{lang}/translation-status/"),
+            "live_js": urls.to("_docsite/live.js") if self.watcher else None,
+            "page_key": urls.current if urls.current is not None else request_page_key(),
             "alternates": [],
             "canonical": None,
             "toc": [],
@@ -300,6 +365,14 @@ class Docsite:
         return "\n".join(out)
 
 
+def request_page_key() -> str:
+    """The current request's path below the site root (what live reload compares)."""
+    try:
+        return request.path.lstrip("/")
+    except RuntimeError:  # outside a request
+        return ""
+
+
 def _state() -> Docsite:
     return current_app.extensions["docsite"]  # type: ignore[no-any-return]
 
@@ -328,12 +401,17 @@ def search_folder(config: SiteConfig) -> Path:
 
 
 def create_app(
-    config: SiteConfig | None = None, *, server_search: bool = True, **overrides: Any
+    config: SiteConfig | None = None,
+    *,
+    server_search: bool = True,
+    live: bool = False,
+    **overrides: Any,
 ) -> Flask:
     """The docsite Flask application. Also what `flask --app docsite` and gunicorn load.
 
     With `server_search` off (as when freezing), no whoosh index is built: the pages use the
-    static search index that the freezer writes.
+    static search index that the freezer writes. `live` (what `serve` uses) watches the
+    sources and reloads the browsers showing a page that changed.
     """
     if config is None:
         config = load_config(**overrides)
@@ -343,13 +421,17 @@ def create_app(
     app.config["DOCSITE_FREEZING"] = False
     state = Docsite(config, server_search=server_search)
     app.extensions["docsite"] = state
-    languages = config.languages
+    if live:
+        _add_live_editing(app, state)
 
     @app.get("/")
     def index() -> Response:
         if current_app.config["DOCSITE_FREEZING"]:
             return _html_response(state.chooser_html())
-        lang = request.accept_languages.best_match(list(languages)) or config.default_language
+        lang = (
+            request.accept_languages.best_match(list(state.config.languages))
+            or state.config.default_language
+        )
         response = redirect(f"{request.script_root}/{lang}/", 302)
         response.vary.add("Accept-Language")
         return response
@@ -357,9 +439,9 @@ def create_app(
     @app.get("/api/search")
     def api_search() -> Response:
         args = request.args
-        lang = args.get("lang", config.default_language)
-        if lang not in (*languages, "all"):
-            lang = config.default_language
+        lang = args.get("lang", state.config.default_language)
+        if lang not in (*state.config.languages, "all"):
+            lang = state.config.default_language
         try:
             limit = int(args.get("limit", "10"))
         except ValueError:
@@ -371,7 +453,7 @@ def create_app(
 
     @app.get("/<lang>/search/")
     def search_page(lang: str) -> Response:
-        if lang not in languages:
+        if lang not in state.config.languages:
             abort(404)
         q = clean_query(request.args.get("q", ""))
         scope = "all" if request.args.get("lang") == "all" else lang
@@ -379,19 +461,24 @@ def create_app(
 
     @app.get("/<lang>/translation-status/")
     def translation_status_page(lang: str) -> Response:
-        if lang not in languages:
+        if lang not in state.config.languages:
             abort(404)
         return _html_response(state.status_html(lang))
 
     @app.get("/<lang>/")
     @app.get("/<lang>/<path:subpath>")
     def page(lang: str, subpath: str = "") -> Response:
-        if lang not in languages:
+        if lang not in state.config.languages:
             abort(404)
         site = state.site
         entry = site.entry_at(lang, subpath)
         if entry is not None:
-            return _html_response(state.page_html(entry))
+            try:
+                return _html_response(state.page_html(entry))
+            except TemplateError as exc:
+                if state.watcher is None:
+                    raise
+                return _html_response(template_error_html(exc, state), 500)
         error = site.broken.get((lang, subpath))
         if error is not None:
             return _html_response(state.error_html(lang, subpath, error), 500)
@@ -432,7 +519,7 @@ def create_app(
 
     @app.get("/robots.txt")
     def robots() -> Response:
-        base = config.absolute_base
+        base = state.config.absolute_base
         lines = ["User-agent: *", "Allow: /"]
         if base:
             lines.append(f"Sitemap: {base}sitemap.xml")
@@ -440,12 +527,12 @@ def create_app(
 
     @app.get("/404.html")
     def not_found_page() -> Response:
-        lang = config.default_language
+        lang = state.config.default_language
         return Response(state.not_found_html(lang, request.script_root + "/"), mimetype="text/html")
 
     @app.errorhandler(404)
     def not_found(error: NotFound) -> Response:
-        lang = _lang_for_request(config)
+        lang = _lang_for_request(state.config)
         return Response(
             state.not_found_html(lang, request.script_root + "/"), 404, mimetype="text/html"
         )
@@ -460,3 +547,59 @@ def create_app(
 
 
 __all__ = ["Docsite", "NavNode", "create_app", "static_name"]
+
+
+def _add_live_editing(app: Flask, state: Docsite) -> None:
+    """Watch the sources, and serve the event stream and the script that listens to it."""
+    from docsite.devserver import LIVE_JS, Watcher
+
+    state.watcher = Watcher(state)
+    state.watcher.start()
+
+    @app.get("/_docsite/events")
+    def live_events() -> Response:
+        assert state.watcher is not None
+        response = Response(state.watcher.events.stream(), mimetype="text/event-stream")
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Accel-Buffering"] = "no"
+        return response
+
+    @app.get("/_docsite/live.js")
+    def live_js() -> Response:
+        response = send_file(LIVE_JS, mimetype="text/javascript", max_age=0)
+        response.cache_control.no_cache = True
+        return response
+
+
+def template_error_html(exc: TemplateError, state: Docsite) -> str:
+    """A theme template failed: file, line, message and the lines around it (no theme)."""
+    file, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not file:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".html"):
+                file, line = frame.filename, frame.lineno
+                break
+    where = f"{display_path(file)}:{line}" if file else "template"
+    source = ""
+    if file and line:
+        try:
+            lines = Path(file).read_text("utf-8").splitlines()
+            low = max(line - 3, 0)
+            source = "\n".join(
+                f"{'>' if n + 1 == line else ' '} {n + 1:4} {html_escape(lines[n])}"
+                for n in range(low, min(line + 2, len(lines)))
+            )
+        except OSError:
+            pass
+    live = ""
+    if state.watcher is not None:
+        live = '<script src="/_docsite/live.js" data-page="*" data-root="/"></script>'
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Template error</title>"
+        '<body style="font-family:system-ui,sans-serif;margin:2rem;max-width:60rem">'
+        "<h1>Template error</h1>"
+        f"<p><code>{html_escape(where)}</code></p><p>{html_escape(str(exc))}</p>"
+        f'<pre style="background:#f6f8fa;padding:1rem;overflow-x:auto">{source}</pre>'
+        "<p>Fix the template and save; this page reloads by itself.</p>"
+        f"{live}</body></html>"
+    )

@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import ROOT, Server, free_port, http_get, run_cli
+from tests.conftest import (
+    ROOT,
+    Server,
+    free_port,
+    http_get,
+    run_cli,
+    start_server,
+    stop_server,
+    write_tree,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -233,3 +242,25 @@ def test_frozen_search_page_and_download_size(frozen_site: str, page: Page):
         "href"
     ) or "reqcontext" in hit.evaluate("a => a.href")
     assert 0 < sum(downloaded) < 400_000
+
+
+# --- live editing ------------------------------------------------------------------------------
+
+
+def test_saved_markdown_appears_in_the_open_page_by_itself(tmp_path, page: Page):
+    long_text = "\n\n".join(f"Paragraph {n} of filler text to scroll past." for n in range(120))
+    source = f"---\ntitle: Live\n---\n{long_text}\n\n## End {{#end}}\n\nOriginal ending.\n"
+    content = write_tree(tmp_path / "content", {"en/index.md": "# Home\n", "en/live.md": source})
+    server = start_server(["serve", "--content", str(content)])
+    try:
+        page.goto(server.base + "/en/live/")
+        page.wait_for_function("window.__docsiteLive && window.__docsiteLive.readyState === 1")
+        page.evaluate("window.scrollTo(0, 1500)")
+        (content / "en" / "live.md").write_text(
+            source.replace("Original ending.", "Edited while you watched."), encoding="utf-8"
+        )
+        page.wait_for_selector("text=Edited while you watched.", timeout=15_000)
+        page.wait_for_function("window.scrollY > 1000", timeout=5_000)
+        assert abs(page.evaluate("window.scrollY") - 1500) < 50
+    finally:
+        stop_server(server)
