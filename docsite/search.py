@@ -19,7 +19,7 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jieba
+from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import Filter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
@@ -40,7 +41,7 @@ from docsite.site import Entry, Site
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 MAX_LIMIT = 50
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 FIELDS = ("title", "summary", "section", "breadcrumb", "body", "code")
 FIELD_BOOSTS = {
     "title": 4.0,
@@ -63,7 +64,8 @@ STOP_WORDS = frozenset(
     """a an and are as at be been but by can do does for from had has have how i if in into is
     it its of on or so than that the their them then there these they this to was we were what
     when where which who why will with you your 的 了 和 是 在 也 就 都 而 及 与 或 一个 这个 那个
-    我们 你 它 把 被 对 中 上 下 个 会 要 可以 这 那 吗 呢 吧""".split()
+    我们 你 它 把 被 对 中 上 下 个 会 要 可以 这 那 吗 呢 吧 怎么 怎样 如何 什么 为什么 哪些 哪个
+    给 让 能 能否 是否 需要 应该 请问 一下""".split()
 )
 # Terms translators use (GLOSSARY.md): jieba keeps them whole.
 DOMAIN_WORDS = (
@@ -418,20 +420,25 @@ class SearchIndex:
         if parsed.empty:
             return result
         searcher = self._current_searcher()
-        lang_filter = None if lang == "all" else Q.Term("lang", lang)
         hits = None
-        for query in parsed.queries():
-            # A limited whoosh collector prunes matchers by their estimated best score, and
-            # under field boosts that estimate is wrong: good hits get dropped. Score them all.
-            hits = searcher.search(query, limit=None, filter=lang_filter)
+        for query in parsed.queries(lambda term: searcher.doc_frequency("body", term)):
+            if lang != "all":
+                # as a clause, not a filter: whoosh intersects postings instead of building
+                # the set of every document of the language on each query
+                query = Q.And([query, Q.Term("lang", lang, boost=0.0)])
+            # replace=0: a pruning collector estimates each matcher's best score, and under
+            # field boosts that estimate is wrong, so good hits would be dropped.
+            collector = collectors.TopCollector(limit=limit, usequality=False, replace=0)
+            searcher.search_with_collector(query, collector)
+            hits = collector.results()
             if hits.scored_length():
                 break
         if hits is None or not hits.scored_length():
             result.suggestion = suggest(searcher, parsed)
             return result
         result.total = len(hits)
-        marks = parsed.highlight_terms()
-        for hit in hits[:limit]:
+        marks = highlighter(parsed.highlight_terms(), parsed.words)
+        for hit in hits:
             result.results.append(
                 Hit(
                     url=hit["url"],
@@ -468,21 +475,35 @@ class ParsedQuery:
         return not (self.terms or self.phrases or self.prefixes)
 
     def _clauses(self) -> list[Q.Query]:
-        clauses: list[Q.Query] = [
-            Q.Or([Q.Term(f, term) for f in FIELDS]) for term in dict.fromkeys(self.terms)
-        ]
+        clauses = [self._term_clause(term) for term in dict.fromkeys(self.terms)]
         for phrase in self.phrases:
             clauses.append(Q.Or([Q.Phrase(f, phrase) for f in ("title", "section", "body")]))
         for prefix in self.prefixes:
             clauses.append(Q.Or([Q.Prefix(f, prefix) for f in FIELDS]))
         return clauses
 
-    def queries(self) -> Iterator[Q.Query]:
-        """All words first; when that finds nothing, any word (ranked by how many match)."""
+    def queries(self, doc_frequency: Callable[[str], int]) -> Iterator[Q.Query]:
+        """All words first. When nothing has them all, leave out the most common word and try
+        again; last, any of the three rarest words (ranked by how many match)."""
         clauses = self._clauses()
         yield Q.And(clauses) if len(clauses) > 1 else clauses[0]
-        if len(clauses) > 1:
-            yield Q.Or(clauses)
+        if len(clauses) < 2:
+            return
+        words = self._words_by_rarity(doc_frequency)
+        for keep in range(len(words) - 1, 1, -1):
+            yield Q.And([self._term_clause(t) for t in words[:keep]] + self._other_clauses())
+        yield Q.Or([self._term_clause(t) for t in words[:3]] + self._other_clauses())
+
+    def _words_by_rarity(self, doc_frequency: Callable[[str], int]) -> list[str]:
+        terms = list(dict.fromkeys(self.terms))
+        return sorted(terms, key=lambda t: (doc_frequency(t), terms.index(t)))
+
+    @staticmethod
+    def _term_clause(term: str) -> Q.Query:
+        return Q.Or([Q.Term(f, term) for f in FIELDS])
+
+    def _other_clauses(self) -> list[Q.Query]:
+        return self._clauses()[len(dict.fromkeys(self.terms)) :]
 
     def highlight_terms(self) -> set[str]:
         terms = set(self.terms) | set(self.prefixes)
@@ -543,29 +564,32 @@ def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
 SNIPPET_CHARS = 180
 
 
-def make_snippet(text: str, terms: set[str]) -> str:
-    """An escaped excerpt around the first match, with <mark> around every matching word."""
+def highlighter(terms: set[str], words: list[str]) -> re.Pattern[str] | None:
+    """One pattern for a query's matches: the reader's words and the index terms (stems) at
+    the start of a word, running to its end (blueprint -> Blueprints), and Chinese words."""
+    probes = {w.lower().lstrip("@") for w in words} | terms
+    latin = sorted((p for p in probes if p and not _CJK_RUN_RE.match(p)), key=len, reverse=True)
+    cjk = sorted((p for p in probes if p and _CJK_RUN_RE.match(p)), key=len, reverse=True)
+    parts = [rf"(?<![\w]){re.escape(p)}\w*" for p in latin] + [re.escape(p) for p in cjk]
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def make_snippet(text: str, pattern: re.Pattern[str] | None) -> str:
+    """An escaped excerpt around the first match, with <mark> around every match in it."""
     if not text:
         return ""
-    matches = [
-        (t.startchar, t.endchar)
-        for t in ANALYZER(text, chars=True, mode="query", removestops=False)
-        if t.text in terms or any(t.text.startswith(p) for p in terms if len(p) > 3)
-    ]
-    first = matches[0][0] if matches else 0
-    start = max(0, first - SNIPPET_CHARS // 3)
+    first = pattern.search(text) if pattern else None
+    start = max(0, first.start() - SNIPPET_CHARS // 3) if first else 0
     if start:
         space = text.rfind(" ", max(0, start - 15), start)
         start = space + 1 if space >= 0 else start
     end = min(len(text), start + SNIPPET_CHARS)
     out: list[str] = ["…" if start else ""]
     cursor = start
-    for begin, finish in matches:
-        if begin < cursor or finish > end:
-            continue
-        out.append(html.escape(text[cursor:begin]))
-        out.append(f"<mark>{html.escape(text[begin:finish])}</mark>")
-        cursor = finish
+    for match in pattern.finditer(text, start, end) if pattern else ():
+        out.append(html.escape(text[cursor : match.start()]))
+        out.append(f"<mark>{html.escape(match.group())}</mark>")
+        cursor = match.end()
     out.append(html.escape(text[cursor:end]))
     out.append("…" if end < len(text) else "")
     return "".join(out).replace("\n", " ")

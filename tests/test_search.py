@@ -9,7 +9,14 @@ import pytest
 import yaml
 
 from docsite.config import load_config
-from docsite.search import SearchIndex, analyze, clean_query, make_snippet, parse_query
+from docsite.search import (
+    SearchIndex,
+    analyze,
+    clean_query,
+    highlighter,
+    make_snippet,
+    parse_query,
+)
 from docsite.site import Site
 from docsite.theme import Theme
 from docsite.web import search_folder
@@ -86,10 +93,12 @@ def test_clean_query_bounds_any_input(raw):
 
 def test_snippets_escape_text_and_mark_matches():
     text = "Use <script>alert(1)</script> with blueprints: a Blueprint records routes."
-    snippet = make_snippet(text, set(analyze("blueprint")))
+    snippet = make_snippet(text, highlighter(set(analyze("blueprint")), ["blueprint"]))
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet
     assert snippet.count("<mark>") == 2
     assert "<mark>Blueprint</mark>" in snippet and "<mark>blueprints</mark>" in snippet
+    chinese = make_snippet("用蓝图注册视图，蓝图很有用。", highlighter({"蓝图"}, ["蓝图"]))
+    assert chinese == "用<mark>蓝图</mark>注册视图，<mark>蓝图</mark>很有用。"
 
 
 # --- the index, on a small site ---------------------------------------------------------------
