@@ -30,6 +30,7 @@ KNOWN_FIELDS = frozenset(
 _SLUG_RE = re.compile(r"^[\w][\w.-]*$")
 _HEADER_LINE_RE = re.compile(r"^([A-Za-z][\w-]*):(?:[ \t]+(.*)|[ \t]*)$")
 _FIRST_HEADING_RE = re.compile(r"^#[ \t]+(.+?)[ \t]*(?:\{[^}]*\})?[ \t]*#*[ \t]*$", re.M)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when built with it
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -136,12 +137,20 @@ def split_front_matter(text: str, file: Path) -> tuple[dict[str, Any], str, int]
 
 def _parse_yaml(block: str, file: Path) -> dict[str, Any]:
     try:
+        return _as_mapping(yaml.load(block, Loader=_YAML_LOADER), file)
+    except yaml.YAMLError:
+        pass  # parse again below: the pure-Python parser names the line of the problem better
+    try:
         data = yaml.safe_load(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ContentError(file, line, f"invalid YAML in front matter: {problem}") from None
+    return _as_mapping(data, file)
+
+
+def _as_mapping(data: object, file: Path) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
