@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,10 +12,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from tests.conftest import (
     ROOT,
     Server,
-    free_port,
-    http_get,
     run_cli,
     start_server,
+    static_http_server,
     stop_server,
     write_tree,
 )
@@ -161,31 +157,8 @@ def frozen_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("frozen")
     result = run_cli("build", "--out", str(root / "docs"), "--base-url", "/docs/")
     assert result.returncode == 0, result.stderr
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "http.server",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-            str(root),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/docs"
-    for _ in range(100):
-        try:
-            http_get(base + "/")
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    with static_http_server(root) as base:
+        yield base + "/docs"
 
 
 @pytest.mark.parametrize(

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import free_port, http_get, run_cli, write_tree
+from tests.conftest import http_get, run_cli, static_http_server, write_tree
 from tests.test_server import SMALL_SITE
 
 GOOD_SITE = {k: v for k, v in SMALL_SITE.items() if "broken" not in k}
@@ -129,29 +127,7 @@ def test_links_resolve_under_a_base_path_served_over_http(tmp_path):
     assert broken_links(served, "/docs/") == []
     not_found = (served / "docs" / "404.html").read_text("utf-8")
     assert 'href="/docs/_static/css/docsite.' in not_found  # absolute: it is served at any depth
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "http.server",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-            str(served),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                http_get(base + "/docs/")
-                break
-            except OSError:
-                time.sleep(0.1)
+    with static_http_server(served) as base:
         # crawl every page reachable from the start page, over HTTP, like a reader's browser
         seen: set[str] = set()
         queue = [base + "/docs/"]
@@ -172,9 +148,6 @@ def test_links_resolve_under_a_base_path_served_over_http(tmp_path):
                     queue.append(target)
         assert base + "/docs/zh/guide/only-english/" in seen
         assert any(u.endswith(".css") for u in seen) and any(u.endswith("logo.png") for u in seen)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_sitemap_uses_an_absolute_base_url_when_given(tmp_path):
