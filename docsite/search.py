@@ -92,11 +92,15 @@ def _jieba() -> jieba.Tokenizer:
 _jieba_lock = threading.Lock()
 
 
-def segment(text: str, mode: str) -> list[tuple[str, int, int]]:
-    """jieba segmentation of a CJK run: (word, start, end); search mode adds the sub-words."""
+@lru_cache(maxsize=200_000)
+def segment(text: str, mode: str) -> tuple[tuple[str, int, int], ...]:
+    """jieba segmentation of a CJK run: (word, start, end); search mode adds the sub-words.
+
+    Memoized: documentation repeats the same runs (蓝图, 请求上下文 …) all the time.
+    """
     tokenizer = _jieba()
     with _jieba_lock:  # jieba's tokenizer is not documented as thread-safe
-        return list(tokenizer.tokenize(text, mode="search" if mode == "index" else "default"))
+        return tuple(tokenizer.tokenize(text, mode="search" if mode == "index" else "default"))
 
 
 class MixedTokenizer(Tokenizer):
