@@ -16,10 +16,11 @@ import os
 import re
 import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from markdown_it.token import Token
 
@@ -28,6 +29,39 @@ from docsite.markdown import LinkRef, RenderContext, TocEntry, create_markdown
 from docsite.pages import Page
 
 RENDERER_VERSION = "3"
+MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    """A dict bounded to the most recently used `size` entries, safe across threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 @dataclass
@@ -128,8 +162,7 @@ class Renderer:
         self.config_digest = config_digest
         self.ui_digest = ""  # of the UI translations (admonition titles are rendered)
         self.cache_dir = cache_dir / "render" if cache_dir else None
-        self._memory: dict[str, tuple[dict[str, str | None], Rendered]] = {}
-        self._lock = threading.Lock()
+        self._memory: LRU[str, tuple[dict[str, str | None], Rendered]] = LRU(MEMORY_ENTRIES)
 
     def key(self, page: Page, ui_lang: str) -> str:
         parts = (
@@ -205,8 +238,7 @@ class Renderer:
         )
 
     def _lookup(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:
-        with self._lock:
-            hit = self._memory.get(key)
+        hit = self._memory.get(key)
         if hit is not None or self.cache_dir is None:
             return hit
         file = self.cache_dir / key[:2] / f"{key}.json"
@@ -215,13 +247,11 @@ class Renderer:
             hit = (data["deps"], Rendered.from_json(data["rendered"]))
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        with self._lock:
-            self._memory[key] = hit
+        self._memory.put(key, hit)
         return hit
 
     def _store(self, key: str, deps: dict[str, str | None], rendered: Rendered) -> None:
-        with self._lock:
-            self._memory[key] = (deps, rendered)
+        self._memory.put(key, (deps, rendered))
         if self.cache_dir is None:
             return
         folder = self.cache_dir / key[:2]

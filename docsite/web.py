@@ -31,6 +31,7 @@ from docsite.highlight import pygments_css
 if TYPE_CHECKING:
     from docsite.devserver import Watcher
 from docsite.markdown import relative_url
+from docsite.render import LRU
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult, clean_query
 from docsite.site import Entry, NavNode, Site
@@ -40,6 +41,7 @@ from docsite.theme import Theme
 FINGERPRINT_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[A-Za-z0-9]+)$")
 GENERATED_STATIC = {"pygments.css": pygments_css}
 log = logging.getLogger(__name__)
+HTML_PAGES = 512  # finished pages kept in memory (the largest cost of a page is the nav)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -85,7 +87,7 @@ class Docsite:
         self.theme = Theme(config)
         self.site = Site(config, self.theme.gettext)
         self.site.renderer.ui_digest = self.theme.translations_digest
-        self._html: dict[tuple[str, str], tuple[int, str]] = {}
+        self._html: LRU[tuple[str, str], tuple[int, str]] = LRU(HTML_PAGES)
         self._lock = threading.Lock()
         self.watcher: Watcher | None = None
         self.search_mode = "server" if server_search else "static"
@@ -112,7 +114,7 @@ class Docsite:
         theme = Theme(self.config)
         with self._lock:
             self.theme = theme
-            self._html.clear()
+        self._html.clear()
         self.site.gettext_for = theme.gettext
         self.site.renderer.ui_digest = theme.translations_digest
 
@@ -133,7 +135,7 @@ class Docsite:
         site.renderer.ui_digest = self.theme.translations_digest
         with self._lock:
             self.site = site
-            self._html.clear()
+        self._html.clear()
 
     def static_url(self, name: str) -> str:
         """A theme static file's fingerprinted URL below the site root."""
@@ -205,13 +207,11 @@ class Docsite:
 
     def page_html(self, entry: Entry) -> str:
         key = (entry.lang, entry.url)
-        with self._lock:
-            cached = self._html.get(key)
+        cached = self._html.get(key)
         if cached and cached[0] == self.site.version:
             return cached[1]
         html = self._page_html(entry)
-        with self._lock:
-            self._html[key] = (self.site.version, html)
+        self._html.put(key, (self.site.version, html))
         return html
 
     def _page_html(self, entry: Entry) -> str:

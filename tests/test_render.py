@@ -10,7 +10,7 @@ import pytest
 from docsite.config import load_config
 from docsite.highlight import parse_fence_info
 from docsite.markdown import relative_url, slugify
-from docsite.render import Renderer
+from docsite.render import LRU, Renderer
 from docsite.site import Site
 from docsite.theme import Theme
 from tests.conftest import write_tree
@@ -264,3 +264,13 @@ def test_cached_warnings_name_the_file_being_rendered(tmp_path):
     second = sites[1].render(sites[1].entries["en"]["a.md"])
     assert first.warnings[0].path == str(tmp_path / "one" / "en" / "a.md")
     assert second.warnings[0].path == str(tmp_path / "two" / "en" / "a.md")
+
+
+def test_memory_caches_are_bounded():
+    cache: LRU[str, int] = LRU(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1  # a is now the most recent
+    cache.put("c", 3)
+    assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
+    assert len(cache) == 2
