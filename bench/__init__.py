@@ -1,0 +1,1 @@
+"""docsite benchmark harness: `python -m bench` (see bench/README.md)."""
