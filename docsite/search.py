@@ -15,7 +15,6 @@ from __future__ import annotations
 import fcntl
 import html
 import logging
-import math
 import re
 import threading
 import unicodedata
@@ -597,7 +596,3 @@ def make_snippet(text: str, pattern: re.Pattern[str] | None) -> str:
     out.append(html.escape(text[cursor:end]))
     out.append("…" if end < len(text) else "")
     return "".join(out).replace("\n", " ")
-
-
-def bm25_idf(doc_count: int, doc_freq: int) -> float:
-    return math.log(1 + (doc_count - doc_freq + 0.5) / (doc_freq + 0.5))
