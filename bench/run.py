@@ -622,14 +622,24 @@ class Bench:
             )
         return table
 
-    def features(self, big: Corpus) -> None:
+    def features(self, project: Corpus, big: Corpus) -> None:
         """Search and live editing, measured by bench.search_bench and bench.live_bench."""
+        search = [
+            "--project",
+            str(project.path),
+            "--corpus",
+            str(big.path),
+            "--runs",
+            str(self.runs),
+        ]
         for module, args, title in (
-            ("bench.search_bench", ["--corpus", str(big.path), "--runs", str(self.runs)], "Search"),
+            ("bench.search_bench", search, "Search"),
             ("bench.live_bench", ["--corpus", str(big.path)], "Live editing"),
         ):
             cmd = [self.python, "-m", module, *args, "--json"]
-            done = subprocess.run(cmd, cwd=self.code, capture_output=True, text=True, check=True)
+            done = subprocess.run(cmd, cwd=self.code, capture_output=True, text=True)
+            if done.returncode:
+                raise RuntimeError(f"{module} failed: {done.stderr.strip()[-2000:]}")
             data = json.loads(done.stdout)
             for key, where, value in data["figures"]:
                 self.figure(key, where, value)
@@ -723,7 +733,7 @@ class Bench:
         self.section("Live server", lambda: self.live(corpora[0], corpora[-1]))
         sizes = [250] if self.quick else [250, 1000, 4000]
         self.section("Growth", lambda: self.growth(sizes))
-        self.section("Search and live editing", lambda: self.features(corpora[-1]))
+        self.section("Search and live editing", lambda: self.features(corpora[0], corpora[-1]))
         self.tables.append(self.targets())
         text = self.report(self.environment(code, versions))
         self.args.output.write_text(text)

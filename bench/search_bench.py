@@ -1,6 +1,6 @@
 """Search figures: index build time and size, query latency, and quality (MRR@10).
 
-    python -m bench.search_bench [--corpus DIR] [--runs N]
+    python -m bench.search_bench [--project DIR] [--corpus DIR] [--runs N]
 
 - server search (whoosh) on the project content, with the queries of tests/search/queries.yaml,
   and on a generated corpus, with the title of 60 random pages per language as the query and
@@ -140,7 +140,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def static_search(queries: list[Query]) -> dict[str, float]:
+def static_search(queries: list[Query], project: Path) -> dict[str, float]:
     """MRR and download size of the frozen site's search, in headless Chromium."""
     from playwright.sync_api import sync_playwright
 
@@ -149,7 +149,8 @@ def static_search(queries: list[Query]) -> dict[str, float]:
     try:
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, str(PROJECT_ROOT / "build.py"), "build", "--out", str(root / "site")],
+            [sys.executable, str(PROJECT_ROOT / "build.py"), "build", "--content", str(project),
+             "--out", str(root / "site")],
             cwd=PROJECT_ROOT, check=True, capture_output=True,
         )  # fmt: skip
         build_seconds = time.perf_counter() - started
@@ -207,10 +208,12 @@ def static_search(queries: list[Query]) -> dict[str, float]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def report(corpus: Path | None, runs: int) -> tuple[list[str], list[tuple[str, str, float]]]:
+def report(
+    project_content: Path, corpus: Path | None, runs: int
+) -> tuple[list[str], list[tuple[str, str, float]]]:
     """Markdown lines for bench/RESULTS.md, and the figures the targets are checked against."""
     queries = project_queries()
-    project = server_search(None, queries, runs)
+    project = server_search(project_content, queries, runs)
     figures: list[tuple[str, str, float]] = [
         ("search_p50", "project", project["p50_ms"]),
         ("search_p99", "project", project["p99_ms"]),
@@ -227,7 +230,7 @@ def report(corpus: Path | None, runs: int) -> tuple[list[str], list[tuple[str, s
         rows.append(
             _row(f"server, generated corpus ({generated['pages']} pages), titles", generated)
         )
-    static = static_search(queries)
+    static = static_search(queries, project_content)
     rows += [
         "",
         "| static search (frozen site, Chromium) | value |",
@@ -258,10 +261,16 @@ def main() -> None:
     parser.add_argument(
         "--corpus", type=Path, default=None, help="a generated corpus (bench.corpus)"
     )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=PROJECT_ROOT / "content",
+        help="the project's content (the pages tests/search/queries.yaml expects)",
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="lines and figures, for bench.run")
     args = parser.parse_args()
-    lines, figures = report(args.corpus, args.runs)
+    lines, figures = report(args.project, args.corpus, args.runs)
     print(json.dumps({"lines": lines, "figures": figures}) if args.json else "\n".join(lines))
 
 
