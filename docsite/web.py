@@ -30,7 +30,7 @@ from docsite.highlight import pygments_css
 
 if TYPE_CHECKING:
     from docsite.devserver import Watcher
-from docsite.markdown import relative_url
+from docsite.markdown import N_, relative_url
 from docsite.render import LRU
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult, clean_query
@@ -41,6 +41,7 @@ from docsite.theme import Theme
 FINGERPRINT_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[A-Za-z0-9]+)$")
 GENERATED_STATIC = {"pygments.css": pygments_css}
 log = logging.getLogger(__name__)
+LANGUAGE_IN_TEXT = {"en": N_("English"), "zh": N_("Chinese")}
 HTML_PAGES = 512  # finished pages kept in memory (the largest cost of a page is the nav)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -338,7 +339,9 @@ class Docsite:
             reports.append(
                 {"lang": other, "name": self.config.lang_name(other), "sections": sections}
             )
-        context.update(reports=reports, default_name=self.config.lang_name(default))
+        # the original's language as running text names it ("英文" in Chinese)
+        default_name = self.theme.gettext(lang)(LANGUAGE_IN_TEXT.get(default, default))
+        context.update(reports=reports, default_name=default_name)
         return self.theme.env(lang).get_template("status.html").render(context)
 
     def chooser_html(self) -> str:
