@@ -130,8 +130,15 @@ class Watcher:
             if file.is_relative_to(content):
                 if file.suffix == ".md":
                     pages.add(file)
-                else:
-                    reload_all = True  # an image or a download that pages show
+                    continue
+                reload_all = True  # a folder, an image or a download that pages show
+                if file.is_dir():
+                    # A new folder's files can be written before the folder is watched
+                    # (git checkout): their events are lost, so read the folder itself.
+                    pages.update(file.rglob("*.md"))
+                elif not file.exists():
+                    # a folder removed with its pages: the events of its files may not come
+                    pages.update(state.site.sources_below(file))
             elif file.name == "pyproject.toml":
                 state.reconfigure()
                 reload_all = True

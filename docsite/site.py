@@ -332,6 +332,13 @@ class Site:
             self.gettext_for(entry.lang),
         )
 
+    def sources_below(self, folder: Path) -> list[Path]:
+        """The source files of loaded (or broken) pages below a folder."""
+        with self.lock:
+            files = [p.source_file for pages in self.pages.values() for p in pages.values()]
+            files += [Path(e.path) for e in self._load_errors]
+        return [f for f in files if f.is_relative_to(folder)]
+
     def find_asset(self, lang: str, rel: str) -> Path | None:
         """A non-Markdown file of the content folder (an image, a download), with fallback."""
         parts = PurePosixPath(rel).parts
