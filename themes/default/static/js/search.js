@@ -65,27 +65,38 @@
     active = -1;
   }
 
+  function noResults(className) {
+    var p = document.createElement("p");
+    p.className = className;
+    p.textContent = body.getAttribute("data-no-results") || "No results";
+    return p;
+  }
+
+  function hitLink(hit) {
+    var a = document.createElement("a");
+    a.href = resolve(hit.url);
+    var title = document.createElement("span");
+    title.className = "hit-title";
+    title.textContent = hit.title + (hit.section ? " › " + hit.section : "");
+    a.appendChild(title);
+    return a;
+  }
+
+  function snippetElement(hit, tag) {
+    var element = document.createElement(tag);
+    element.className = "hit-snippet";
+    element.innerHTML = hit.snippet;  // escaped by the index, with <mark> around hits
+    return element;
+  }
+
   function render(data, q) {
     popup.textContent = "";
-    if (!data.results.length) {
-      var empty = document.createElement("p");
-      empty.className = "search-popup-empty";
-      empty.textContent = body.getAttribute("data-no-results") || "No results";
-      popup.appendChild(empty);
-    }
+    if (!data.results.length) popup.appendChild(noResults("search-popup-empty"));
     data.results.forEach(function (hit, i) {
-      var a = document.createElement("a");
+      var a = hitLink(hit);
       a.id = "search-option-" + i;
       a.setAttribute("role", "option");
-      a.href = resolve(hit.url);
-      var title = document.createElement("span");
-      title.className = "hit-title";
-      title.textContent = hit.title + (hit.section ? " › " + hit.section : "");
-      var snippet = document.createElement("span");
-      snippet.className = "hit-snippet";
-      snippet.innerHTML = hit.snippet;  // escaped by the index, with <mark> around hits
-      a.appendChild(title);
-      a.appendChild(snippet);
+      a.appendChild(snippetElement(hit, "span"));
       popup.appendChild(a);
     });
     var more = document.createElement("a");
@@ -147,10 +158,7 @@
   function renderPage(container, data) {
     container.textContent = "";
     if (!data.results.length) {
-      var p = document.createElement("p");
-      p.className = "search-empty";
-      p.textContent = body.getAttribute("data-no-results") || "No results";
-      container.appendChild(p);
+      container.appendChild(noResults("search-empty"));
       return;
     }
     var list = document.createElement("ol");
@@ -158,15 +166,8 @@
     data.results.forEach(function (hit) {
       var li = document.createElement("li");
       li.className = "search-hit";
-      var a = document.createElement("a");
-      a.href = resolve(hit.url);
-      a.innerHTML = '<span class="hit-title"></span>';
-      a.firstChild.textContent = hit.title + (hit.section ? " › " + hit.section : "");
-      var p = document.createElement("p");
-      p.className = "hit-snippet";
-      p.innerHTML = hit.snippet;
-      li.appendChild(a);
-      li.appendChild(p);
+      li.appendChild(hitLink(hit));
+      li.appendChild(snippetElement(hit, "p"));
       list.appendChild(li);
     });
     container.appendChild(list);
