@@ -14,7 +14,6 @@ from docsite.status import translation_status
 class CheckReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pages: dict[str, int] = field(default_factory=dict)
-    external_links: int = 0
 
     @property
     def errors(self) -> list[Diagnostic]:

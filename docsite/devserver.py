@@ -50,14 +50,14 @@ class Broadcaster:
         for client in clients:
             client.put(event)
 
-    def stream(self, stop: threading.Event | None = None) -> Iterator[str]:
+    def stream(self) -> Iterator[str]:
         """The text/event-stream body for one connection."""
         client: queue.Queue[dict[str, Any]] = queue.Queue()
         with self._lock:
             self._clients.add(client)
         try:
             yield "retry: 500\n\n"
-            while stop is None or not stop.is_set():
+            while True:
                 try:
                     event = client.get(timeout=HEARTBEAT_SECONDS)
                 except queue.Empty:
@@ -68,11 +68,6 @@ class Broadcaster:
             with self._lock:
                 self._clients.discard(client)
 
-    @property
-    def clients(self) -> int:
-        with self._lock:
-            return len(self._clients)
-
 
 class Watcher:
     """Watches the sources of a Docsite and applies each batch of changes to it."""
@@ -81,7 +76,6 @@ class Watcher:
         self.state = state
         self.events = Broadcaster()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self.ready = threading.Event()
 
     def roots(self) -> list[Path]:
@@ -90,8 +84,7 @@ class Watcher:
         return [p for p in paths if p.exists()]
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="docsite-watch", daemon=True)
-        self._thread.start()
+        threading.Thread(target=self._run, name="docsite-watch", daemon=True).start()
         self.ready.wait(timeout=10)
 
     def stop(self) -> None:

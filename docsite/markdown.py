@@ -108,7 +108,6 @@ class RenderContext:
     links: list[LinkRef] = field(default_factory=list)
     toc: list[TocEntry] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
-    fences: list[dict[str, Any]] = field(default_factory=list)
 
     def warn(self, token_or_line: Token | int | None, message: str) -> None:
         self.diagnostics.append(Diagnostic(self.file, self.line_of(token_or_line), message))
@@ -372,9 +371,6 @@ def render_fence(
     fence = parse_fence_info(token.info)
     if not is_known_language(fence.language):
         ctx.warn(token, f"unknown code language '{fence.language}'; shown as plain text")
-    ctx.fences.append(
-        {"language": fence.language, "title": fence.title, "line": ctx.line_of(token)}
-    )
     body = highlight_code(token.content, fence)
     lang = escape(fence.language or "text")
     title = f'<div class="code-title">{escape(fence.title)}</div>' if fence.title else ""

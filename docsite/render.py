@@ -132,7 +132,6 @@ class Rendered:
     links: list[LinkRef]
     warnings: list[Diagnostic]
     has_h1: bool
-    fences: list[dict[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -149,7 +148,6 @@ class Rendered:
             links=[LinkRef(**link) for link in data["links"]],
             warnings=[Diagnostic(**w) for w in data["warnings"]],
             has_h1=data["has_h1"],
-            fences=data.get("fences", []),
             sections=[Section(**section) for section in data.get("sections", [])],
         )
 
@@ -233,7 +231,6 @@ class Renderer:
             links=ctx.links,
             warnings=ctx.diagnostics,
             has_h1=has_h1,
-            fences=ctx.fences,
             sections=extract_sections(tokens, page.title),
         )
 

@@ -150,6 +150,3 @@ class Theme:
         with self._lock:
             self._fingerprints[file] = (mtime, digest)
         return digest
-
-    def template_files(self) -> list[Path]:
-        return [p for d in self.chain for p in (d / "templates").rglob("*.html")]
