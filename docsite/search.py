@@ -51,8 +51,18 @@ FIELD_BOOSTS = {
     "code": 1.5,
 }
 # BM25F length normalization per field: names and headings are short by nature, and most
-# section documents have no title at all, so those fields are barely normalized.
-WEIGHTING = BM25F(B=0.75, K1=1.2, title_B=0.0, summary_B=0.2, section_B=0.2, breadcrumb_B=0.2)
+# section documents have no title at all, so those fields are barely normalized. The static
+# index of the frozen site scores with the same settings.
+K1 = 1.2
+FIELD_B = {
+    "title": 0.0,
+    "summary": 0.2,
+    "section": 0.2,
+    "breadcrumb": 0.2,
+    "body": 0.75,
+    "code": 0.75,
+}
+WEIGHTING = BM25F(B=0.75, K1=K1, **{f"{name}_B": b for name, b in FIELD_B.items()})
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
 WORD_RE = re.compile(rf"[{_CJK}]+|@?[^\W_{_CJK}]\w*(?:[.:][^\W{_CJK}]\w*)*|_\w+", re.UNICODE)

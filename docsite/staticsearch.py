@@ -25,8 +25,10 @@ from pathlib import Path
 from docsite.search import (
     _CJK_RUN_RE,
     ANALYZER,
+    FIELD_B,
     FIELD_BOOSTS,
     FIELDS,
+    K1,
     STOP_WORDS,
     SearchDoc,
     documents,
@@ -35,15 +37,6 @@ from docsite.site import Site
 
 CHUNK = 40
 EXCERPT_CHARS = 320
-K1 = 1.2
-FIELD_B = {
-    "title": 0.0,
-    "summary": 0.2,
-    "section": 0.2,
-    "breadcrumb": 0.2,
-    "body": 0.75,
-    "code": 0.75,
-}
 CJK_SHARDS = 24
 
 
@@ -86,16 +79,16 @@ def _write_language(docs: list[SearchDoc], folder: Path) -> StaticIndexStats:
     for doc in docs:
         per_field: dict[str, Counter[str]] = {}
         for name in FIELDS:
-            terms = [t.text for t in ANALYZER(_field_text(doc, name), mode="index")]
+            terms = []
+            for token in ANALYZER(_field_text(doc, name), mode="index"):
+                terms.append(token.text)
+                surface = token.original.lower()  # what a reader types, before stemming
+                if surface != token.text and not _CJK_RUN_RE.match(surface):
+                    forms[surface] = token.text
             per_field[name] = Counter(terms)
             lengths[name].append(len(terms))
             vocab.update(t for t in terms if _CJK_RUN_RE.match(t))
         freqs.append(per_field)
-        for name in ("title", "section", "body"):
-            for token in ANALYZER(_field_text(doc, name), mode="query"):
-                surface = token.original.lower()
-                if surface != token.text and not _CJK_RUN_RE.match(surface):
-                    forms[surface] = token.text
     averages = {name: (sum(v) / len(v) if v and sum(v) else 1.0) for name, v in lengths.items()}
     doc_freq: Counter[str] = Counter()
     for per_field in freqs:
