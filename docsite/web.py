@@ -89,7 +89,6 @@ class Docsite:
         self.site = Site(config, self.theme.gettext)
         self.site.renderer.ui_digest = self.theme.translations_digest
         self._html: LRU[tuple[str, str], tuple[int, str]] = LRU(HTML_PAGES)
-        self._lock = threading.Lock()
         self.watcher: Watcher | None = None
         self.search_mode = "server" if server_search else "static"
         self.search: SearchIndex | None = None
@@ -113,8 +112,7 @@ class Docsite:
     def reload_theme(self) -> None:
         """Templates, static files or translations changed: a fresh theme, no stale HTML."""
         theme = Theme(self.config)
-        with self._lock:
-            self.theme = theme
+        self.theme = theme
         self._html.clear()
         self.site.gettext_for = theme.gettext
         self.site.renderer.ui_digest = theme.translations_digest
@@ -134,8 +132,7 @@ class Docsite:
         self.theme = Theme(config)
         site = Site(config, self.theme.gettext)
         site.renderer.ui_digest = self.theme.translations_digest
-        with self._lock:
-            self.site = site
+        self.site = site
         self._html.clear()
 
     def static_url(self, name: str) -> str:
