@@ -11,6 +11,8 @@ from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
+from pygments.style import Style
+from pygments.styles import get_style_by_name
 from pygments.util import ClassNotFound
 
 LIGHT_STYLE = "friendly"
@@ -106,15 +108,79 @@ def highlight_code(code: str, fence: FenceInfo) -> str:
     )
 
 
+# Code must stay readable (WCAG AA, 4.5:1) on every background a theme may give it: token
+# colours of the Pygments styles are darkened (light) or lightened (dark) until they are.
+# Themes keep code backgrounds between these and the page's own background.
+LIGHT_BACKGROUNDS = ("#eeeeee", "#fdf2c4")  # the darkest code background, highlighted lines
+DARK_BACKGROUNDS = ("#2d333b", "#3b3220")  # the lightest code background, highlighted lines
+MIN_CONTRAST = 4.6
+_HEX_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def _rgb(color: str) -> tuple[float, float, float]:
+    digits = color.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    red, green, blue = (int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return red, green, blue
+
+
+def _luminance(color: str) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(c) for c in _rgb(color))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first: str, second: str) -> float:
+    """The WCAG contrast ratio of two #rgb/#rrggbb colours."""
+    high, low = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable(color: str, backgrounds: tuple[str, ...], dark: bool) -> str:
+    """The colour, mixed toward white (dark) or black (light) until it reads on every background."""
+    target = 1.0 if dark else 0.0
+    red, green, blue = _rgb(color)
+    for step in range(101):
+        mix = step / 100
+        mixed = "#" + "".join(
+            f"{round((c + (target - c) * mix) * 255):02x}" for c in (red, green, blue)
+        )
+        if all(contrast(mixed, bg) >= MIN_CONTRAST for bg in backgrounds):
+            return mixed
+    return "#ffffff" if dark else "#000000"
+
+
+@lru_cache(maxsize=4)
+def readable_style(name: str, dark: bool) -> type[Style]:
+    """A Pygments style whose token colours all meet MIN_CONTRAST on the code backgrounds."""
+    base = get_style_by_name(name)
+    backgrounds = DARK_BACKGROUNDS if dark else LIGHT_BACKGROUNDS
+    styles = {}
+    for token, spec in base.styles.items():
+        words = spec.split()
+        own_bg = tuple(w[3:] for w in words if w.startswith("bg:") and _HEX_RE.match(w[3:]))
+        styles[token] = " ".join(
+            readable(w, own_bg or backgrounds, dark) if _HEX_RE.match(w) else w for w in words
+        )
+    attrs = {"styles": styles, "highlight_color": backgrounds[1], "background_color": "transparent"}
+    return type(f"Readable{base.__name__}", (base,), attrs)
+
+
 @lru_cache(maxsize=1)
 def pygments_css() -> str:
-    """CSS for code: the light style, and the dark style for the system setting or the toggle."""
-    light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(".highlight")
-    dark_formatter = HtmlFormatter(style=DARK_STYLE)
+    """CSS for code: the light style, and the dark style for the system setting or the toggle.
+
+    The dark style applies on screens only: printed pages are always light.
+    """
+    light = HtmlFormatter(style=readable_style(LIGHT_STYLE, False)).get_style_defs(".highlight")
+    dark_formatter = HtmlFormatter(style=readable_style(DARK_STYLE, True))
     dark_auto = dark_formatter.get_style_defs(':root:not([data-theme="light"]) .highlight')
     dark_forced = dark_formatter.get_style_defs(':root[data-theme="dark"] .highlight')
     return (
-        f"/* Pygments {LIGHT_STYLE} */\n{light}\n"
-        f"@media (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n"
-        f"/* Pygments {DARK_STYLE} (toggle) */\n{dark_forced}\n"
+        f"/* Pygments {LIGHT_STYLE}, colours raised to {MIN_CONTRAST}:1 */\n{light}\n"
+        f"@media screen and (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n"
+        f"/* Pygments {DARK_STYLE} (toggle) */\n@media screen {{\n{dark_forced}\n}}\n"
     )

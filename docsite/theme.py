@@ -2,7 +2,8 @@
 
 A theme folder holds `templates/`, `static/`, `translations/<lang>/LC_MESSAGES/messages.po`
 and an optional `theme.toml` naming its `parent`. Whatever a theme does not provide is
-looked up in its parent, then in the parent's parent.
+looked up in its parent, then in the parent's parent. A template that replaces one of its
+parent's may extend it by the parent's name: `{% extends "default:base.html" %}`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from docsite.config import BABEL_LOCALES, SiteConfig
 from docsite.errors import ConfigError
@@ -94,10 +102,11 @@ class Theme:
         with self._lock:
             env = self._envs.get(lang)
             if env is None:
+                loaders = {d.name: FileSystemLoader(str(d / "templates")) for d in self.chain}
                 env = Environment(
-                    loader=ChoiceLoader(
-                        [FileSystemLoader(str(d / "templates")) for d in self.chain]
-                    ),
+                    # "page.html" is the first theme's that has one; "default:page.html" is
+                    # that theme's own, which a child theme's page.html may extend.
+                    loader=ChoiceLoader([*loaders.values(), PrefixLoader(loaders, delimiter=":")]),
                     autoescape=select_autoescape(default=True, default_for_string=True),
                     extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
                     undefined=StrictUndefined,

@@ -42,6 +42,7 @@ FINGERPRINT_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[A-
 GENERATED_STATIC = {"pygments.css": pygments_css}
 log = logging.getLogger(__name__)
 LANGUAGE_IN_TEXT = {"en": N_("English"), "zh": N_("Chinese")}
+OG_LOCALES = {"en": "en_US", "zh": "zh_CN"}  # Open Graph wants language_TERRITORY
 HTML_PAGES = 512  # finished pages kept in memory (the largest cost of a page is the nav)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -189,6 +190,7 @@ class Docsite:
             "page_key": urls.current if urls.current is not None else request_page_key(),
             "alternates": [],
             "canonical": None,
+            "og_locales": {code: OG_LOCALES.get(code, code) for code in config.languages},
             "toc": [],
             "nav_url": lambda node: urls.to(node.entry.site_path) if node.entry else None,
             "languages": [

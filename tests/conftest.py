@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tarfile
 import textwrap
 import time
 import urllib.error
@@ -16,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
+from bench.search_bench import CHROMIUM_ARGS  # one set of Chromium flags
 from docsite.config import PROJECT_ROOT, SiteConfig, load_config
 from docsite.site import Site
 from docsite.theme import Theme
@@ -185,3 +192,80 @@ def project_server() -> Iterator[Server]:
     server = start_server(["serve"])
     yield server
     stop_server(server)
+
+
+# --- Chromium, driven by Playwright ------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is required for browser tests: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A desktop-sized page that fails the test on any JavaScript error."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def shot(page: Page, name: str, full_page: bool = False) -> None:
+    """A screenshot in test-artifacts/ (git-ignored), for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+# --- axe-core, from the npm registry ----------------------------------------------------------
+
+AXE_VERSION = "4.14.1"
+AXE_INTEGRITY = (  # "dist.integrity" of the release in the npm registry
+    "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2"
+    "S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+)
+AXE_URL = f"https://registry.npmjs.org/axe-core/-/axe-core-{AXE_VERSION}.tgz"
+
+
+def fetch_axe(cache: Path = ROOT / ".cache" / "axe") -> str:
+    """axe.min.js of the pinned axe-core release, checked against its npm integrity hash.
+
+    Downloaded once into .cache/ (git-ignored); a cached copy is used as it is.
+    """
+    script = cache / f"axe-core-{AXE_VERSION}.min.js"
+    if not script.is_file():
+        with urllib.request.urlopen(AXE_URL, timeout=60) as response:
+            tarball = response.read()
+        algorithm, _, expected = AXE_INTEGRITY.partition("-")
+        actual = base64.b64encode(hashlib.new(algorithm, tarball).digest()).decode()
+        if actual != expected:
+            raise RuntimeError(f"{AXE_URL}: integrity {algorithm}-{actual}, expected {expected}")
+        with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+            member = archive.extractfile("package/axe.min.js")
+            if member is None:
+                raise RuntimeError(f"{AXE_URL}: no package/axe.min.js in the tarball")
+            data = member.read()
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = script.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(script)
+    return script.read_text("utf-8")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    return fetch_axe()

@@ -1,5 +1,6 @@
 // docsite default theme: dark-mode toggle, nav drawer, copy buttons, language switcher
-// keeping the section, TOC highlight. Progressive: every page works without it.
+// keeping the section, focusable scrolling code, folding TOC and its highlight.
+// Progressive: every page works without it.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -27,11 +28,17 @@
       var open = nav.classList.toggle("open");
       navToggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
+    var closeNav = function (refocus) {
+      nav.classList.remove("open");
+      navToggle.setAttribute("aria-expanded", "false");
+      if (refocus) navToggle.focus();
+    };
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && nav.classList.contains("open")) {
-        nav.classList.remove("open");
-        navToggle.setAttribute("aria-expanded", "false");
-        navToggle.focus();
+      if (event.key === "Escape" && nav.classList.contains("open")) closeNav(true);
+    });
+    document.addEventListener("click", function (event) {
+      if (nav.classList.contains("open") && !nav.contains(event.target) && !navToggle.contains(event.target)) {
+        closeNav(false);
       }
     });
   }
@@ -64,22 +71,57 @@
     block.appendChild(button);
   });
 
-  // Highlight the TOC entry of the section being read.
+  // Code blocks and tables that scroll sideways can be focused, so keys can scroll them.
+  function markScrollable() {
+    document.querySelectorAll(".codeblock pre, .doc table").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
+    });
+  }
+  markScrollable();
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(markScrollable, 150);
+  });
+
+  // The TOC: open beside the content on wide screens, folded above it on narrow ones.
+  var tocBox = document.querySelector(".toc-box");
+  var narrow = window.matchMedia("(max-width: 75rem)");
+  if (tocBox) {
+    var fold = function () { tocBox.open = !narrow.matches; };
+    fold();
+    if (narrow.addEventListener) narrow.addEventListener("change", fold);
+    tocBox.addEventListener("click", function (event) {
+      if (narrow.matches && event.target.closest("a")) tocBox.open = false;
+    });
+  }
+
+  // Highlight the TOC entry of the section being read: the last heading above the reading
+  // line, or the last one when the page is scrolled to its end.
   var links = Array.prototype.slice.call(document.querySelectorAll(".toc a[href^='#']"));
-  if (links.length && "IntersectionObserver" in window) {
-    var byId = {};
-    links.forEach(function (a) { byId[decodeURIComponent(a.getAttribute("href").slice(1))] = a; });
-    var headings = Object.keys(byId).map(function (id) { return document.getElementById(id); }).filter(Boolean);
-    var visible = {};
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (e) { visible[e.target.id] = e.isIntersecting; });
-      var current = headings.filter(function (h) { return visible[h.id]; })[0];
-      if (!current) {
-        current = headings.filter(function (h) { return h.getBoundingClientRect().top < 120; }).pop();
-      }
-      links.forEach(function (a) { a.classList.remove("active"); });
-      if (current && byId[current.id]) byId[current.id].classList.add("active");
-    }, { rootMargin: "-56px 0px -60% 0px" });
-    headings.forEach(function (h) { observer.observe(h); });
+  var headings = links.map(function (a) {
+    return document.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+  });
+  var header = document.querySelector(".site-header");
+  var pending = false;
+  function highlight() {
+    pending = false;
+    var line = (header ? header.getBoundingClientRect().bottom : 0) + 24;
+    var current = -1;
+    headings.forEach(function (h, i) { if (h && h.getBoundingClientRect().top <= line) current = i; });
+    var end = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
+    if (end && window.scrollY > 0) current = headings.length - 1;
+    links.forEach(function (a, i) {
+      a.classList.toggle("active", i === current);
+      if (i === current) a.setAttribute("aria-current", "location");
+      else a.removeAttribute("aria-current");
+    });
+  }
+  if (links.length) {
+    window.addEventListener("scroll", function () {
+      if (!pending) { pending = true; requestAnimationFrame(highlight); }
+    }, { passive: true });
+    highlight();
   }
 })();

@@ -47,7 +47,7 @@
   }
   window.DocsiteSearch = { engine: getEngine, resolve: resolve };
 
-  function options() { return popup.querySelectorAll('[role="option"]'); }
+  function options() { return popup.querySelectorAll('[role="option"]:not([aria-disabled])'); }
 
   function setActive(index) {
     var items = options();
@@ -91,7 +91,12 @@
 
   function render(data, q) {
     popup.textContent = "";
-    if (!data.results.length) popup.appendChild(noResults("search-popup-empty"));
+    if (!data.results.length) {
+      var empty = noResults("search-popup-empty");
+      empty.setAttribute("role", "option");
+      empty.setAttribute("aria-disabled", "true");
+      popup.appendChild(empty);
+    }
     data.results.forEach(function (hit, i) {
       var a = hitLink(hit);
       a.id = "search-option-" + i;
@@ -101,6 +106,8 @@
     });
     var more = document.createElement("a");
     more.className = "search-popup-more";
+    more.id = "search-option-more";
+    more.setAttribute("role", "option");
     more.href = pageUrl + "?q=" + encodeURIComponent(q);
     more.textContent = body.getAttribute("data-all-results") || "All results";
     popup.appendChild(more);
