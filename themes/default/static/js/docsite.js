@@ -78,24 +78,30 @@
       else box.removeAttribute("tabindex");
     });
   }
-  markScrollable();
+
+  // The TOC folds where the theme's CSS says so (--toc-fold: 1, above the content on narrow
+  // screens), and opens again where it does not; a reader's own choice stands until then.
+  var tocBox = document.querySelector(".toc-box");
+  var folded = null;
+  function fold() {
+    if (!tocBox) return;
+    var wanted = getComputedStyle(tocBox).getPropertyValue("--toc-fold").trim() === "1";
+    if (wanted !== folded) tocBox.open = !wanted;
+    folded = wanted;
+  }
+  if (tocBox) {
+    tocBox.addEventListener("click", function (event) {
+      if (folded && event.target.closest("a")) tocBox.open = false;
+    });
+  }
+
+  function layout() { markScrollable(); fold(); }
+  layout();
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(markScrollable, 150);
+    resizeTimer = setTimeout(layout, 150);
   });
-
-  // The TOC: open beside the content on wide screens, folded above it on narrow ones.
-  var tocBox = document.querySelector(".toc-box");
-  var narrow = window.matchMedia("(max-width: 75rem)");
-  if (tocBox) {
-    var fold = function () { tocBox.open = !narrow.matches; };
-    fold();
-    if (narrow.addEventListener) narrow.addEventListener("change", fold);
-    tocBox.addEventListener("click", function (event) {
-      if (narrow.matches && event.target.closest("a")) tocBox.open = false;
-    });
-  }
 
   // Highlight the TOC entry of the section being read: the last heading above the reading
   // line, or the last one when the page is scrolled to its end.
