@@ -269,3 +269,25 @@ def fetch_axe(cache: Path = ROOT / ".cache" / "axe") -> str:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     return fetch_axe()
+
+
+# --- the classic theme, built -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def classic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's content frozen with `theme = "classic"` (the freezer build uses)."""
+    from docsite.freeze import freeze
+    from docsite.web import create_app
+
+    root = tmp_path_factory.mktemp("classic")
+    config = load_config(theme="classic", cache_dir=root / "cache")
+    freeze(create_app(config, server_search=False), root / "site")
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
+def classic_site(classic_build: Path) -> Iterator[str]:
+    """The classic build, served by python -m http.server."""
+    with static_http_server(classic_build) as base:
+        yield base

@@ -8,6 +8,8 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.conftest import (
+    DESKTOP,
+    PHONE,
     Server,
     run_cli,
     shot,
@@ -103,6 +105,237 @@ def test_phone_width_has_a_nav_drawer_and_no_horizontal_overflow(project_server:
         page.wait_for_timeout(300)
         assert nav.bounding_box()["x"] >= 0
         shot(page, "quickstart-zh-phone")
+    finally:
+        context.close()
+
+
+def test_copy_button_copies_only_the_input_of_a_python_session(project_server: Server, page: Page):
+    page.goto(project_server.base + "/en/api/app/")
+    block = page.locator(".codeblock[data-lang='pycon']:has(.gt)").first  # shows a traceback
+    shown = block.locator("pre").inner_text().splitlines()
+    typed = [line[4:] for line in shown if line.startswith((">>> ", "... "))]
+    assert len(typed) < len(shown)
+    block.hover()
+    block.locator(".copy-button").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.splitlines() == typed
+    assert "Traceback" not in copied and ">>>" not in copied
+    page.wait_for_function("document.activeElement.textContent === 'Copied'")
+
+
+def test_toc_highlights_the_section_being_read(project_server: Server, page: Page):
+    page.goto(project_server.base + "/en/user-guide/quickstart/")
+    links = page.locator(".toc a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(hrefs) > 5
+    active = "document.querySelector('.toc a.active')?.getAttribute('href')"
+    for href in (hrefs[3], hrefs[len(hrefs) // 2]):
+        page.evaluate(f"document.getElementById({href[1:]!r}).scrollIntoView()")
+        page.wait_for_function(f"{active} === {href!r}")
+        current = page.locator(".toc a[aria-current='location']")
+        assert current.count() == 1 and current.get_attribute("href") == href
+    # a little further down, inside that section: still the same entry
+    page.mouse.wheel(0, 150)
+    page.wait_for_timeout(200)
+    assert page.evaluate(active) == hrefs[len(hrefs) // 2]
+    # the end of the page: the last section, even when its heading cannot reach the top
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_function(f"{active} === {hrefs[-1]!r}")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_function(f"{active} === undefined")
+
+
+def test_dark_choice_survives_a_new_visit(project_server: Server, browser):
+    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
+    try:
+        first = context.new_page()
+        first.goto(project_server.base + "/en/")
+        first.click(".theme-toggle")
+        first.close()
+        later = context.new_page()  # a new visit with the same browser profile
+        later.goto(project_server.base + "/zh/api/app/")
+        assert later.evaluate("document.documentElement.dataset.theme") == "dark"
+        code = later.locator(".highlight .k, .highlight .kn").first
+        assert code.evaluate("e => getComputedStyle(e).color") == "rgb(255, 123, 114)"
+    finally:
+        context.close()
+
+
+ZONES = """() => {
+  const e = document.activeElement;
+  if (e.matches(".skip-link")) return "skip";
+  if (e.id === "search-input") return "search";
+  for (const [zone, sel] of [["lang", ".lang-switcher"], ["nav", "#site-nav"],
+                             ["content", "main"], ["toc", ".toc"]]) {
+    if (e.closest(sel)) return zone;
+  }
+  return "other:" + e.tagName.toLowerCase() + "." + e.className;
+}"""
+
+
+def test_keyboard_reaches_everything_in_reading_order(project_server: Server, page: Page):
+    page.goto(project_server.base + "/en/user-guide/deploying/gunicorn/")
+    seen: list[str] = []
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        zone = page.evaluate(ZONES)
+        if zone.startswith("other:"):
+            assert zone in ("other:a.site-title", "other:button.theme-toggle"), zone
+            continue
+        if not seen or seen[-1] != zone:
+            seen.append(zone)
+        if zone == "toc":
+            break
+    assert seen == ["skip", "search", "lang", "nav", "content", "toc"]
+    # every focused thing shows a visible focus ring
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
+
+
+def test_skip_link_nav_toggles_and_language_switcher_work_by_keyboard(
+    project_server: Server, page: Page
+):
+    page.goto(project_server.base + "/en/user-guide/deploying/gunicorn/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert skip.bounding_box()["y"] >= 0  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    # a closed nav section opens with Enter on its toggle, and its pages can be tabbed to
+    closed = page.locator("#site-nav details:not([open]) > summary.nav-expander").first
+    closed = closed.element_handle()
+    closed.focus()
+    page.keyboard.press("Enter")
+    assert closed.evaluate("s => s.parentElement.open")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('details') !== null")
+    assert page.evaluate("document.activeElement.checkVisibility()")
+    # the language switcher: focus the other language, Enter goes to the same page there
+    page.focus(".lang-switcher a[hreflang='zh-Hans']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/zh/user-guide/deploying/gunicorn/" in url)
+
+
+def test_search_popup_keys(project_server: Server, page: Page):
+    page.goto(project_server.base + "/en/user-guide/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    page.keyboard.type("blueprint", delay=20)
+    options = page.locator("#search-popup [role='option']")
+    options.first.wait_for(state="visible", timeout=15_000)
+    count = options.count()
+    assert page.get_attribute("#search-input", "aria-expanded") == "true"
+    page.keyboard.press("ArrowUp")  # from nothing selected, up wraps to the last option
+    assert options.nth(count - 1).get_attribute("aria-selected") == "true"
+    assert page.get_attribute("#search-input", "aria-activedescendant") == "search-option-more"
+    page.keyboard.press("ArrowDown")  # and down wraps to the first
+    assert options.first.get_attribute("aria-selected") == "true"
+    page.keyboard.press("ArrowDown")
+    second = options.nth(1).evaluate("a => a.href")
+    page.keyboard.press("Escape")
+    assert page.locator("#search-popup").is_hidden()
+    assert page.get_attribute("#search-input", "aria-expanded") == "false"
+    assert page.input_value("#search-input") == "blueprint"  # closing keeps the query
+    page.keyboard.press("ArrowDown")  # opens the results again, nothing selected
+    options.first.wait_for(state="visible")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(second)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_phone_layout_drawer_toc_and_no_overflow(project_server: Server, browser, lang):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        for path in ("", "user-guide/quickstart/", "api/app/", "search/?q=flask"):
+            page.goto(f"{project_server.base}/{lang}/{path}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"/{lang}/{path} is {width}px wide"
+            assert page.locator("#search-input").is_visible()  # search has a row of its own
+        page.goto(f"{project_server.base}/{lang}/user-guide/quickstart/")
+        # the TOC sits folded above the article
+        toc, title = page.locator(".toc-box"), page.locator("article h1")
+        assert toc.bounding_box()["y"] < title.bounding_box()["y"]
+        assert toc.evaluate("d => d.open") is False
+        page.click(".toc summary")
+        link = page.locator(".toc a").nth(2)
+        href = link.get_attribute("href")
+        link.click()
+        page.wait_for_function(f"location.hash === {href!r}")
+        assert toc.evaluate("d => d.open") is False  # folds again after a jump
+        top = page.evaluate(f"document.getElementById({href[1:]!r}).getBoundingClientRect().top")
+        header = page.locator(".site-header").bounding_box()
+        assert header["y"] + header["height"] <= top < 300  # not hidden under the header
+        # the nav drawer: hidden, opened by the menu button, closed by Escape
+        nav, button = page.locator("#site-nav"), page.locator(".nav-toggle")
+        assert not nav.is_visible()
+        button.click()
+        page.wait_for_function("document.getElementById('site-nav').getBoundingClientRect().x >= 0")
+        assert nav.locator("a[aria-current='page']").is_visible()
+        assert button.get_attribute("aria-expanded") == "true"
+        page.keyboard.press("Escape")
+        nav.wait_for(state="hidden")
+        assert button.get_attribute("aria-expanded") == "false"
+        assert page.evaluate("document.activeElement.className") == "nav-toggle"
+    finally:
+        context.close()
+
+
+def test_no_render_blocking_scripts_and_no_third_party_requests(project_server: Server, page: Page):
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
+    for path in ("/en/", "/zh/user-guide/quickstart/", "/en/search/?q=flask"):
+        page.goto(project_server.base + path)
+        page.wait_for_load_state("networkidle")
+        blocking = page.evaluate(
+            """() => [...document.querySelectorAll("script[src]")]
+                 .filter(s => !s.defer && !s.async).map(s => s.src)"""
+        )
+        assert blocking == []
+        inline = page.evaluate("[...document.querySelectorAll('script:not([src])')].length")
+        assert inline == 1  # the theme choice, before anything is painted
+        assert page.locator("[style]").count() == 0  # nothing a style-src policy would block
+    assert hosts == {project_server.base.split("/")[2]}
+
+
+def test_print_shows_the_content_only_with_link_addresses(project_server: Server, page: Page):
+    page.goto(project_server.base + "/en/")
+    page.click(".theme-toggle")  # dark on screen; paper is always light
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    for hidden in (".site-header", "#site-nav", ".site-footer", ".page-meta"):
+        if page.locator(hidden).count():
+            assert page.locator(hidden).evaluate("e => getComputedStyle(e).display") == "none"
+    outside = page.locator("article a[href^='http']").first
+    shown = outside.evaluate("a => getComputedStyle(a, '::after').content")
+    assert outside.get_attribute("href") in shown
+    inside = page.locator("article a:not([href^='http']):not([href^='#'])").first
+    assert inside.evaluate("a => getComputedStyle(a, '::after').content") == "none"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_screenshots_of_home_and_a_long_page(
+    project_server: Server, browser, name, viewport, scheme
+):
+    """Pictures for people (test-artifacts/), and the basics every one of them must show."""
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        for lang in ("en", "zh"):
+            for label, path in (("home", ""), ("quickstart", "user-guide/quickstart/")):
+                page.goto(f"{project_server.base}/{lang}/{path}")
+                page.evaluate("document.fonts.ready")
+                shot(page, f"{label}-{lang}-{scheme}-{name}")
+                assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+                background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+                channels = [int(c) for c in background[4:-1].split(",")[:3]]
+                assert (sum(channels) < 150) == (scheme == "dark"), background
+                if label == "quickstart":
+                    assert page.locator(".toc summary").is_visible()
     finally:
         context.close()
 

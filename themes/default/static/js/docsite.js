@@ -50,7 +50,43 @@
     });
   });
 
-  // Copy buttons: prompts (.gp), output (.go) and line numbers are not copied.
+  // Copy buttons. In a block with prompts (console, pycon) only what the reader types is copied:
+  // the lines that start with a prompt, without it, and the lines a trailing "\" continues.
+  // Output, tracebacks and line numbers stay behind.
+  function codeLines(pre) {
+    var lines = [{ prompt: false, text: "" }];
+    function walk(node) {
+      if (node.nodeType === 3) {
+        node.nodeValue.split("\n").forEach(function (part, i) {
+          if (i > 0) lines.push({ prompt: false, text: "" });
+          lines[lines.length - 1].text += part;
+        });
+      } else if (node.nodeType === 1 && !node.classList.contains("linenos")) {
+        if (node.classList.contains("gp")) {
+          var line = lines[lines.length - 1];
+          if (!line.text.trim()) { line.prompt = true; line.text = ""; return; }
+        }
+        node.childNodes.forEach(walk);
+      }
+    }
+    walk(pre);
+    return lines;
+  }
+  function copyText(pre) {
+    var lines = codeLines(pre);
+    var prompted = lines.some(function (l) { return l.prompt; });
+    var kept = [];
+    var continues = false;
+    lines.forEach(function (line) {
+      if (!prompted || line.prompt || continues) {
+        kept.push(line.text);
+        continues = prompted && /\\\s*$/.test(line.text);
+      } else {
+        continues = false;
+      }
+    });
+    return kept.join("\n").replace(/\n+$/, "") + "\n";
+  }
   var copyLabel = [document.body.dataset.copyLabel || "Copy", document.body.dataset.copiedLabel || "Copied"];
   document.querySelectorAll(".codeblock").forEach(function (block) {
     var pre = block.querySelector("pre");
@@ -60,10 +96,7 @@
     button.className = "copy-button";
     button.textContent = copyLabel[0];
     button.addEventListener("click", function () {
-      var clone = pre.cloneNode(true);
-      clone.querySelectorAll(".gp, .go, .linenos").forEach(function (n) { n.remove(); });
-      var text = clone.textContent.replace(/\n+$/, "\n");
-      navigator.clipboard.writeText(text).then(function () {
+      navigator.clipboard.writeText(copyText(pre)).then(function () {
         button.textContent = copyLabel[1];
         setTimeout(function () { button.textContent = copyLabel[0]; }, 1500);
       });

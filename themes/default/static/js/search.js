@@ -131,8 +131,8 @@
   });
   input.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown") { event.preventDefault(); if (popup.hidden) run(); else setActive(active + 1); }
-    else if (event.key === "ArrowUp") { event.preventDefault(); setActive(active - 1); }
-    else if (event.key === "Escape") { close(); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); setActive(active < 0 ? -1 : active - 1); }
+    else if (event.key === "Escape" && !popup.hidden) { event.preventDefault(); close(); }  // keeps the text
     else if (event.key === "Enter" && active >= 0) {
       event.preventDefault();
       window.location.href = options()[active].href;
