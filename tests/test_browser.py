@@ -287,7 +287,12 @@ def test_phone_layout_drawer_toc_and_no_overflow(project_server: Server, browser
 def test_no_render_blocking_scripts_and_no_third_party_requests(project_server: Server, page: Page):
     hosts: set[str] = set()
     page.on("request", lambda r: hosts.add(r.url.split("/")[2]))
-    for path in ("/en/", "/zh/user-guide/quickstart/", "/en/search/?q=flask"):
+    for path in (
+        "/en/",
+        "/zh/user-guide/quickstart/",
+        "/en/search/?q=flask",
+        "/zh/translation-status/",
+    ):
         page.goto(project_server.base + path)
         page.wait_for_load_state("networkidle")
         blocking = page.evaluate(
