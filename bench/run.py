@@ -71,6 +71,8 @@ TARGETS = (
     ("search MRR@10 ≥0.8 per language (server and static)", "≥", "mrr", 0.8),
     ("start to first page ≤2 s, 1,000 pages per language (serve)", "≤", "first_page", 2.0),
     ("save to reload event p50 ≤150 ms, 1,000 pages per language", "≤", "reload_p50", 150.0),
+    ("typical page ≤60 KB gzip, HTML + CSS + JS (no search index)", "≤", "weight", 60.0),
+    ("no request leaves the site", "≤", "offsite", 0.0),
 )
 
 
@@ -632,25 +634,26 @@ class Bench:
             "--runs",
             str(self.runs),
         ]
-        for module, args, title in (
-            ("bench.search_bench", search, "Search"),
-            ("bench.live_bench", ["--corpus", str(big.path)], "Live editing"),
-        ):
-            cmd = [self.python, "-m", module, *args, "--json"]
-            done = subprocess.run(cmd, cwd=self.code, capture_output=True, text=True)
-            if done.returncode:
-                raise RuntimeError(f"{module} failed: {done.stderr.strip()[-2000:]}")
-            data = json.loads(done.stdout)
-            for key, where, value in data["figures"]:
-                self.figure(key, where, value)
-            block: list[str] = []
-            for line in [*data["lines"], ""]:
-                if line.strip():
-                    block.append(line)
-                elif block:
-                    self.tables.append(_markdown_table(title, block))
-                    block = []
-            self.commands.append((title.lower(), shown(cmd[:-1], self.code)))
+        self.bench_module("bench.search_bench", search, "Search")
+        self.bench_module("bench.live_bench", ["--corpus", str(big.path)], "Live editing")
+
+    def bench_module(self, module: str, args: list[str], title: str) -> None:
+        """Run a bench module with --json; its figures and its tables join the report."""
+        cmd = [self.python, "-m", module, *args, "--json"]
+        done = subprocess.run(cmd, cwd=self.code, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{module} failed: {done.stderr.strip()[-2000:]}")
+        data = json.loads(done.stdout)
+        for key, where, value in data["figures"]:
+            self.figure(key, where, value)
+        block: list[str] = []
+        for line in [*data["lines"], ""]:
+            if line.strip():
+                block.append(line)
+            elif block:
+                self.tables.append(_markdown_table(title, block))
+                block = []
+        self.commands.append((title.lower(), shown(cmd[:-1], self.code)))
 
     def environment(self, code: str, versions: dict[str, str]) -> list[str]:
         ours = ", ".join(f"{name} {_version(name)}" for name in PACKAGES)
@@ -734,6 +737,14 @@ class Bench:
         sizes = [250] if self.quick else [250, 1000, 4000]
         self.section("Growth", lambda: self.growth(sizes))
         self.section("Search and live editing", lambda: self.features(corpora[0], corpora[-1]))
+        weight = ["--content", str(corpora[0].path)]
+        for theme in ("default", "classic"):
+            self.section(
+                "Page weight",
+                lambda t=theme: self.bench_module(
+                    "bench.weight", [*weight, "--theme", t], "Page weight"
+                ),
+            )
         self.tables.append(self.targets())
         text = self.report(self.environment(code, versions))
         self.args.output.write_text(text)
