@@ -35,8 +35,10 @@ class Assets(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
-        if tag == "link" and values.get("rel") in ("stylesheet", "preload", "icon"):
+        if tag == "link" and values.get("rel") == "stylesheet":
             self.add(self.css, values.get("href", ""))
+        elif tag == "link" and values.get("rel") in ("icon", "preload", "manifest"):
+            self.add([], values.get("href", ""))  # not counted; only checked to stay on site
         elif tag == "script" and values.get("src"):
             self.add(self.js, values["src"])
         elif tag in ("img", "iframe") and values.get("src"):
