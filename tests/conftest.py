@@ -12,12 +12,14 @@ import subprocess
 import sys
 import tarfile
 import textwrap
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -115,11 +117,19 @@ def http_get(url: str, headers: dict[str, str] | None = None, method: str = "GET
 class Server:
     base: str
     process: subprocess.Popen[str]
+    output: deque[str] = field(default_factory=lambda: deque(maxlen=200))
 
     def get(
         self, path: str, headers: dict[str, str] | None = None, method: str = "GET"
     ) -> Response:
         return http_get(self.base + path, headers, method)
+
+
+def _drain(server: Server) -> None:
+    """Read the server's log as it comes: a full pipe would block every request it logs."""
+    assert server.process.stdout is not None
+    for line in server.process.stdout:
+        server.output.append(line)
 
 
 def start_server(args: list[str], ready_path: str = "/en/") -> Server:
@@ -133,10 +143,13 @@ def start_server(args: list[str], ready_path: str = "/en/") -> Server:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     server = Server(f"http://127.0.0.1:{port}", process)
+    reader = threading.Thread(target=_drain, args=(server,), daemon=True)
+    reader.start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stdout.read() if process.stdout else ''}")
+            reader.join(timeout=5)
+            raise RuntimeError(f"server exited: {''.join(server.output)}")
         try:
             server.get(ready_path)
             return server

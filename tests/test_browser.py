@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterator
 
 import pytest
@@ -217,11 +218,21 @@ def test_skip_link_nav_toggles_and_language_switcher_work_by_keyboard(
     page.wait_for_url(lambda url: "/zh/user-guide/deploying/gunicorn/" in url)
 
 
+def wait_for_results_of(page: Page, query: str) -> None:
+    """Wait for the results of the whole query: on a busy machine a pause between two keys
+    shows the results of the first letters, which the full query's results then replace."""
+    encoded = urllib.parse.quote(query, safe="")
+    page.locator(f"#search-popup a.search-popup-more[href$='q={encoded}']").wait_for(
+        state="attached", timeout=15_000
+    )
+
+
 def test_search_popup_keys(project_server: Server, page: Page):
     page.goto(project_server.base + "/en/user-guide/")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "search-input"
     page.keyboard.type("blueprint", delay=20)
+    wait_for_results_of(page, "blueprint")
     options = page.locator("#search-popup [role='option']")
     options.first.wait_for(state="visible", timeout=15_000)
     count = options.count()
@@ -378,6 +389,7 @@ def test_search_box_finds_and_follows_the_first_result(
     page.keyboard.press("/")  # focuses the search box
     assert page.evaluate("document.activeElement.id") == "search-input"
     page.keyboard.type(query, delay=30)
+    wait_for_results_of(page, query)
     first = page.locator("#search-popup [role='option']").first
     first.wait_for(state="visible", timeout=15_000)
     assert page.locator("#search-popup mark").count() >= 1
