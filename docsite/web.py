@@ -36,7 +36,7 @@ from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult, clean_query
 from docsite.site import Entry, NavNode, Site
 from docsite.status import is_outdated, translation_status
-from docsite.theme import Theme
+from docsite.theme import CSP_HEADER_EXTRA, Theme
 
 FINGERPRINT_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[A-Za-z0-9]+)$")
 GENERATED_STATIC = {"pygments.css": pygments_css}
@@ -182,6 +182,7 @@ class Docsite:
             "current": None,
             "description": "",
             "search_mode": self.search_mode,
+            "csp": self.theme.csp,
             "site_root": urls.to(""),
             "search_url": urls.to(f"{lang}/search/"),
             "status_url": urls.to(f"{lang}/translation-status/"),
@@ -541,6 +542,10 @@ def create_app(
     def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if response.mimetype == "text/html":
+            response.headers.setdefault(
+                "Content-Security-Policy", state.theme.csp + CSP_HEADER_EXTRA
+            )
         return response
 
     return app
