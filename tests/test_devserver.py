@@ -49,7 +49,7 @@ class EventStream:
                 line = raw.decode().rstrip("\n")
                 if line.startswith("data: "):
                     self.events.put(json.loads(line[6:]))
-        except (OSError, ValueError):
+        except (OSError, ValueError, http.client.HTTPException):  # the server went away
             pass
 
     def next(self, timeout: float = 10.0) -> dict:
