@@ -31,6 +31,7 @@ from docsite.highlight import pygments_css
 if TYPE_CHECKING:
     from docsite.devserver import Watcher
 from docsite.markdown import N_, relative_url
+from docsite.navhtml import NavFragment, marker, marker_keys, when_current, when_open
 from docsite.render import LRU
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult, clean_query
@@ -42,7 +43,8 @@ FINGERPRINT_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[A-
 GENERATED_STATIC = {"pygments.css": pygments_css}
 log = logging.getLogger(__name__)
 LANGUAGE_IN_TEXT = {"en": N_("English"), "zh": N_("Chinese")}
-HTML_PAGES = 512  # finished pages kept in memory (the largest cost of a page is the nav)
+HTML_PAGES = 512  # finished pages kept in memory
+NAV_FRAGMENTS = 64  # nav renderings, one per language and folder depth
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -89,6 +91,8 @@ class Docsite:
         self.site = Site(config, self.theme.gettext)
         self.site.renderer.ui_digest = self.theme.translations_digest
         self._html: LRU[tuple[str, str], tuple[int, str]] = LRU(HTML_PAGES)
+        self._nav: LRU[tuple[str, str, tuple[int, int]], NavFragment] = LRU(NAV_FRAGMENTS)
+        self._nav_keys: LRU[tuple[str, tuple[int, int]], dict[int, list[str]]] = LRU(8)
         self.watcher: Watcher | None = None
         self.search_mode = "server" if server_search else "static"
         self.search: SearchIndex | None = None
@@ -170,7 +174,7 @@ class Docsite:
 
     def base_context(self, lang: str, urls: Urls) -> dict[str, Any]:
         config = self.config
-        return {
+        context: dict[str, Any] = {
             "config": config,
             "lang": lang,
             "lang_tag": config.lang_tag(lang),
@@ -179,6 +183,9 @@ class Docsite:
             "static": urls.static,
             "home_url": urls.to(f"{lang}/"),
             "nav": self.site.nav.get(lang),
+            "nav_html": lambda: self.nav_html(lang, urls, context.get("current")),
+            "when_current": when_current,
+            "when_open": when_open,
             "current": None,
             "description": "",
             "search_mode": self.search_mode,
@@ -203,6 +210,35 @@ class Docsite:
                 for code in config.languages
             ],
         }
+        return context
+
+    def nav_html(self, lang: str, urls: Urls, current: Entry | None) -> Markup:
+        """The nav for one page: a fragment rendered once per language and folder depth."""
+        root = self.site.nav.get(lang)
+        if root is None:
+            return Markup("")
+        version = (id(self.theme), self.site.version)
+        # Links from the site root down, so that every page at the same depth shares them.
+        prefix = urls.base if urls.current is None else relative_url(urls.current, "")
+        key = (lang, prefix, version)
+        fragment = self._nav.get(key)
+        if fragment is None:
+            context = self.base_context(lang, urls)
+            context.update(
+                when_current=marker("c"),
+                when_open=marker("o"),
+                nav_url=lambda node: prefix + node.entry.site_path if node.entry else None,
+            )
+            html = self.theme.env(lang).get_template("partials/nav.html").render(context)
+            fragment = NavFragment.parse(html)
+            self._nav.put(key, fragment)
+        if current is None:
+            return fragment.fill(())
+        keys = self._nav_keys.get((lang, version))
+        if keys is None:
+            keys = marker_keys(root)
+            self._nav_keys.put((lang, version), keys)
+        return fragment.fill(keys.get(id(current), ()))
 
     def page_html(self, entry: Entry) -> str:
         key = (entry.lang, entry.url)

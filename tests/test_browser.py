@@ -132,8 +132,12 @@ def test_nav_marks_the_current_page_and_opens_its_section(project_server: Server
     page.goto(project_server.base + "/en/user-guide/deploying/gunicorn/")
     current = page.locator(".site-nav a[aria-current='page']")
     assert current.count() == 1
-    assert current.get_attribute("href") == "./"
+    assert current.evaluate("a => a.href") == page.url
     assert current.is_visible()
+    # Only the sections holding the page are open; exactly one entry is marked.
+    opened = page.locator(".site-nav details[open] > summary").all_inner_texts()
+    assert opened == ["User Guide", "Deploying"]
+    assert page.locator(".site-nav .nav-current").count() == 1
     shot(page, "gunicorn-en-light")
 
 

@@ -118,7 +118,7 @@ def test_adding_renaming_and_deleting_pages_and_folders(live):
     write(content / "en" / "guide" / "signals.md", "---\ntitle: Signals\nsortorder: 3\n---\nSig.\n")
     assert stream.next()["pages"] == ["*"]  # the nav changed
     assert server.get("/en/guide/signals/").status == 200
-    assert 'href="../signals/"' in server.get("/en/guide/views/").text
+    assert 'href="../../../en/guide/signals/"' in server.get("/en/guide/views/").text
     os.rename(content / "en" / "guide" / "signals.md", content / "en" / "guide" / "events.md")
     assert stream.next()["pages"] == ["*"]
     stream.drain()
@@ -128,7 +128,7 @@ def test_adding_renaming_and_deleting_pages_and_folders(live):
     write(content / "en" / "api" / "app.md", "---\ntitle: App\n---\nThe app.\n")
     stream.drain()
     assert server.get("/en/api/app/").status == 200
-    assert 'href="../../api/"' in server.get("/en/guide/views/").text
+    assert 'href="../../../en/api/"' in server.get("/en/guide/views/").text
     shutil.rmtree(content / "en" / "api")
     stream.drain()
     assert server.get("/en/api/app/").status == 404
