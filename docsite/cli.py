@@ -14,6 +14,7 @@ from docsite.check import check_site
 from docsite.config import SiteConfig, load_config
 from docsite.errors import ConfigError, ContentError, Diagnostic
 from docsite.freeze import freeze
+from docsite.parallel import jobs, prerender
 from docsite.site import Site
 from docsite.status import PageStatus, stamp_path, translation_status
 from docsite.web import create_app
@@ -108,6 +109,7 @@ def build(
         raise click.ClickException(
             f"{len(site.errors)} page(s) have errors; nothing was written (the old {out} is kept)"
         )
+    prerender(site, jobs())
     report = check_site(site)
     _print_diagnostics(report.diagnostics)
     if report.failed(strict):
@@ -133,7 +135,8 @@ def build(
             shutil.rmtree(config.cache_dir, ignore_errors=True)
     seconds = time.perf_counter() - started
     click.echo(
-        f"built {result.files} files into {out}; "
+        f"built {result.files} files into {out} "
+        f"with {result.processes} process{'es' if result.processes > 1 else ''}; "
         + _summary(result.pages, len(report.errors), len(report.warnings), seconds),
         err=True,
     )
@@ -156,6 +159,7 @@ def check(content_dir: Path | None, strict: bool, require_translations: bool, fm
     config = _config(content_dir=content_dir)
     app = create_app(config, server_search=False)
     site = app.extensions["docsite"].site
+    prerender(site, jobs())
     report = check_site(site, require_translations=require_translations)
     seconds = time.perf_counter() - started
     if fmt == "json":

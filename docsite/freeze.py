@@ -19,7 +19,8 @@ from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from docsite.errors import Diagnostic
-from docsite.staticsearch import build_static_index
+from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
+from docsite.staticsearch import StaticIndexStats, build_static_index
 from docsite.web import GENERATED_STATIC, Docsite, static_name
 
 
@@ -31,22 +32,25 @@ class BuildResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     search: dict[str, int] = field(default_factory=dict)  # static index bytes per language
     seconds: float = 0.0
+    processes: int = 1  # that froze and indexed in parallel
 
 
-def _urls(state: Docsite) -> Iterator[str]:
+def _shared_urls(state: Docsite) -> Iterator[str]:
     yield "/"
     yield "/404.html"
     yield "/sitemap.xml"
     yield "/robots.txt"
     for name in [*state.theme.static_names(), *GENERATED_STATIC]:
         yield "/_static/" + static_name(state.theme, name)
-    for lang in state.config.languages:
-        yield f"/{lang}/search/"
-        yield f"/{lang}/translation-status/"
-        for entry in state.site.entries[lang].values():
-            yield f"/{entry.site_path}"
-        for asset in state.site.asset_paths(lang):
-            yield f"/{lang}/{asset}"
+
+
+def _language_urls(state: Docsite, lang: str) -> Iterator[str]:
+    yield f"/{lang}/search/"
+    yield f"/{lang}/translation-status/"
+    for entry in state.site.entries[lang].values():
+        yield f"/{entry.site_path}"
+    for asset in state.site.asset_paths(lang):
+        yield f"/{lang}/{asset}"
 
 
 def freeze(
@@ -60,8 +64,13 @@ def freeze(
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    languages = list(state.config.languages)
+    processes = min(jobs(), len(languages))
+    if sum(len(state.site.entries[lang]) for lang in languages) < MIN_PAGES:
+        processes = 1
+    # Each process freezes and indexes whole languages; the first also the shared files.
+    groups = shares(languages, lambda lang: len(state.site.entries[lang]), processes)
     try:
-        urls = list(_urls(state))
         app.config.update(
             FREEZER_DESTINATION=str(staging),
             FREEZER_BASE_URL=state.config.base_url,
@@ -71,19 +80,20 @@ def freeze(
             FREEZER_SKIP_EXISTING=False,
             DOCSITE_FREEZING=True,
         )
-        freezer = Freezer(
-            app, with_static_files=False, with_no_argument_rules=False, log_url_for=False
-        )
-        freezer.register_generator(lambda: iter(urls))
-        done = 0
-        with warnings.catch_warnings():
-            # Every URL comes from our one generator, so no endpoint has a generator of its own.
-            warnings.simplefilter("ignore", MissingURLGeneratorWarning)
-            for page in freezer.freeze_yield():
-                done += 1
-                if progress:
-                    progress(done, len(urls), page.url)
-        search = build_static_index(state.site, staging)
+        mine = [*_shared_urls(state)]
+        for lang in groups[0]:
+            mine.extend(_language_urls(state, lang))
+        with fork_pool(app, processes - 1) as pool:
+            futures = [pool.submit(_freeze_share, group, staging) for group in groups[1:]]
+            # The progress shown is this process's share; the workers' run alongside.
+            files = _freeze_urls(
+                app, mine, lambda done, url: progress and progress(done, len(mine), url)
+            )
+            search = build_static_index(state.site, staging, groups[0])
+            for future in futures:
+                count, stats = future.result()
+                files += count
+                search.update(stats)
         _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -94,10 +104,34 @@ def freeze(
     return BuildResult(
         out=out,
         pages=pages,
-        files=len(urls) + sum(s.files for s in search.values()),
+        files=files + sum(s.files for s in search.values()),
         search={lang: s.bytes for lang, s in search.items()},
         seconds=time.perf_counter() - started,
+        processes=processes,
     )
+
+
+def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], object]) -> int:
+    """Freeze these URLs of the app with Frozen-Flask; the number of files written."""
+    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
+    freezer.register_generator(lambda: iter(urls))
+    done = 0
+    with warnings.catch_warnings():
+        # Every URL comes from our one generator, so no endpoint has a generator of its own.
+        warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+        for page in freezer.freeze_yield():
+            done += 1
+            progress(done, page.url)
+    return done
+
+
+def _freeze_share(languages: list[str], staging: Path) -> tuple[int, dict[str, StaticIndexStats]]:
+    """In a forked worker: freeze and index whole languages into the same staging folder."""
+    app = inherited(Flask)
+    state: Docsite = app.extensions["docsite"]
+    urls = [url for lang in languages for url in _language_urls(state, lang)]
+    count = _freeze_urls(app, urls, lambda done, url: None)
+    return count, build_static_index(state.site, staging, languages)
 
 
 def _replace(staging: Path, out: Path) -> None:

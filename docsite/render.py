@@ -175,6 +175,18 @@ class Renderer:
         )
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
+    def is_cached(self, page: Page, ui_lang: str) -> bool:
+        """Whether the page's rendering is in memory or on disk (its links aside)."""
+        return self._lookup(self.key(page, ui_lang)) is not None
+
+    def cached(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:
+        return self._memory.get(key)
+
+    def adopt(self, key: str, cached: tuple[dict[str, str | None], Rendered] | None) -> None:
+        """Take a rendering made by another process (already in the shared disk cache)."""
+        if cached is not None:
+            self._memory.put(key, cached)
+
     def render(
         self,
         page: Page,

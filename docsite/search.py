@@ -221,6 +221,22 @@ def make_analyzer() -> CompositeAnalyzer:
 ANALYZER = make_analyzer()
 
 
+@lru_cache(maxsize=200_000)
+def word_terms(word: str) -> tuple[tuple[str, str], ...]:
+    """What indexing one word (a WORD_RE match) yields: (term, surface form) pairs.
+
+    The analyzer treats each word on its own, so a text's terms are its words' terms in order;
+    memoized, since documentation repeats its words all the time.
+    """
+    return tuple((t.text, t.original) for t in ANALYZER(word, mode="index"))
+
+
+def index_terms(text: str) -> Iterator[tuple[str, str]]:
+    """The (term, surface form) pairs of a text as the index stores them, quickly."""
+    for match in WORD_RE.finditer(text):
+        yield from word_terms(match.group())
+
+
 def analyze(text: str, mode: str = "query") -> list[str]:
     """The terms of a text as the index stores them (mode "index") or a query uses them."""
     return [t.text for t in ANALYZER(text, mode=mode)]

@@ -56,7 +56,9 @@ def site_config(content: Path, tmp_path: Path, **options: object) -> SiteConfig:
     return load_config(content_dir=content, cache_dir=tmp_path / "cache", **options)
 
 
-def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path = ROOT, timeout: float = 300, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python build.py ARGS` as a contributor would."""
     return subprocess.run(
         [sys.executable, str(ROOT / "build.py"), *args],
@@ -64,7 +66,7 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.Co
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
 
 

@@ -253,3 +253,66 @@ def test_fastapi_pages_keep_their_mkdocs_anchors(tmp_path):
     assert len(english.heading_ids) > 5
     assert english.heading_ids == chinese.heading_ids
     assert "step-2-create-a-fastapi-instance" in english.heading_ids
+
+
+def _parallel_tree() -> dict[str, str | bytes]:
+    """30 pages per language in 3 folders, each linking to an anchor of a page of its folder."""
+    files: dict[str, str | bytes] = {}
+    for lang, word in (("en", "Routing"), ("zh", "路由")):
+        files[f"{lang}/index.md"] = f"---\ntitle: {word}\nsortorder: 0\n---\nStart.\n"
+        for folder in range(3):
+            files[f"{lang}/section-{folder}/index.md"] = f"---\ntitle: S{folder}\n---\nIndex.\n"
+        for n in range(30):
+            after = (n + 3) % 30  # in the same folder, as n % 3 names the folder
+            body = "\n\n".join(
+                [
+                    f"## {word} {n} {{#part-{n}}}",
+                    f"See [the page after](p{after}.md#part-{after}).",
+                    "```python\n@app.route('/x')\ndef x():\n    return 'x'\n```",
+                    "!!! note\n    Admonition text.",
+                    "| a | b |\n|---|---|\n| 1 | 2 |",
+                ]
+            )
+            files[f"{lang}/section-{n % 3}/p{n}.md"] = f"---\ntitle: {word} {n}\n---\n{body}\n"
+    return files
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_parallel_build_writes_exactly_what_a_single_process_build_writes(tmp_path):
+    content = write_tree(tmp_path / "content", _parallel_tree())
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"site-{jobs}"
+        result = run_cli(
+            "build",
+            "--content",
+            str(content),
+            "--out",
+            str(out),
+            "--no-cache",
+            env={"DOCSITE_JOBS": jobs},
+        )
+        assert result.returncode == 0, result.stderr
+        assert f" with {jobs} process" in result.stderr
+        outputs[jobs] = _snapshot(out)
+    assert sorted(outputs["1"]) == sorted(outputs["2"])
+    assert len([name for name in outputs["2"] if name.endswith("index.html")]) > 60
+    different = [name for name in outputs["1"] if outputs["1"][name] != outputs["2"][name]]
+    assert different == []
+
+
+def test_rebuild_with_caches_writes_what_a_cold_build_writes_after_an_edit(tmp_path):
+    content = write_tree(tmp_path / "content", _parallel_tree())
+    assert build(content, tmp_path / "site").returncode == 0  # fills the render and term caches
+    page = content / "zh" / "section-1" / "p4.md"
+    page.write_text(page.read_text("utf-8").replace("路由 4", "蓝图 4"), encoding="utf-8")
+    warm = build(content, tmp_path / "site")
+    cold = build(content, tmp_path / "cold", "--no-cache")
+    assert warm.returncode == 0 and cold.returncode == 0, warm.stderr + cold.stderr
+    warm_files, cold_files = _snapshot(tmp_path / "site"), _snapshot(tmp_path / "cold")
+    assert sorted(warm_files) == sorted(cold_files)
+    assert [name for name in cold_files if warm_files[name] != cold_files[name]] == []
+    assert "蓝图" in (tmp_path / "site" / "zh" / "section-1" / "p4" / "index.html").read_text()
