@@ -47,6 +47,15 @@ def marker(kind: str) -> Callable[[NavNode, str], Markup]:
     return mark
 
 
+def decided(kind: str, kept: set[str]) -> Callable[[NavNode, str], Markup]:
+    """The per-page form for a page whose markers to keep are known (see `marker_keys`)."""
+
+    def test(node: NavNode, text: str) -> Markup:
+        return Markup(text) if f"{kind}{id(node)}" in kept else Markup("")
+
+    return test
+
+
 @dataclass
 class NavFragment:
     """One rendering of the nav with its markers: static parts and fillable slots."""

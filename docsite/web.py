@@ -31,7 +31,14 @@ from docsite.highlight import pygments_css
 if TYPE_CHECKING:
     from docsite.devserver import Watcher
 from docsite.markdown import N_, relative_url
-from docsite.navhtml import NavFragment, marker, marker_keys, when_current, when_open
+from docsite.navhtml import (
+    NavFragment,
+    decided,
+    marker,
+    marker_keys,
+    when_current,
+    when_open,
+)
 from docsite.render import LRU
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult, clean_query
@@ -185,6 +192,7 @@ class Docsite:
             "nav": self.site.nav.get(lang),
             "nav_html": lambda: self.nav_html(lang, urls, context.get("current")),
             "when_current": when_current,
+            "nav_prune": False,
             "when_open": when_open,
             "current": None,
             "description": "",
@@ -218,6 +226,22 @@ class Docsite:
         if root is None:
             return Markup("")
         version = (id(self.theme), self.site.version)
+        keys = self._nav_keys.get((lang, version))
+        if keys is None:
+            keys = marker_keys(root)
+            self._nav_keys.put((lang, version), keys)
+        if len(keys) > self.config.nav_expand_limit:
+            # A pruned nav is small, and differs from page to page: render it for this page.
+            kept = set(keys.get(id(current), ())) if current is not None else set()
+            context = self.base_context(lang, urls)
+            context.update(
+                current=current,
+                nav_prune=True,
+                when_current=decided("c", kept),
+                when_open=decided("o", kept),
+            )
+            html = self.theme.env(lang).get_template("partials/nav.html").render(context)
+            return Markup(html)
         # Links from the site root down, so that every page at the same depth shares them.
         prefix = urls.base if urls.current is None else relative_url(urls.current, "")
         key = (lang, prefix, version)
@@ -232,13 +256,7 @@ class Docsite:
             html = self.theme.env(lang).get_template("partials/nav.html").render(context)
             fragment = NavFragment.parse(html)
             self._nav.put(key, fragment)
-        if current is None:
-            return fragment.fill(())
-        keys = self._nav_keys.get((lang, version))
-        if keys is None:
-            keys = marker_keys(root)
-            self._nav_keys.put((lang, version), keys)
-        return fragment.fill(keys.get(id(current), ()))
+        return fragment.fill(keys.get(id(current), ()) if current is not None else ())
 
     def page_html(self, entry: Entry) -> str:
         key = (entry.lang, entry.url)

@@ -55,3 +55,28 @@ def test_fragment_keeps_only_the_markers_asked_for():
     assert fragment.fill([]) == "<a>x</a><b>"
     assert fragment.fill(["o2", "c3"]) == "<a>x</a><b open c>"
     assert fragment.fill(["c1", "zz"]) == "<a here>x</a><b>"
+
+
+def test_a_large_nav_is_pruned_to_the_sections_holding_the_page():
+    config = load_config().with_options(nav_expand_limit=10)
+    state = create_app(config, server_search=False).extensions["docsite"]
+    entry = state.site.entries["en"]["user-guide/deploying/gunicorn.md"]
+    html = str(state.nav_html("en", Urls(state.theme, entry.site_path), entry))
+    links = [urljoin("http://site/" + entry.site_path, h) for h in HREF.findall(html)]
+    # the page's own sections are open, with their pages …
+    assert html.count("<details open>") == 2 and "<details>" not in html
+    assert "http://site/en/user-guide/deploying/waitress/" in links
+    assert "http://site/en/user-guide/blueprints/" in links
+    # … other sections are a link to their index, without their pages
+    assert "http://site/en/tutorial/" in links
+    assert not any(
+        link.startswith("http://site/en/tutorial/") and link != "http://site/en/tutorial/"
+        for link in links
+    )
+    assert html.count('aria-current="page"') == 1
+    full = str(
+        create_app(load_config(), server_search=False)
+        .extensions["docsite"]
+        .nav_html("en", Urls(state.theme, entry.site_path), entry)
+    )
+    assert len(html) < len(full) / 2
