@@ -109,7 +109,7 @@ def build(
         raise click.ClickException(
             f"{len(site.errors)} page(s) have errors; nothing was written (the old {out} is kept)"
         )
-    prerender(site, jobs())
+    prerender(site, jobs(), analyze=True)
     report = check_site(site)
     _print_diagnostics(report.diagnostics)
     if report.failed(strict):

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from docsite.site import Site
+from docsite.staticsearch import DocTerms, adopt_analyzed, analyze_ahead
 
 T = TypeVar("T")
 MIN_PAGES = 16  # below this, starting a process costs more than it saves
@@ -43,8 +44,12 @@ def shares(items: Sequence[T], weight: Callable[[T], int], count: int) -> list[l
     return out
 
 
-def prerender(site: Site, processes: int) -> None:
-    """Render every page (fallbacks included) into the site's render cache, in parallel."""
+def prerender(site: Site, processes: int, analyze: bool = False) -> None:
+    """Render every page (fallbacks included) into the site's render cache, in parallel.
+
+    With `analyze`, the pages rendered are also analyzed for the static search index, which
+    spreads the index's largest cost over every process too.
+    """
     todo = [
         (lang, path)
         for lang in site.config.languages
@@ -53,25 +58,39 @@ def prerender(site: Site, processes: int) -> None:
     ]
     if processes < 2 or len(todo) < MIN_PAGES:
         return
-    parts = shares(todo, lambda key: len(site.entries[key[0]][key[1]].page.body), processes)
+    # A page and its translations go to one process: they share their code blocks.
+    by_path: dict[str, list[tuple[str, str]]] = {}
+    for lang, path in todo:
+        by_path.setdefault(path, []).append((lang, path))
+    groups = shares(
+        list(by_path.values()),
+        lambda group: sum(len(site.entries[lang][path].page.body) for lang, path in group),
+        processes,
+    )
+    parts = [[key for group in part for key in group] for part in groups]
     with fork_pool(site, processes - 1) as pool:
-        futures = [pool.submit(_render_share, part) for part in parts[1:]]
-        for lang, path in parts[0]:
-            site.render(site.entries[lang][path])
+        futures = [pool.submit(_render_share, part, analyze) for part in parts[1:]]
+        _, analyzed = _render_share(parts[0], analyze, site)
         for future in futures:
-            for key, cached in future.result():
+            more, analyzed_more = future.result()
+            for key, cached in more:
                 site.renderer.adopt(key, cached)
+            analyzed.update(analyzed_more)
+    adopt_analyzed(analyzed)
 
 
-def _render_share(keys: list[tuple[str, str]]) -> list[tuple[str, Any]]:
-    site = inherited(Site)
+def _render_share(
+    keys: list[tuple[str, str]], analyze: bool, site: Site | None = None
+) -> tuple[list[tuple[str, Any]], dict[str, DocTerms]]:
+    """Render these pages (in a worker unless `site` is given); what the parent adopts."""
+    site = site or inherited(Site)
     out = []
-    for lang, path in keys:
-        entry = site.entries[lang][path]
+    entries = [site.entries[lang][path] for lang, path in keys]
+    for entry in entries:
         site.render(entry)
-        key = site.renderer.key(entry.page, lang)
+        key = site.renderer.key(entry.page, entry.lang)
         out.append((key, site.renderer.cached(key)))
-    return out
+    return out, analyze_ahead(site, entries) if analyze else {}
 
 
 @contextmanager

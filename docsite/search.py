@@ -231,10 +231,9 @@ def word_terms(word: str) -> tuple[tuple[str, str], ...]:
     return tuple((t.text, t.original) for t in ANALYZER(word, mode="index"))
 
 
-def index_terms(text: str) -> Iterator[tuple[str, str]]:
+def index_terms(text: str) -> list[tuple[str, str]]:
     """The (term, surface form) pairs of a text as the index stores them, quickly."""
-    for match in WORD_RE.finditer(text):
-        yield from word_terms(match.group())
+    return [pair for word in WORD_RE.findall(text) for pair in word_terms(word)]
 
 
 def analyze(text: str, mode: str = "query") -> list[str]:

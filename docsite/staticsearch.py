@@ -37,8 +37,9 @@ from docsite.search import (
     documents,
     index_terms,
 )
-from docsite.site import Site
+from docsite.site import Entry, Site
 
+_ANALYZED: dict[str, DocTerms] = {}  # see adopt_analyzed
 CHUNK = 40
 CACHE_VERSION = f"1-{SCHEMA_VERSION}"  # analyzed documents; the analyzer's version is the schema's
 EXCERPT_CHARS = 320
@@ -113,10 +114,10 @@ class TermCache:
                 pass  # no cache, or an unreadable one: analyze everything
 
     def terms(self, doc: SearchDoc) -> DocTerms:
-        key = hashlib.sha256("\0".join(_field_text(doc, n) for n in FIELDS).encode()).hexdigest()
-        found = self.new.get(key) or self.old.get(key)
+        key = doc_key(doc)
+        found = self.new.get(key) or self.old.get(key) or _ANALYZED.pop(key, None)
         if found is None:
-            found = _analyze(doc)
+            found = analyze_doc(doc)
         self.new[key] = found
         return found
 
@@ -133,7 +134,21 @@ class TermCache:
             pass  # a cache that cannot be written only costs speed
 
 
-def _analyze(doc: SearchDoc) -> DocTerms:
+def doc_key(doc: SearchDoc) -> str:
+    return hashlib.sha256("\0".join(_field_text(doc, n) for n in FIELDS).encode()).hexdigest()
+
+
+def analyze_ahead(site: Site, entries: list[Entry]) -> dict[str, DocTerms]:
+    """Analyze pages' documents before the index is built (by the build's render workers)."""
+    return {doc_key(doc): analyze_doc(doc) for e in entries for doc in documents(site, e)}
+
+
+def adopt_analyzed(analyzed: dict[str, DocTerms]) -> None:
+    """Documents analyzed ahead, for the next index build of this process to use."""
+    _ANALYZED.update(analyzed)
+
+
+def analyze_doc(doc: SearchDoc) -> DocTerms:
     fields: dict[str, Counter[str]] = {}
     forms: dict[str, str] = {}
     cjk: set[str] = set()
