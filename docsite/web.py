@@ -97,7 +97,7 @@ class Docsite:
         self.theme = Theme(config)
         self.site = Site(config, self.theme.gettext)
         self.site.renderer.ui_digest = self.theme.translations_digest
-        self._html: LRU[tuple[str, str], tuple[int, str]] = LRU(HTML_PAGES)
+        self._html: LRU[tuple[str, str], tuple[int, Body]] = LRU(HTML_PAGES)
         self._nav: LRU[tuple[str, str, tuple[int, int]], NavFragment] = LRU(NAV_FRAGMENTS)
         self._nav_keys: LRU[tuple[str, tuple[int, int]], dict[int, list[str]]] = LRU(8)
         self.watcher: Watcher | None = None
@@ -259,13 +259,17 @@ class Docsite:
         return fragment.fill(keys.get(id(current), ()) if current is not None else ())
 
     def page_html(self, entry: Entry) -> str:
+        return self.page_body(entry).data.decode("utf-8")
+
+    def page_body(self, entry: Entry) -> Body:
+        """The finished page, encoded and with its ETag: a cached page costs no work at all."""
         key = (entry.lang, entry.url)
         cached = self._html.get(key)
         if cached and cached[0] == self.site.version:
             return cached[1]
-        html = self._page_html(entry)
-        self._html.put(key, (self.site.version, html))
-        return html
+        body = Body.of(self._page_html(entry))
+        self._html.put(key, (self.site.version, body))
+        return body
 
     def _page_html(self, entry: Entry) -> str:
         site, config, lang = self.site, self.config, entry.lang
@@ -440,11 +444,25 @@ def _lang_for_request(config: SiteConfig) -> str:
     return best or config.default_language
 
 
-def _html_response(html: str, status: int = 200) -> Response:
-    response = Response(html, status=status, mimetype="text/html")
+@dataclass(frozen=True)
+class Body:
+    """An HTML page as it is sent: UTF-8 bytes and their ETag."""
+
+    data: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, html: str) -> Body:
+        data = html.encode("utf-8")
+        return cls(data, hashlib.sha1(data, usedforsecurity=False).hexdigest())
+
+
+def _html_response(html: str | Body, status: int = 200) -> Response:
+    body = html if isinstance(html, Body) else Body.of(html)
+    response = Response(body.data, status=status, mimetype="text/html")
     if status == 200:
         response.cache_control.no_cache = True
-        response.add_etag()
+        response.set_etag(body.etag)
         response.make_conditional(request)
     return response
 
@@ -529,7 +547,7 @@ def create_app(
         entry = site.entry_at(lang, subpath)
         if entry is not None:
             try:
-                return _html_response(state.page_html(entry))
+                return _html_response(state.page_body(entry))
             except TemplateError as exc:
                 if state.watcher is None:
                     raise
