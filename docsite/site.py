@@ -65,7 +65,9 @@ def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
         for d in list(dirs):
             if (here / d).is_symlink() and not _inside((here / d).resolve(), real_root):
                 errors.append(
-                    ContentError(here / d, 0, "symbolic link points outside the content folder")
+                    ContentError(
+                        here / d, 0, "symbolic link points outside the content folder", "symlink"
+                    )
                 )
                 dirs.remove(d)
         for name in sorted(files):
@@ -74,7 +76,9 @@ def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
             file = here / name
             if file.is_symlink() and not _inside(file.resolve(), real_root):
                 errors.append(
-                    ContentError(file, 0, "symbolic link points outside the content folder")
+                    ContentError(
+                        file, 0, "symbolic link points outside the content folder", "symlink"
+                    )
                 )
                 continue
             paths.append(file.relative_to(lang_root).as_posix())
@@ -219,9 +223,12 @@ class Site:
                     error = ContentError(
                         page.source_file,
                         1,
-                        f"maps to the same URL /{lang}/{page.url} as {other.page.path}",
+                        f"maps to the same URL /{lang}/{page.url} as "
+                        f"{other.page.lang}/{other.page.path}",
+                        "duplicate-url",
                     )
-                    self.errors.append(error)
+                    if page.lang == lang or other.page.lang == lang:
+                        self.errors.append(error)  # two fallbacks: reported for their language
                     self.broken.setdefault((lang, page.url), error)
                     continue
                 entries[path] = entry
