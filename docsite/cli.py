@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from docsite.config import SiteConfig, load_config
-from docsite.errors import ConfigError, ContentError, Diagnostic
+from docsite.errors import ConfigError, ContentError, Diagnostic, display_path
 from docsite.site import Site
 from docsite.status import PageStatus, stamp_path, translation_status
 
@@ -134,6 +134,8 @@ def build(
 
     try:
         result = freeze(app, out, progress)
+    except OSError as exc:  # disk full, no permission, a file where a folder should be …
+        raise click.ClickException(_output_error(exc, out)) from None
     except Exception as exc:
         raise click.ClickException(f"build failed: {exc}; the old {out} is kept") from exc
     finally:
@@ -146,6 +148,21 @@ def build(
         + _summary(result.pages, len(report.errors), len(report.warnings), seconds),
         err=True,
     )
+
+
+def _output_error(exc: OSError, out: Path) -> str:
+    """One line for a failed write: which path, why, and that the old output is untouched."""
+    where = Path(exc.filename) if exc.filename else out
+    try:
+        parts = where.resolve().relative_to(out.resolve().parent).parts
+    except ValueError:
+        parts = ()
+    if parts and parts[0].startswith(f".{out.name}.build-"):
+        where = out.joinpath(*parts[1:])  # a file of the unfinished build, by its final path
+    cause = exc.strerror or str(exc)
+    shown = display_path(out)
+    kept = f"the old {shown} is kept" if out.exists() else f"{shown} was not created"
+    return f"cannot write {display_path(where)}: {cause}; {kept}"
 
 
 @main.command()

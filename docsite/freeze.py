@@ -1,13 +1,19 @@
 """Freeze the site with Frozen-Flask into a folder, atomically.
 
 The site is written into a temporary folder beside the output; only when every URL froze
-does it replace the old output. A failed or interrupted build leaves the old output as it was.
+does it replace the old output, in one atomic exchange on Linux. A failed or interrupted build
+(even a killed one) leaves the old output as it was; the folders a killed build leaves behind
+(`.<out>.build-<pid>-*`, `.<out>.old-<pid>-*`) are removed by the next build.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import glob
 import os
 import shutil
+import sys
 import tempfile
 import time
 import warnings
@@ -62,8 +68,11 @@ def freeze(
     started = time.perf_counter()
     state: Docsite = app.extensions["docsite"]
     out = out.resolve()
+    if out.parent.exists() and not out.parent.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(out.parent))
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    remove_stale_folders(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
     languages = list(state.config.languages)
     processes = min(jobs(), len(languages))
     if sum(len(state.site.entries[lang]) for lang in languages) < MIN_PAGES:
@@ -135,17 +144,63 @@ def _freeze_share(languages: list[str], staging: Path) -> tuple[int, dict[str, S
 
 
 def _replace(staging: Path, out: Path) -> None:
-    """Swap the finished build in: two renames, the old output removed afterwards."""
+    """Swap the finished build in (atomically where the system can), then drop the old one."""
     os.chmod(staging, 0o755)
-    old: Path | None = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-        out.rename(old)
+    if not out.exists():
+        staging.rename(out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # it holds the old output now
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+    out.rename(old)
     try:
         staging.rename(out)
     except OSError:
-        if old is not None:
-            old.rename(out)
+        old.rename(out)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+STALE_SECONDS = 24 * 3600  # no build runs this long: older leftovers are stale whatever their pid
+
+
+def remove_stale_folders(out: Path) -> None:
+    """Remove the staging and old-output folders of builds that were killed (their process is
+    gone), so that they do not pile up beside the output."""
+    for kind in ("build", "old"):
+        prefix = f".{out.name}.{kind}-"
+        for folder in out.parent.glob(glob.escape(prefix) + "*"):
+            pid = folder.name[len(prefix) :].split("-", 1)[0]
+            try:
+                age = time.time() - folder.lstat().st_mtime
+            except OSError:
+                continue
+            if age > STALE_SECONDS or not (pid.isdigit() and _running(int(pid))):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,9 +58,13 @@ def site_config(content: Path, tmp_path: Path, **options: object) -> SiteConfig:
 
 
 def run_cli(
-    *args: str, cwd: Path = ROOT, timeout: float = 300, env: dict[str, str] | None = None
+    *args: str,
+    cwd: Path = ROOT,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
+    **popen: Any,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python build.py ARGS` as a contributor would."""
+    """Run `python build.py ARGS` as a contributor would (`popen`: more subprocess options)."""
     return subprocess.run(
         [sys.executable, str(ROOT / "build.py"), *args],
         cwd=cwd,
@@ -67,6 +72,7 @@ def run_cli(
         text=True,
         timeout=timeout,
         env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        **popen,
     )
 
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import random
+import resource
+import shutil
 import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import http_get, run_cli, static_http_server, write_tree
+from tests.conftest import CONTENT, ROOT, http_get, run_cli, static_http_server, write_tree
 from tests.test_server import SMALL_SITE
 
 GOOD_SITE = {k: v for k, v in SMALL_SITE.items() if "broken" not in k}
@@ -316,3 +323,132 @@ def test_rebuild_with_caches_writes_what_a_cold_build_writes_after_an_edit(tmp_p
     assert sorted(warm_files) == sorted(cold_files)
     assert [name for name in cold_files if warm_files[name] != cold_files[name]] == []
     assert "蓝图" in (tmp_path / "site" / "zh" / "section-1" / "p4" / "index.html").read_text()
+
+
+def rel(path: Path) -> str:
+    return os.path.relpath(path)
+
+
+def manifest(folder: Path) -> dict[str, str] | None:
+    """sha256 of every file below a folder by relative path; None when there is no folder."""
+    if not folder.exists():
+        return None
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.glob(f".{out.name}.*"))
+
+
+def test_killed_builds_never_leave_a_half_written_output(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    out = tmp_path / "site"
+    rng = random.Random(20250501)
+
+    def complete_build(name: str) -> dict[str, str]:
+        """What a whole build of the content as it is now writes."""
+        result = build(content, tmp_path / name)
+        assert result.returncode == 0, result.stderr
+        return manifest(tmp_path / name)
+
+    def killed_build(delay: float) -> None:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "build.py"),
+                "build",
+                "--content",
+                str(content),
+                "--out",
+                str(out),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.kill()  # SIGKILL: no handler, no cleanup
+        process.wait(timeout=30)  # reaped, so its pid counts as gone
+
+    started = time.monotonic()
+    first = complete_build("reference")
+    duration = time.monotonic() - started
+    # A killed first build leaves no output, or (killed after the swap) the whole build.
+    killed_build(rng.uniform(0.2, 0.9) * duration)
+    assert manifest(out) in (None, first)
+    assert build(content, out).returncode == 0
+    assert manifest(out) == first
+    page = content / "en" / "user-guide" / "blueprints.md"
+    kills = 5
+    for n in range(kills):
+        before = manifest(out)
+        page.write_text(page.read_text("utf-8") + f"\nEdit {n}.\n", encoding="utf-8")
+        # one kill in each fifth of the build's duration
+        killed_build(rng.uniform(n / kills, (n + 1) / kills) * duration)
+        after = manifest(out)
+        if after != before:  # killed after the swap: then it is the complete new build
+            assert after == complete_build(f"reference-{n}"), f"kill {n}: half-written output"
+    assert build(content, out).returncode == 0
+    assert manifest(out) == complete_build("reference-last")
+    assert leftovers(out) == [], "the last build removes what killed builds left"
+
+
+def test_a_build_removes_only_the_leftovers_of_builds_that_are_gone(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    out = tmp_path / "site"
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # exited and reaped: its pid is free
+    running = os.getpid()  # this test: a build that is still running
+    names = [
+        f".site.build-{dead.pid}-abc",
+        f".site.old-{dead.pid}-123",
+        f".site.build-{running}-def",
+        ".site.build-q9x_2m",  # the name builds used before they recorded their pid
+    ]
+    for name in names:
+        (tmp_path / name / "en").mkdir(parents=True)
+    (tmp_path / ".sitemap.build-1-x").mkdir()  # another output's: not ours to touch
+    assert build(content, out).returncode == 0
+    assert leftovers(out) == [f".site.build-{running}-def"]
+    assert (tmp_path / ".sitemap.build-1-x").is_dir()
+
+
+def test_output_that_cannot_be_written_is_one_clear_line(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the output's folder should be\n")
+    result = build(content, blocker / "site")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: cannot write {rel(blocker)}: not a folder; {rel(blocker / 'site')} was not created"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_a_write_that_fails_midway_keeps_the_old_output(tmp_path):
+    """A file-size limit makes writes fail partway through the build, as a full disk does."""
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    before = manifest(out)
+    (content / "en" / "index.md").write_text("---\ntitle: Changed\n---\nNew.\n", encoding="utf-8")
+
+    def small_files_only():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, resource.RLIM_INFINITY))
+
+    result = run_cli(
+        "build", "--content", str(content), "--out", str(out), preexec_fn=small_files_only
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: cannot write {rel(out)}: File too large; the old {rel(out)} is kept"
+    )
+    assert "Traceback" not in result.stderr
+    assert manifest(out) == before
+    assert leftovers(out) == []
