@@ -222,10 +222,10 @@ class Docsite:
 
     def nav_html(self, lang: str, urls: Urls, current: Entry | None) -> Markup:
         """The nav for one page: a fragment rendered once per language and folder depth."""
+        version = (id(self.theme), self.site.version)  # before the nav it names (see page_body)
         root = self.site.nav.get(lang)
         if root is None:
             return Markup("")
-        version = (id(self.theme), self.site.version)
         keys = self._nav_keys.get((lang, version))
         if keys is None:
             keys = marker_keys(root)
@@ -264,11 +264,12 @@ class Docsite:
     def page_body(self, entry: Entry) -> Body:
         """The finished page, encoded and with its ETag: a cached page costs no work at all."""
         key = (entry.lang, entry.url)
-        cached = self._html.get(key)
-        if cached and cached[0] == self.site.version:
+        version = self.site.version  # before rendering: a page rendered while the site
+        cached = self._html.get(key)  # changes is kept under the old version, not the new
+        if cached and cached[0] == version:
             return cached[1]
         body = Body.of(self._page_html(entry))
-        self._html.put(key, (self.site.version, body))
+        self._html.put(key, (version, body))
         return body
 
     def _page_html(self, entry: Entry) -> str:
