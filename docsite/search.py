@@ -358,7 +358,10 @@ class SearchIndex:
         self.folder = folder
         self._ix: Any = None
         self._searcher: Searcher | None = None
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # guards _ix and _searcher, held only briefly
+        # One writer at a time in this process (the file lock orders processes). Searches never
+        # wait for it: they read the last committed index while a commit is written.
+        self._write_lock = threading.Lock()
 
     @contextmanager
     def _file_lock(self) -> Iterator[None]:
@@ -373,17 +376,18 @@ class SearchIndex:
 
     def _open(self) -> Any:
         """The index, created when missing; call with the file lock held, or for reading."""
-        if self._ix is None:
-            if whoosh_index.exists_in(str(self.folder)):
-                self._ix = whoosh_index.open_dir(str(self.folder))
-            else:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                self._ix = whoosh_index.create_in(str(self.folder), make_schema())
-        return self._ix
+        with self._lock:
+            if self._ix is None:
+                if whoosh_index.exists_in(str(self.folder)):
+                    self._ix = whoosh_index.open_dir(str(self.folder))
+                else:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    self._ix = whoosh_index.create_in(str(self.folder), make_schema())
+            return self._ix
 
     def sync(self, site: Site) -> dict[str, int]:
         """Bring the index in line with the site: (re)index changed pages, drop removed ones."""
-        with self._lock, self._file_lock():
+        with self._write_lock, self._file_lock():
             ix = self._open()
             with ix.searcher() as searcher:
                 indexed = {f["page"]: f["digest"] for f in searcher.all_stored_fields()}
@@ -406,7 +410,7 @@ class SearchIndex:
 
     def update_page(self, site: Site, entry: Entry | None, key: str) -> None:
         """Re-index one page (after a live edit); `entry` None removes it."""
-        with self._lock, self._file_lock():
+        with self._write_lock, self._file_lock():
             writer = self._open().writer()
             writer.delete_by_term("page", key)
             if entry is not None:
