@@ -358,7 +358,7 @@ class SearchIndex:
         self.folder = folder
         self._ix: Any = None
         self._searcher: Searcher | None = None
-        self._lock = threading.RLock()  # guards _ix and _searcher, held only briefly
+        self._lock = threading.RLock()  # guards _ix, _searcher and searching with it
         # One writer at a time in this process (the file lock orders processes). Searches never
         # wait for it: they read the last committed index while a commit is written.
         self._write_lock = threading.Lock()
@@ -451,6 +451,15 @@ class SearchIndex:
         parsed = parse_query(text)
         if parsed.empty:
             return result
+        # One search at a time per process: a whoosh searcher reads its files by seek-and-read,
+        # so two threads searching with it at once read each other's positions (a threaded
+        # `serve` got "UnpicklingError: invalid load key"). Writers never hold this for long.
+        with self._lock:
+            return self._search(parsed, result, lang, limit)
+
+    def _search(
+        self, parsed: ParsedQuery, result: SearchResult, lang: str, limit: int
+    ) -> SearchResult:
         searcher = self._current_searcher()
         hits = None
         for query in parsed.queries(lambda term: searcher.doc_frequency("body", term)):
