@@ -410,11 +410,18 @@ class SearchIndex:
 
     def update_page(self, site: Site, entry: Entry | None, key: str) -> None:
         """Re-index one page (after a live edit); `entry` None removes it."""
+        self.update_pages(site, {key: entry})
+
+    def update_pages(self, site: Site, pages: dict[str, Entry | None]) -> None:
+        """Re-index pages by key (`lang:path`), in one commit; an entry None removes its page."""
+        if not pages:
+            return
         with self._write_lock, self._file_lock():
             writer = self._open().writer()
-            writer.delete_by_term("page", key)
-            if entry is not None:
-                self._write_page(writer, site, entry, replace=False)
+            for key, entry in pages.items():
+                writer.delete_by_term("page", key)
+                if entry is not None:
+                    self._write_page(writer, site, entry, replace=False)
             writer.commit()
             self._forget_searcher()
 

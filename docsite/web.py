@@ -104,6 +104,9 @@ class Docsite:
         self.search_mode = "server" if server_search else "static"
         self.search: SearchIndex | None = None
         self.search_ready = threading.Event()
+        self._reindex_lock = threading.Lock()
+        self._reindex_todo: set[tuple[str, str]] = set()
+        self._reindexing = False
         if server_search:
             self.search = SearchIndex(search_folder(config))
             threading.Thread(target=self._initial_sync, name="docsite-search", daemon=True).start()
@@ -151,25 +154,42 @@ class Docsite:
         return "_static/" + static_name(self.theme, name)
 
     def reindex_later(self, files: set[Path]) -> None:
-        """Update the search index for changed pages, after the browsers were told."""
+        """Update the search index for changed pages, after the browsers were told.
+
+        One worker thread takes every page changed since its last commit and re-indexes them
+        in one commit, so a burst of saves (or a git checkout) costs a commit or two, not one
+        per page.
+        """
         if self.search is None:
             return
-        search, site, content = self.search, self.site, self.config.content_dir
-        keys = set()
-        for file in files:
-            path = file.relative_to(content).as_posix().partition("/")[2]
-            keys.update((lang, path) for lang in self.config.languages)
+        content = self.config.content_dir
+        with self._reindex_lock:
+            for file in files:
+                path = file.relative_to(content).as_posix().partition("/")[2]
+                self._reindex_todo.update((lang, path) for lang in self.config.languages)
+            if self._reindexing:
+                return
+            self._reindexing = True
+        threading.Thread(target=self._reindex, name="docsite-reindex", daemon=True).start()
 
-        def work() -> None:
-            self.search_ready.wait(timeout=300)
-            for lang, path in sorted(keys):
-                entry = site.entries.get(lang, {}).get(path)
-                try:
-                    search.update_page(site, entry, f"{lang}:{path}")
-                except Exception:
-                    log.exception("search update failed for %s:%s", lang, path)
-
-        threading.Thread(target=work, name="docsite-reindex", daemon=True).start()
+    def _reindex(self) -> None:
+        assert self.search is not None
+        self.search_ready.wait(timeout=300)
+        while True:
+            with self._reindex_lock:
+                keys, self._reindex_todo = self._reindex_todo, set()
+                if not keys:
+                    self._reindexing = False
+                    return
+            site = self.site
+            pages = {
+                f"{lang}:{path}": site.entries.get(lang, {}).get(path)
+                for lang, path in sorted(keys)
+            }
+            try:
+                self.search.update_pages(site, pages)
+            except Exception:
+                log.exception("search update failed for %s", ", ".join(pages))
 
     def run_search(self, q: str, lang: str, limit: int) -> SearchResult:
         if self.search is None:
