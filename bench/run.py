@@ -747,9 +747,29 @@ class Bench:
             )
         self.tables.append(self.targets())
         text = self.report(self.environment(code, versions))
+        text += kept_sections(self.args.output, text)
         self.args.output.write_text(text)
         print(text)
         log(f"done in {time.perf_counter() - started:.0f} s; wrote {self.args.output}")
+
+
+# Sections other commands append to the report (bench.load, the long fuzz run): a new report
+# keeps the latest of each, since this run does not measure them.
+KEPT_SECTIONS = ("## Load under ", "## Fuzzing")
+
+
+def kept_sections(old_report: Path, new_text: str) -> str:
+    """The latest section of each kind in KEPT_SECTIONS from the old report, if any."""
+    try:
+        old = old_report.read_text("utf-8")
+    except OSError:
+        return ""
+    latest: dict[str, str] = {}
+    for chunk in re.split(r"(?m)^(?=## )", old):
+        kind = next((k for k in KEPT_SECTIONS if chunk.startswith(k)), None)
+        if kind is not None and chunk.split("\n", 1)[0] not in new_text:
+            latest[kind] = chunk.rstrip() + "\n"
+    return "".join("\n" + chunk for chunk in latest.values())
 
 
 def _markdown_table(title: str, lines: list[str]) -> Table:

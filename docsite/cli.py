@@ -10,13 +10,13 @@ from pathlib import Path
 
 import click
 
-from docsite.check import check_site
 from docsite.config import SiteConfig, load_config
-from docsite.errors import ConfigError, ContentError, Diagnostic
-from docsite.freeze import freeze
+from docsite.errors import ConfigError, ContentError, Diagnostic, display_path
 from docsite.site import Site
 from docsite.status import PageStatus, stamp_path, translation_status
-from docsite.web import create_app
+
+# Each command imports the heavy parts it needs (Flask, the search engine) itself: `check`
+# runs on every save in some editors, and half its time would be importing what it never uses.
 
 content_option = click.option(
     "--content",
@@ -64,6 +64,8 @@ def main() -> None:
 )
 def serve(content_dir: Path | None, host: str, port: int, debug: bool, drafts: bool) -> None:
     """Serve the documentation while you edit it."""
+    from docsite.web import create_app
+
     config = _config(content_dir=content_dir, include_drafts=drafts)
     app = create_app(config, live=True)
     site = app.extensions["docsite"].site
@@ -95,6 +97,11 @@ def build(
     content_dir: Path | None, out: Path, base_url: str | None, no_cache: bool, strict: bool
 ) -> None:
     """Freeze the whole site into a static folder."""
+    from docsite.check import check_site
+    from docsite.freeze import freeze
+    from docsite.parallel import jobs, prerender
+    from docsite.web import create_app
+
     started = time.perf_counter()
     overrides: dict[str, object] = {"content_dir": content_dir, "base_url": base_url}
     config = _config(**overrides)
@@ -108,6 +115,7 @@ def build(
         raise click.ClickException(
             f"{len(site.errors)} page(s) have errors; nothing was written (the old {out} is kept)"
         )
+    prerender(site, jobs(), analyze=True)
     report = check_site(site)
     _print_diagnostics(report.diagnostics)
     if report.failed(strict):
@@ -126,6 +134,8 @@ def build(
 
     try:
         result = freeze(app, out, progress)
+    except OSError as exc:  # disk full, no permission, a file where a folder should be …
+        raise click.ClickException(_output_error(exc, out)) from None
     except Exception as exc:
         raise click.ClickException(f"build failed: {exc}; the old {out} is kept") from exc
     finally:
@@ -133,10 +143,26 @@ def build(
             shutil.rmtree(config.cache_dir, ignore_errors=True)
     seconds = time.perf_counter() - started
     click.echo(
-        f"built {result.files} files into {out}; "
+        f"built {result.files} files into {out} "
+        f"with {result.processes} process{'es' if result.processes > 1 else ''}; "
         + _summary(result.pages, len(report.errors), len(report.warnings), seconds),
         err=True,
     )
+
+
+def _output_error(exc: OSError, out: Path) -> str:
+    """One line for a failed write: which path, why, and that the old output is untouched."""
+    where = Path(exc.filename) if exc.filename else out
+    try:
+        parts = where.resolve().relative_to(out.resolve().parent).parts
+    except ValueError:
+        parts = ()
+    if parts and parts[0].startswith(f".{out.name}.build-"):
+        where = out.joinpath(*parts[1:])  # a file of the unfinished build, by its final path
+    cause = exc.strerror or str(exc)
+    shown = display_path(out)
+    kept = f"the old {shown} is kept" if out.exists() else f"{shown} was not created"
+    return f"cannot write {display_path(where)}: {cause}; {kept}"
 
 
 @main.command()
@@ -148,32 +174,51 @@ def build(
     help="Missing or outdated translations are errors (for releases that demand parity).",
 )
 @click.option(
+    "--external",
+    is_flag=True,
+    help="Fetch every http(s) link (concurrently, short timeout); failures are warnings.",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def check(content_dir: Path | None, strict: bool, require_translations: bool, fmt: str) -> None:
-    """Validate front matter, links and anchors without writing anything."""
+def check(
+    content_dir: Path | None, strict: bool, require_translations: bool, external: bool, fmt: str
+) -> None:
+    """Validate front matter, links, anchors and structure without writing anything."""
+    from docsite.check import check_site
+    from docsite.theme import Theme
+
     started = time.perf_counter()
     config = _config(content_dir=content_dir)
-    app = create_app(config, server_search=False)
-    site = app.extensions["docsite"].site
-    report = check_site(site, require_translations=require_translations)
+    theme = Theme(config)
+    site = Site(config, theme.gettext)
+    site.renderer.ui_digest = theme.translations_digest  # the same cache entries as serve/build
+    if not all(site.renderer.is_cached(e.page, e.lang) for e in site.all_entries()):
+        from docsite.parallel import jobs, prerender  # a cold cache: render on every core
+
+        prerender(site, jobs())
+    report = check_site(site, require_translations=require_translations, fetch_external=external)
     seconds = time.perf_counter() - started
+    urls = len({link.url for link in report.external})
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "pages": report.pages,
-                    "errors": len(report.errors),
-                    "warnings": len(report.warnings),
-                    "diagnostics": [d.as_dict() for d in report.diagnostics],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        data = {
+            "diagnostics": [d.as_dict() for d in report.diagnostics],
+            "summary": {
+                "pages": report.pages,
+                "errors": len(report.errors),
+                "warnings": len(report.warnings),
+                "external_links": len(report.external),
+                "external_urls": urls,
+                "external_checked": external,
+            },
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for diagnostic in report.diagnostics:
             click.echo(str(diagnostic))
+        if report.external:
+            how = "checked" if external else "not checked; --external fetches them"
+            click.echo(f"external links: {len(report.external)} to {urls} URL(s) ({how})")
         click.echo(_summary(report.pages, len(report.errors), len(report.warnings), seconds))
     if report.failed(strict):
         sys.exit(1)

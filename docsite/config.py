@@ -36,6 +36,9 @@ class SiteConfig:
     edit_branch: str = "main"
     cache_dir: Path = PROJECT_ROOT / ".cache"
     include_drafts: bool = False
+    # Up to this many nav entries, every page carries the whole nav; above it, sections that do
+    # not hold the page show as a link to their index, so pages stay small on large sites.
+    nav_expand_limit: int = 300
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles.get(self.default_language) or "Documentation"
@@ -107,6 +110,7 @@ _EXPECTED: dict[str, type | tuple[type, ...]] = {
     "content_dir": str,
     "themes_dir": str,
     "cache_dir": str,
+    "nav_expand_limit": int,
 }
 
 
@@ -143,6 +147,7 @@ def load_config(root: Path = PROJECT_ROOT, **overrides: Any) -> SiteConfig:
         repo_url=table.get("repo_url", ""),
         edit_branch=table.get("edit_branch", "main"),
         cache_dir=(root / table.get("cache_dir", ".cache")).resolve(),
+        nav_expand_limit=table.get("nav_expand_limit", 300),
     )
     _validate(config)
     return config.with_options(**overrides)

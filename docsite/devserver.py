@@ -91,6 +91,16 @@ class Watcher:
         self._stop.set()
 
     def _run(self) -> None:
+        # A watched folder that disappears (a theme removed, content moved) ends watchfiles'
+        # loop with an error: log it and watch what exists now, until stopped.
+        while not self._stop.is_set():
+            try:
+                self._watch()
+            except Exception:
+                log.exception("watching the sources failed; watching again")
+                self._stop.wait(1.0)
+
+    def _watch(self) -> None:
         # yield_on_timeout: the first (empty) batch tells that the watcher is running.
         # The default filter skips editors' swap and backup files (.swp, ~, ___jb_…___).
         for changes in watch(

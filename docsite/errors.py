@@ -20,12 +20,17 @@ def display_path(path: Path | str) -> str:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem found in a source file, at a 1-based line (0 when it concerns the file)."""
+    """One problem found in a source file, at a 1-based line (0 when it concerns the file).
+
+    `code` names the kind of problem (`missing-page`, `front-matter-type` …) for tools that
+    read `check --format json`; README's contributor section lists them.
+    """
 
     path: str
     line: int
     message: str
     level: Level = "warning"
+    code: str = ""
 
     def __str__(self) -> str:
         where = f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
@@ -36,6 +41,7 @@ class Diagnostic:
             "path": display_path(self.path),
             "line": self.line,
             "level": self.level,
+            "code": self.code,
             "message": self.message,
         }
 
@@ -43,15 +49,16 @@ class Diagnostic:
 class ContentError(Exception):
     """A source file that cannot be turned into a page: names the file, the line and the cause."""
 
-    def __init__(self, path: Path | str, line: int, message: str) -> None:
+    def __init__(self, path: Path | str, line: int, message: str, code: str = "content") -> None:
         super().__init__(f"{display_path(path)}:{line}: {message}")
         self.path = str(path)
         self.line = line
         self.message = message
+        self.code = code
 
     @property
     def diagnostic(self) -> Diagnostic:
-        return Diagnostic(self.path, self.line, self.message, "error")
+        return Diagnostic(self.path, self.line, self.message, "error", self.code)
 
 
 class ConfigError(Exception):

@@ -90,15 +90,21 @@ def is_known_language(language: str) -> bool:
 
 def highlight_code(code: str, fence: FenceInfo) -> str:
     """Highlighted <pre> HTML for a code block; plain escaped text when there is no lexer."""
-    lexer = find_lexer(fence.language)
+    return _highlight(code, fence.language, tuple(fence.hl_lines), fence.linenums)
+
+
+@lru_cache(maxsize=4096)
+def _highlight(code: str, language: str, hl_lines: tuple[int, ...], linenums: int | None) -> str:
+    # Memoized: a translated page repeats every code block of its original.
+    lexer = find_lexer(language)
     if lexer is None:
         return f'<pre class="highlight"><code>{escape(code)}</code></pre>'
     formatter = HtmlFormatter(
         cssclass="highlight",
         wrapcode=True,
-        hl_lines=fence.hl_lines,
-        linenos="inline" if fence.linenums else False,
-        linenostart=fence.linenums or 1,
+        hl_lines=list(hl_lines),
+        linenos="inline" if linenums else False,
+        linenostart=linenums or 1,
         nowrap=False,
     )
     html = pygments_highlight(code, lexer, formatter)

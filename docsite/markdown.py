@@ -79,12 +79,12 @@ ADMONITION_TITLES = {
 
 @dataclass
 class LinkRef:
-    """A link found in a page: to another source page (`target` path) or to a file."""
+    """A link found in a page: to another source page (`target` path), a file or a web URL."""
 
-    target: str  # source path below content/<lang>/ ("" for a fragment-only link)
+    target: str  # source path below content/<lang>/ ("" for a fragment-only link), or a URL
     fragment: str
     line: int
-    kind: str  # "page", "file", "anchor"
+    kind: str  # "page", "file", "anchor", "external" (an http(s) URL, as written)
 
 
 @dataclass
@@ -109,8 +109,10 @@ class RenderContext:
     toc: list[TocEntry] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
 
-    def warn(self, token_or_line: Token | int | None, message: str) -> None:
-        self.diagnostics.append(Diagnostic(self.file, self.line_of(token_or_line), message))
+    def warn(self, token_or_line: Token | int | None, message: str, code: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.file, self.line_of(token_or_line), message, code=code)
+        )
 
     def line_of(self, token_or_line: Token | int | None) -> int:
         if isinstance(token_or_line, int):
@@ -184,7 +186,7 @@ def heading_ids(state: StateCore) -> None:
         wanted = token.meta.get("explicit_id")
         if wanted:
             if wanted in used:
-                ctx.warn(token, f"duplicate heading id '{wanted}'")
+                ctx.warn(token, f"duplicate heading id '{wanted}'", "duplicate-id")
             ident = wanted
         else:
             base = slugify(text) or "section"
@@ -257,6 +259,9 @@ def rewrite_links(state: StateCore) -> None:
 
 
 def _rewrite(ctx: RenderContext, href: str, line: int, is_image: bool) -> str | None:
+    if href[:8].lower().startswith(("http://", "https://")):
+        ctx.links.append(LinkRef(href, "", line, "external"))
+        return None
     if not href or href.startswith(("/", "//")) or _SCHEME_RE.match(href):
         return None
     parts = urlsplit(href)
@@ -267,7 +272,7 @@ def _rewrite(ctx: RenderContext, href: str, line: int, is_image: bool) -> str | 
     base = posixpath.dirname(ctx.page_path)
     target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
     if target.startswith("../") or target == "..":
-        ctx.warn(line, f"link '{href}' points outside the content folder")
+        ctx.warn(line, f"link '{href}' points outside the content folder", "link-outside")
         return None
     if target.endswith(".md") and not is_image:
         url = ctx.resolve_page(target)
@@ -356,7 +361,7 @@ def unsupported_syntax(state: StateCore) -> None:
         text = "".join(c.content for c in block.children if c.type == "text")
         for pattern, message in _UNSUPPORTED:
             if pattern.search(text):
-                ctx.warn(block, message)
+                ctx.warn(block, message, "unsupported-syntax")
                 break
 
 
@@ -370,7 +375,11 @@ def render_fence(
     ctx = _ctx(env)
     fence = parse_fence_info(token.info)
     if not is_known_language(fence.language):
-        ctx.warn(token, f"unknown code language '{fence.language}'; shown as plain text")
+        ctx.warn(
+            token,
+            f"unknown code language '{fence.language}'; shown as plain text",
+            "unknown-language",
+        )
     body = highlight_code(token.content, fence)
     lang = escape(fence.language or "text")
     title = f'<div class="code-title">{escape(fence.title)}</div>' if fence.title else ""
@@ -468,8 +477,8 @@ class CodeBlock:
     line: int  # 1-based line of the opening fence in the body
 
 
-def code_blocks(body: str) -> list[CodeBlock]:
-    """Every fenced code block of a Markdown body, parsed by the one docsite parser."""
+def _parse_alone(body: str) -> list[Token]:
+    """The tokens of a Markdown body on its own (links resolve to nothing), body line 1 first."""
     ctx = RenderContext(
         file="",
         page_path="page.md",
@@ -478,12 +487,25 @@ def code_blocks(body: str) -> list[CodeBlock]:
         resolve_page=lambda _path: None,
         gettext=lambda message: message,
     )
-    tokens = _parser().parse(body, {"docsite": ctx})
+    return _parser().parse(body, {"docsite": ctx})
+
+
+def code_blocks(body: str) -> list[CodeBlock]:
+    """Every fenced code block of a Markdown body, parsed by the one docsite parser."""
     return [
         CodeBlock(t.info, t.content, (t.map[0] + 1) if t.map else 0)
-        for t in _walk(tokens)
+        for t in _walk(_parse_alone(body))
         if t.type == "fence"
     ]
+
+
+def heading_lines(body: str) -> dict[str, int]:
+    """The 1-based body line of each heading, by the id the heading gets."""
+    return {
+        str(t.attrGet("id")): t.map[0] + 1
+        for t in _parse_alone(body)
+        if t.type == "heading_open" and t.map and t.attrGet("id")
+    }
 
 
 @lru_cache(maxsize=1)

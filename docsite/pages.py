@@ -102,7 +102,7 @@ def _url_with_slug(path: str, slug: str | None) -> str:
 def decode_source(data: bytes, file: Path) -> str:
     """Bytes -> text with LF line endings; any byte we cannot read is a ContentError."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ContentError(file, 1, "file is UTF-16 encoded; save it as UTF-8")
+        raise ContentError(file, 1, "file is UTF-16 encoded; save it as UTF-8", "encoding")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -110,11 +110,14 @@ def decode_source(data: bytes, file: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ContentError(
-            file, line, f"invalid UTF-8 byte 0x{data[exc.start]:02x} (save the file as UTF-8)"
+            file,
+            line,
+            f"invalid UTF-8 byte 0x{data[exc.start]:02x} (save the file as UTF-8)",
+            "encoding",
         ) from None
     nul = text.find("\x00")
     if nul >= 0:
-        raise ContentError(file, text.count("\n", 0, nul) + 1, "NUL byte in the text")
+        raise ContentError(file, text.count("\n", 0, nul) + 1, "NUL byte in the text", "encoding")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -127,7 +130,10 @@ def split_front_matter(text: str, file: Path) -> tuple[dict[str, Any], str, int]
                 block = "\n".join(lines[1:i])
                 return _parse_yaml(block, file), "\n".join(lines[i + 1 :]), i + 2
         raise ContentError(
-            file, 1, "front matter opened with '---' is never closed by a '---' line"
+            file,
+            1,
+            "front matter opened with '---' is never closed by a '---' line",
+            "front-matter-syntax",
         )
     first = _HEADER_LINE_RE.match(lines[0])
     if first and first.group(1).lower() in KNOWN_FIELDS:
@@ -146,7 +152,9 @@ def _parse_yaml(block: str, file: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ContentError(file, line, f"invalid YAML in front matter: {problem}") from None
+        raise ContentError(
+            file, line, f"invalid YAML in front matter: {problem}", "front-matter-syntax"
+        ) from None
     return _as_mapping(data, file)
 
 
@@ -155,7 +163,12 @@ def _as_mapping(data: object, file: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
-        raise ContentError(file, 2, f"front matter must be a mapping of keys to values, not {kind}")
+        raise ContentError(
+            file,
+            2,
+            f"front matter must be a mapping of keys to values, not {kind}",
+            "front-matter-syntax",
+        )
     return {str(k): v for k, v in data.items()}
 
 
@@ -172,6 +185,7 @@ def _parse_plain_header(lines: list[str], file: Path) -> tuple[dict[str, Any], s
                 i + 1,
                 "expected 'key: value' in the front matter header "
                 "(end the header with a blank line before the text)",
+                "front-matter-syntax",
             )
         meta[match.group(1).lower()] = _plain_value((match.group(2) or "").strip())
     return meta, "", len(lines) + 1
@@ -230,7 +244,7 @@ def validate_meta(
     warnings: list[Diagnostic] = []
 
     def fail(key: str, message: str) -> ContentError:
-        return ContentError(file, _field_line(lines, key, body_line), message)
+        return ContentError(file, _field_line(lines, key, body_line), message, "front-matter-type")
 
     for key, value in raw.items():
         if key not in KNOWN_FIELDS:
@@ -240,6 +254,7 @@ def validate_meta(
                     str(file),
                     _field_line(lines, key, body_line),
                     f"unknown front matter key {key!r} (known: {known})",
+                    code="unknown-key",
                 )
             )
             continue
@@ -295,6 +310,7 @@ def validate_meta(
                     str(file),
                     1,
                     "page has no title: add 'title:' to the front matter or a '# ' heading",
+                    code="missing-title",
                 )
             )
     return meta, warnings
@@ -307,7 +323,9 @@ def load_page(content_root: Path, lang: str, path: str, data: bytes | None = Non
         try:
             data = file.read_bytes()
         except OSError as exc:
-            raise ContentError(file, 0, f"cannot read file: {exc.strerror or exc}") from None
+            raise ContentError(
+                file, 0, f"cannot read file: {exc.strerror or exc}", "unreadable"
+            ) from None
     text = decode_source(data, file)
     raw, body, body_line = split_front_matter(text, file)
     meta, warnings = validate_meta(raw, body, file, text, body_line)

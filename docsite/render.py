@@ -28,7 +28,7 @@ from docsite.errors import Diagnostic
 from docsite.markdown import LinkRef, RenderContext, TocEntry, create_markdown
 from docsite.pages import Page
 
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest
 K = TypeVar("K")
 V = TypeVar("V")
@@ -174,6 +174,18 @@ class Renderer:
             page.digest,
         )
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def is_cached(self, page: Page, ui_lang: str) -> bool:
+        """Whether the page's rendering is in memory or on disk (its links aside)."""
+        return self._lookup(self.key(page, ui_lang)) is not None
+
+    def cached(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:
+        return self._memory.get(key)
+
+    def adopt(self, key: str, cached: tuple[dict[str, str | None], Rendered] | None) -> None:
+        """Take a rendering made by another process (already in the shared disk cache)."""
+        if cached is not None:
+            self._memory.put(key, cached)
 
     def render(
         self,

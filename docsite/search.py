@@ -221,6 +221,21 @@ def make_analyzer() -> CompositeAnalyzer:
 ANALYZER = make_analyzer()
 
 
+@lru_cache(maxsize=200_000)
+def word_terms(word: str) -> tuple[tuple[str, str], ...]:
+    """What indexing one word (a WORD_RE match) yields: (term, surface form) pairs.
+
+    The analyzer treats each word on its own, so a text's terms are its words' terms in order;
+    memoized, since documentation repeats its words all the time.
+    """
+    return tuple((t.text, t.original) for t in ANALYZER(word, mode="index"))
+
+
+def index_terms(text: str) -> list[tuple[str, str]]:
+    """The (term, surface form) pairs of a text as the index stores them, quickly."""
+    return [pair for word in WORD_RE.findall(text) for pair in word_terms(word)]
+
+
 def analyze(text: str, mode: str = "query") -> list[str]:
     """The terms of a text as the index stores them (mode "index") or a query uses them."""
     return [t.text for t in ANALYZER(text, mode=mode)]
@@ -343,7 +358,10 @@ class SearchIndex:
         self.folder = folder
         self._ix: Any = None
         self._searcher: Searcher | None = None
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # guards _ix, _searcher and searching with it
+        # One writer at a time in this process (the file lock orders processes). Searches never
+        # wait for it: they read the last committed index while a commit is written.
+        self._write_lock = threading.Lock()
 
     @contextmanager
     def _file_lock(self) -> Iterator[None]:
@@ -358,17 +376,18 @@ class SearchIndex:
 
     def _open(self) -> Any:
         """The index, created when missing; call with the file lock held, or for reading."""
-        if self._ix is None:
-            if whoosh_index.exists_in(str(self.folder)):
-                self._ix = whoosh_index.open_dir(str(self.folder))
-            else:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                self._ix = whoosh_index.create_in(str(self.folder), make_schema())
-        return self._ix
+        with self._lock:
+            if self._ix is None:
+                if whoosh_index.exists_in(str(self.folder)):
+                    self._ix = whoosh_index.open_dir(str(self.folder))
+                else:
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    self._ix = whoosh_index.create_in(str(self.folder), make_schema())
+            return self._ix
 
     def sync(self, site: Site) -> dict[str, int]:
         """Bring the index in line with the site: (re)index changed pages, drop removed ones."""
-        with self._lock, self._file_lock():
+        with self._write_lock, self._file_lock():
             ix = self._open()
             with ix.searcher() as searcher:
                 indexed = {f["page"]: f["digest"] for f in searcher.all_stored_fields()}
@@ -391,11 +410,18 @@ class SearchIndex:
 
     def update_page(self, site: Site, entry: Entry | None, key: str) -> None:
         """Re-index one page (after a live edit); `entry` None removes it."""
-        with self._lock, self._file_lock():
+        self.update_pages(site, {key: entry})
+
+    def update_pages(self, site: Site, pages: dict[str, Entry | None]) -> None:
+        """Re-index pages by key (`lang:path`), in one commit; an entry None removes its page."""
+        if not pages:
+            return
+        with self._write_lock, self._file_lock():
             writer = self._open().writer()
-            writer.delete_by_term("page", key)
-            if entry is not None:
-                self._write_page(writer, site, entry, replace=False)
+            for key, entry in pages.items():
+                writer.delete_by_term("page", key)
+                if entry is not None:
+                    self._write_page(writer, site, entry, replace=False)
             writer.commit()
             self._forget_searcher()
 
@@ -432,6 +458,15 @@ class SearchIndex:
         parsed = parse_query(text)
         if parsed.empty:
             return result
+        # One search at a time per process: a whoosh searcher reads its files by seek-and-read,
+        # so two threads searching with it at once read each other's positions (a threaded
+        # `serve` got "UnpicklingError: invalid load key"). Writers never hold this for long.
+        with self._lock:
+            return self._search(parsed, result, lang, limit)
+
+    def _search(
+        self, parsed: ParsedQuery, result: SearchResult, lang: str, limit: int
+    ) -> SearchResult:
         searcher = self._current_searcher()
         hits = None
         for query in parsed.queries(lambda term: searcher.doc_frequency("body", term)):

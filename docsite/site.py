@@ -65,7 +65,9 @@ def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
         for d in list(dirs):
             if (here / d).is_symlink() and not _inside((here / d).resolve(), real_root):
                 errors.append(
-                    ContentError(here / d, 0, "symbolic link points outside the content folder")
+                    ContentError(
+                        here / d, 0, "symbolic link points outside the content folder", "symlink"
+                    )
                 )
                 dirs.remove(d)
         for name in sorted(files):
@@ -74,7 +76,9 @@ def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
             file = here / name
             if file.is_symlink() and not _inside(file.resolve(), real_root):
                 errors.append(
-                    ContentError(file, 0, "symbolic link points outside the content folder")
+                    ContentError(
+                        file, 0, "symbolic link points outside the content folder", "symlink"
+                    )
                 )
                 continue
             paths.append(file.relative_to(lang_root).as_posix())
@@ -192,18 +196,25 @@ class Site:
         return affected, structural
 
     def _derive(self) -> None:
-        """Entries, URLs, nav and reading order from self.pages (call with the lock held)."""
+        """Entries, URLs, nav and reading order from self.pages (call with the lock held).
+
+        Request threads read these without the lock: everything is built aside and then
+        published, so that a reader never sees a half-built (empty) generation.
+        """
         default = self.config.default_language
-        self.errors = list(self._load_errors)
-        self.broken = {}
-        for error in self.errors:
+        errors = list(self._load_errors)
+        broken: dict[tuple[str, str], ContentError] = {}
+        for error in errors:
             parts = Path(error.path)
             for lang in self.config.languages:
                 root = self.config.content_dir / lang
                 if parts.is_relative_to(root) and parts.suffix == ".md":
                     rel = parts.relative_to(root).as_posix()
-                    self.broken[(lang, default_url(rel))] = error
-        self.entries, self.by_url, self.nav, self.order = {}, {}, {}, {}
+                    broken[(lang, default_url(rel))] = error
+        all_entries: dict[str, dict[str, Entry]] = {}
+        all_by_url: dict[str, dict[str, Entry]] = {}
+        nav: dict[str, NavNode] = {}
+        order: dict[str, list[Entry]] = {}
         for lang in self.config.languages:
             entries: dict[str, Entry] = {}
             by_url: dict[str, Entry] = {}
@@ -211,7 +222,7 @@ class Site:
             sources = dict(self.pages.get(default, {})) if lang != default else {}
             sources.update(own)
             for path, page in sorted(sources.items()):
-                if page.lang != lang and (lang, page.url) in self.broken:
+                if page.lang != lang and (lang, page.url) in broken:
                     continue  # the translation exists but is broken: show its error, not English
                 entry = Entry(lang, page)
                 other = by_url.get(page.url)
@@ -219,17 +230,22 @@ class Site:
                     error = ContentError(
                         page.source_file,
                         1,
-                        f"maps to the same URL /{lang}/{page.url} as {other.page.path}",
+                        f"maps to the same URL /{lang}/{page.url} as "
+                        f"{other.page.lang}/{other.page.path}",
+                        "duplicate-url",
                     )
-                    self.errors.append(error)
-                    self.broken.setdefault((lang, page.url), error)
+                    if page.lang == lang or other.page.lang == lang:
+                        errors.append(error)  # two fallbacks: reported for their language
+                    broken.setdefault((lang, page.url), error)
                     continue
                 entries[path] = entry
                 by_url[page.url] = entry
-            self.entries[lang] = entries
-            self.by_url[lang] = by_url
-            self.nav[lang] = self._build_nav(lang, entries)
-            self.order[lang] = list(self._flatten(self.nav[lang]))
+            all_entries[lang] = entries
+            all_by_url[lang] = by_url
+            nav[lang] = self._build_nav(lang, entries)
+            order[lang] = list(self._flatten(nav[lang]))
+        self.errors, self.broken = errors, broken
+        self.entries, self.by_url, self.nav, self.order = all_entries, all_by_url, nav, order
         self.version += 1
 
     def _build_nav(self, lang: str, entries: dict[str, Entry]) -> NavNode:

@@ -16,26 +16,32 @@ then one or two term shards per word and the document chunks of the hits it show
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
+import pickle
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from docsite.search import (
     _CJK_RUN_RE,
-    ANALYZER,
     FIELD_B,
     FIELD_BOOSTS,
     FIELDS,
     K1,
+    SCHEMA_VERSION,
     STOP_WORDS,
     SearchDoc,
     documents,
+    index_terms,
 )
-from docsite.site import Site
+from docsite.site import Entry, Site
 
+_ANALYZED: dict[str, DocTerms] = {}  # see adopt_analyzed
 CHUNK = 40
+CACHE_VERSION = f"1-{SCHEMA_VERSION}"  # analyzed documents; the analyzer's version is the schema's
 EXCERPT_CHARS = 320
 CJK_SHARDS = 24
 
@@ -59,36 +65,118 @@ def _field_text(doc: SearchDoc, name: str) -> str:
     return str(getattr(doc, name))
 
 
-def build_static_index(site: Site, out: Path) -> dict[str, StaticIndexStats]:
-    """Write _search/<lang>/ for every language below `out`."""
+def build_static_index(
+    site: Site, out: Path, languages: list[str] | None = None
+) -> dict[str, StaticIndexStats]:
+    """Write _search/<lang>/ below `out` for these languages (default: every language)."""
     stats: dict[str, StaticIndexStats] = {}
-    for lang in site.config.languages:
+    config = site.config
+    # one cache per content folder, so that building another site does not empty this one's
+    folder_key = hashlib.sha256(str(config.content_dir).encode()).hexdigest()[:10]
+    for lang in config.languages if languages is None else languages:
         docs = [
             doc for entry in site.entries.get(lang, {}).values() for doc in documents(site, entry)
         ]
-        stats[lang] = _write_language(docs, out / "_search" / lang)
+        file = f"static-search/{folder_key}-{lang}.pickle"
+        cache = TermCache(config.cache_dir / file if config.cache_dir else None)
+        stats[lang] = _write_language(docs, out / "_search" / lang, cache)
+        cache.save()
     return stats
 
 
-def _write_language(docs: list[SearchDoc], folder: Path) -> StaticIndexStats:
+@dataclass
+class DocTerms:
+    """One document analyzed: term counts per field, surface forms, CJK words."""
+
+    fields: dict[str, Counter[str]]
+    forms: dict[str, str]
+    cjk: set[str]
+
+
+class TermCache:
+    """Analyzed documents by the digest of their text, kept between builds.
+
+    Analysis (jieba, stemming) is most of the index's cost; a rebuild re-analyzes only the
+    sections whose text changed. The cache keeps what the last build used, nothing older.
+    """
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self.old: dict[str, DocTerms] = {}
+        self.new: dict[str, DocTerms] = {}
+        if file is not None:
+            try:
+                with file.open("rb") as fh:
+                    data = pickle.load(fh)
+                if data.get("version") == CACHE_VERSION:
+                    self.old = data["docs"]
+            except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError):
+                pass  # no cache, or an unreadable one: analyze everything
+
+    def terms(self, doc: SearchDoc) -> DocTerms:
+        key = doc_key(doc)
+        found = self.new.get(key) or self.old.get(key) or _ANALYZED.pop(key, None)
+        if found is None:
+            found = analyze_doc(doc)
+        self.new[key] = found
+        return found
+
+    def save(self) -> None:
+        if self.file is None:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump({"version": CACHE_VERSION, "docs": self.new}, fh, protocol=5)
+            os.replace(tmp, self.file)
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
+
+
+def doc_key(doc: SearchDoc) -> str:
+    return hashlib.sha256("\0".join(_field_text(doc, n) for n in FIELDS).encode()).hexdigest()
+
+
+def analyze_ahead(site: Site, entries: list[Entry]) -> dict[str, DocTerms]:
+    """Analyze pages' documents before the index is built (by the build's render workers)."""
+    return {doc_key(doc): analyze_doc(doc) for e in entries for doc in documents(site, e)}
+
+
+def adopt_analyzed(analyzed: dict[str, DocTerms]) -> None:
+    """Documents analyzed ahead, for the next index build of this process to use."""
+    _ANALYZED.update(analyzed)
+
+
+def analyze_doc(doc: SearchDoc) -> DocTerms:
+    fields: dict[str, Counter[str]] = {}
+    forms: dict[str, str] = {}
+    cjk: set[str] = set()
+    for name in FIELDS:
+        terms = []
+        for term, original in index_terms(_field_text(doc, name)):
+            terms.append(term)
+            surface = original.lower()  # what a reader types, before stemming
+            if surface != term and not _CJK_RUN_RE.match(surface):
+                forms[surface] = term
+        fields[name] = Counter(terms)
+        cjk.update(t for t in terms if _CJK_RUN_RE.match(t))
+    return DocTerms(fields, forms, cjk)
+
+
+def _write_language(docs: list[SearchDoc], folder: Path, cache: TermCache) -> StaticIndexStats:
     folder.mkdir(parents=True, exist_ok=True)
     freqs: list[dict[str, Counter[str]]] = []
     lengths: dict[str, list[int]] = {name: [] for name in FIELDS}
     forms: dict[str, str] = {}
     vocab: set[str] = set()
     for doc in docs:
-        per_field: dict[str, Counter[str]] = {}
-        for name in FIELDS:
-            terms = []
-            for token in ANALYZER(_field_text(doc, name), mode="index"):
-                terms.append(token.text)
-                surface = token.original.lower()  # what a reader types, before stemming
-                if surface != token.text and not _CJK_RUN_RE.match(surface):
-                    forms[surface] = token.text
-            per_field[name] = Counter(terms)
-            lengths[name].append(len(terms))
-            vocab.update(t for t in terms if _CJK_RUN_RE.match(t))
-        freqs.append(per_field)
+        analyzed = cache.terms(doc)
+        for name, counter in analyzed.fields.items():
+            lengths[name].append(counter.total())
+        forms.update(analyzed.forms)
+        vocab.update(analyzed.cjk)
+        freqs.append(analyzed.fields)
     averages = {name: (sum(v) / len(v) if v and sum(v) else 1.0) for name, v in lengths.items()}
     doc_freq: Counter[str] = Counter()
     for per_field in freqs:

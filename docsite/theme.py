@@ -8,6 +8,7 @@ parent's may extend it by the parent's name: `{% extends "default:base.html" %}`
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import io
@@ -28,11 +29,22 @@ from jinja2 import (
     StrictUndefined,
     select_autoescape,
 )
+from markupsafe import Markup
 
 from docsite.config import BABEL_LOCALES, SiteConfig
 from docsite.errors import ConfigError
 
 MAX_THEME_DEPTH = 8
+# The Content-Security-Policy every page satisfies. Scripts come from the site itself, plus the
+# theme's inline scripts, each allowed by the hash of its text (no 'unsafe-inline' scripts).
+# Inline styles stay allowed: authors may write `style=` in the HTML of their pages.
+CSP_TEMPLATE = (
+    "default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: https:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+# Header-only directives (a <meta> policy ignores them).
+CSP_HEADER_EXTRA = "; frame-ancestors 'self'"
 
 
 def theme_chain(themes_dir: Path, name: str) -> list[Path]:
@@ -94,6 +106,18 @@ class Theme:
         catalogs = sorted(p for d in self.chain for p in (d / "translations").rglob("*.po"))
         blob = b"".join(p.read_bytes() for p in catalogs)
         self.translations_digest = hashlib.sha256(blob).hexdigest()[:12]
+        self.inline_scripts = _inline_scripts(self.chain)
+        hashes = sorted({_csp_hash(text) for text in self.inline_scripts.values()})
+        self.csp = CSP_TEMPLATE.format(hashes="".join(" " + h for h in hashes))
+
+    def inline_script(self, name: str) -> Markup:
+        """The text of a theme's inline script (`templates/**/*.js`), as the CSP hashed it."""
+        try:
+            return Markup(self.inline_scripts[name])
+        except KeyError:
+            raise ConfigError(
+                f"inline script {name!r} not found in the templates of theme {self.config.theme!r}"
+            ) from None
 
     def gettext(self, lang: str) -> Callable[[str], str]:
         return self._translations.get(lang, NullTranslations()).gettext
@@ -114,6 +138,7 @@ class Theme:
                     lstrip_blocks=True,
                 )
                 env.install_gettext_translations(self._translations[lang], newstyle=True)  # type: ignore[attr-defined]
+                env.globals["inline_script"] = self.inline_script
                 env.filters["format_date"] = lambda value, fmt="long": self.format_date(
                     value, lang, fmt
                 )
@@ -159,3 +184,18 @@ class Theme:
         with self._lock:
             self._fingerprints[file] = (mtime, digest)
         return digest
+
+
+def _inline_scripts(chain: list[Path]) -> dict[str, str]:
+    """Each `templates/**/*.js` of the chain by name (the child's wins), trimmed."""
+    scripts: dict[str, str] = {}
+    for folder in reversed(chain):
+        root = folder / "templates"
+        for file in sorted(root.rglob("*.js")) if root.is_dir() else ():
+            scripts[file.relative_to(root).as_posix()] = file.read_text("utf-8").strip()
+    return scripts
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"

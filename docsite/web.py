@@ -31,19 +31,28 @@ from docsite.highlight import pygments_css
 if TYPE_CHECKING:
     from docsite.devserver import Watcher
 from docsite.markdown import N_, relative_url
+from docsite.navhtml import (
+    NavFragment,
+    decided,
+    marker,
+    marker_keys,
+    when_current,
+    when_open,
+)
 from docsite.render import LRU
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult, clean_query
 from docsite.site import Entry, NavNode, Site
 from docsite.status import is_outdated, translation_status
-from docsite.theme import Theme
+from docsite.theme import CSP_HEADER_EXTRA, Theme
 
 FINGERPRINT_RE = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})(?P<ext>\.[A-Za-z0-9]+)$")
 GENERATED_STATIC = {"pygments.css": pygments_css}
 log = logging.getLogger(__name__)
 LANGUAGE_IN_TEXT = {"en": N_("English"), "zh": N_("Chinese")}
 OG_LOCALES = {"en": "en_US", "zh": "zh_CN"}  # Open Graph wants language_TERRITORY
-HTML_PAGES = 512  # finished pages kept in memory (the largest cost of a page is the nav)
+HTML_PAGES = 512  # finished pages kept in memory
+NAV_FRAGMENTS = 64  # nav renderings, one per language and folder depth
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -89,11 +98,16 @@ class Docsite:
         self.theme = Theme(config)
         self.site = Site(config, self.theme.gettext)
         self.site.renderer.ui_digest = self.theme.translations_digest
-        self._html: LRU[tuple[str, str], tuple[int, str]] = LRU(HTML_PAGES)
+        self._html: LRU[tuple[str, str], tuple[int, Body]] = LRU(HTML_PAGES)
+        self._nav: LRU[tuple[str, str, tuple[int, int]], NavFragment] = LRU(NAV_FRAGMENTS)
+        self._nav_keys: LRU[tuple[str, tuple[int, int]], dict[int, list[str]]] = LRU(8)
         self.watcher: Watcher | None = None
         self.search_mode = "server" if server_search else "static"
         self.search: SearchIndex | None = None
         self.search_ready = threading.Event()
+        self._reindex_lock = threading.Lock()
+        self._reindex_todo: set[tuple[str, str]] = set()
+        self._reindexing = False
         if server_search:
             self.search = SearchIndex(search_folder(config))
             threading.Thread(target=self._initial_sync, name="docsite-search", daemon=True).start()
@@ -141,25 +155,42 @@ class Docsite:
         return "_static/" + static_name(self.theme, name)
 
     def reindex_later(self, files: set[Path]) -> None:
-        """Update the search index for changed pages, after the browsers were told."""
+        """Update the search index for changed pages, after the browsers were told.
+
+        One worker thread takes every page changed since its last commit and re-indexes them
+        in one commit, so a burst of saves (or a git checkout) costs a commit or two, not one
+        per page.
+        """
         if self.search is None:
             return
-        search, site, content = self.search, self.site, self.config.content_dir
-        keys = set()
-        for file in files:
-            path = file.relative_to(content).as_posix().partition("/")[2]
-            keys.update((lang, path) for lang in self.config.languages)
+        content = self.config.content_dir
+        with self._reindex_lock:
+            for file in files:
+                path = file.relative_to(content).as_posix().partition("/")[2]
+                self._reindex_todo.update((lang, path) for lang in self.config.languages)
+            if self._reindexing:
+                return
+            self._reindexing = True
+        threading.Thread(target=self._reindex, name="docsite-reindex", daemon=True).start()
 
-        def work() -> None:
-            self.search_ready.wait(timeout=300)
-            for lang, path in sorted(keys):
-                entry = site.entries.get(lang, {}).get(path)
-                try:
-                    search.update_page(site, entry, f"{lang}:{path}")
-                except Exception:
-                    log.exception("search update failed for %s:%s", lang, path)
-
-        threading.Thread(target=work, name="docsite-reindex", daemon=True).start()
+    def _reindex(self) -> None:
+        assert self.search is not None
+        self.search_ready.wait(timeout=300)
+        while True:
+            with self._reindex_lock:
+                keys, self._reindex_todo = self._reindex_todo, set()
+                if not keys:
+                    self._reindexing = False
+                    return
+            site = self.site
+            pages = {
+                f"{lang}:{path}": site.entries.get(lang, {}).get(path)
+                for lang, path in sorted(keys)
+            }
+            try:
+                self.search.update_pages(site, pages)
+            except Exception:
+                log.exception("search update failed for %s", ", ".join(pages))
 
     def run_search(self, q: str, lang: str, limit: int) -> SearchResult:
         if self.search is None:
@@ -171,7 +202,7 @@ class Docsite:
 
     def base_context(self, lang: str, urls: Urls) -> dict[str, Any]:
         config = self.config
-        return {
+        context: dict[str, Any] = {
             "config": config,
             "lang": lang,
             "lang_tag": config.lang_tag(lang),
@@ -180,9 +211,14 @@ class Docsite:
             "static": urls.static,
             "home_url": urls.to(f"{lang}/"),
             "nav": self.site.nav.get(lang),
+            "nav_html": lambda: self.nav_html(lang, urls, context.get("current")),
+            "when_current": when_current,
+            "nav_prune": False,
+            "when_open": when_open,
             "current": None,
             "description": "",
             "search_mode": self.search_mode,
+            "csp": self.theme.csp,
             "site_root": urls.to(""),
             "search_url": urls.to(f"{lang}/search/"),
             "status_url": urls.to(f"{lang}/translation-status/"),
@@ -204,15 +240,59 @@ class Docsite:
                 for code in config.languages
             ],
         }
+        return context
+
+    def nav_html(self, lang: str, urls: Urls, current: Entry | None) -> Markup:
+        """The nav for one page: a fragment rendered once per language and folder depth."""
+        version = (id(self.theme), self.site.version)  # before the nav it names (see page_body)
+        root = self.site.nav.get(lang)
+        if root is None:
+            return Markup("")
+        keys = self._nav_keys.get((lang, version))
+        if keys is None:
+            keys = marker_keys(root)
+            self._nav_keys.put((lang, version), keys)
+        if len(keys) > self.config.nav_expand_limit:
+            # A pruned nav is small, and differs from page to page: render it for this page.
+            kept = set(keys.get(id(current), ())) if current is not None else set()
+            context = self.base_context(lang, urls)
+            context.update(
+                current=current,
+                nav_prune=True,
+                when_current=decided("c", kept),
+                when_open=decided("o", kept),
+            )
+            html = self.theme.env(lang).get_template("partials/nav.html").render(context)
+            return Markup(html)
+        # Links from the site root down, so that every page at the same depth shares them.
+        prefix = urls.base if urls.current is None else relative_url(urls.current, "")
+        key = (lang, prefix, version)
+        fragment = self._nav.get(key)
+        if fragment is None:
+            context = self.base_context(lang, urls)
+            context.update(
+                when_current=marker("c"),
+                when_open=marker("o"),
+                nav_url=lambda node: prefix + node.entry.site_path if node.entry else None,
+            )
+            html = self.theme.env(lang).get_template("partials/nav.html").render(context)
+            fragment = NavFragment.parse(html)
+            self._nav.put(key, fragment)
+        return fragment.fill(keys.get(id(current), ()) if current is not None else ())
 
     def page_html(self, entry: Entry) -> str:
+        return self.page_body(entry).data.decode("utf-8")
+
+    def page_body(self, entry: Entry) -> Body:
+        """The finished page, encoded and with its ETag: a cached page costs no work at all."""
         key = (entry.lang, entry.url)
-        cached = self._html.get(key)
-        if cached and cached[0] == self.site.version:
+        version = self.site.version  # before rendering: a page rendered while the site
+        cached = self._html.get(key)  # changes is kept under the old version, not the new
+        if cached and cached[0] == version:
             return cached[1]
-        html = self._page_html(entry)
-        self._html.put(key, (self.site.version, html))
-        return html
+        body = Body.of(self._page_html(entry))
+        self._html.put(key, (version, body))
+        return body
 
     def _page_html(self, entry: Entry) -> str:
         site, config, lang = self.site, self.config, entry.lang
@@ -387,11 +467,25 @@ def _lang_for_request(config: SiteConfig) -> str:
     return best or config.default_language
 
 
-def _html_response(html: str, status: int = 200) -> Response:
-    response = Response(html, status=status, mimetype="text/html")
+@dataclass(frozen=True)
+class Body:
+    """An HTML page as it is sent: UTF-8 bytes and their ETag."""
+
+    data: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, html: str) -> Body:
+        data = html.encode("utf-8")
+        return cls(data, hashlib.sha1(data, usedforsecurity=False).hexdigest())
+
+
+def _html_response(html: str | Body, status: int = 200) -> Response:
+    body = html if isinstance(html, Body) else Body.of(html)
+    response = Response(body.data, status=status, mimetype="text/html")
     if status == 200:
         response.cache_control.no_cache = True
-        response.add_etag()
+        response.set_etag(body.etag)
         response.make_conditional(request)
     return response
 
@@ -476,7 +570,7 @@ def create_app(
         entry = site.entry_at(lang, subpath)
         if entry is not None:
             try:
-                return _html_response(state.page_html(entry))
+                return _html_response(state.page_body(entry))
             except TemplateError as exc:
                 if state.watcher is None:
                     raise
@@ -543,6 +637,10 @@ def create_app(
     def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if response.mimetype == "text/html":
+            response.headers.setdefault(
+                "Content-Security-Policy", state.theme.csp + CSP_HEADER_EXTRA
+            )
         return response
 
     return app

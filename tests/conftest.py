@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -65,15 +66,22 @@ def site_config(content: Path, tmp_path: Path, **options: object) -> SiteConfig:
     return load_config(content_dir=content, cache_dir=tmp_path / "cache", **options)
 
 
-def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run `python build.py ARGS` as a contributor would."""
+def run_cli(
+    *args: str,
+    cwd: Path = ROOT,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
+    **popen: Any,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python build.py ARGS` as a contributor would (`popen`: more subprocess options)."""
     return subprocess.run(
         [sys.executable, str(ROOT / "build.py"), *args],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        **popen,
     )
 
 
@@ -215,8 +223,10 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one test module. (Playwright's sync API keeps an asyncio loop running
+    while it is open, which would break later tests that call asyncio.run.)"""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is required for browser tests: apt-get install chromium")
     with sync_playwright() as playwright:
@@ -227,15 +237,26 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A desktop-sized page that fails the test on any JavaScript error."""
+    """A desktop-sized page that fails the test on any JavaScript error or CSP violation."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = collect_errors(page)
     yield page
     context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
+    assert errors == [], f"JavaScript errors or CSP violations: {errors}"
+
+
+def collect_errors(page: Page) -> list[str]:
+    """JavaScript errors, and every script, style or request the Content-Security-Policy
+    refuses (Chromium reports those on the console), as they happen in the page."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return errors
 
 
 def shot(page: Page, name: str, full_page: bool = False) -> None:

@@ -89,8 +89,18 @@ def test_nav_marks_the_current_page_and_opens_its_section(project_server: Server
     page.goto(project_server.base + "/en/user-guide/deploying/gunicorn/")
     current = page.locator(".site-nav a[aria-current='page']")
     assert current.count() == 1
-    assert current.get_attribute("href") == "./"
+    assert current.evaluate("a => a.href") == page.url
     assert current.is_visible()
+    # Only the sections holding the page are open; exactly one entry is marked.
+    # (A section's name is its link beside the toggle, or the toggle's own text.)
+    opened = page.locator(".site-nav details[open]").evaluate_all(
+        """all => all.map(d => (d.parentElement.querySelector(':scope > .nav-section-link')
+                                || d.querySelector(':scope > summary')).textContent.trim())"""
+    )
+    assert opened == ["User Guide", "Deploying"]
+    toggles = page.locator(".site-nav details[open] > summary").all_inner_texts()
+    assert toggles == ["Pages in User Guide", "Pages in Deploying"]
+    assert page.locator(".site-nav .nav-current").count() == 1
     shot(page, "gunicorn-en-light")
 
 
@@ -121,7 +131,7 @@ def test_copy_button_copies_only_the_input_of_a_python_session(project_server: S
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.splitlines() == typed
     assert "Traceback" not in copied and ">>>" not in copied
-    page.wait_for_function("document.activeElement.textContent === 'Copied'")
+    page.wait_for_function("() => document.activeElement.textContent === 'Copied'")
 
 
 def test_toc_highlights_the_section_being_read(project_server: Server, page: Page):
@@ -132,7 +142,7 @@ def test_toc_highlights_the_section_being_read(project_server: Server, page: Pag
     active = "document.querySelector('.toc a.active')?.getAttribute('href')"
     for href in (hrefs[3], hrefs[len(hrefs) // 2]):
         page.evaluate(f"document.getElementById({href[1:]!r}).scrollIntoView()")
-        page.wait_for_function(f"{active} === {href!r}")
+        page.wait_for_function(f"() => {active} === {href!r}")
         current = page.locator(".toc a[aria-current='location']")
         assert current.count() == 1 and current.get_attribute("href") == href
     # a little further down, inside that section: still the same entry
@@ -141,9 +151,9 @@ def test_toc_highlights_the_section_being_read(project_server: Server, page: Pag
     assert page.evaluate(active) == hrefs[len(hrefs) // 2]
     # the end of the page: the last section, even when its heading cannot reach the top
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-    page.wait_for_function(f"{active} === {hrefs[-1]!r}")
+    page.wait_for_function(f"() => {active} === {hrefs[-1]!r}")
     page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_function(f"{active} === undefined")
+    page.wait_for_function(f"() => {active} === undefined")
 
 
 def test_dark_choice_survives_a_new_visit(project_server: Server, browser):
@@ -275,7 +285,7 @@ def test_phone_layout_drawer_toc_and_no_overflow(project_server: Server, browser
         link = page.locator(".toc a").nth(2)
         href = link.get_attribute("href")
         link.click()
-        page.wait_for_function(f"location.hash === {href!r}")
+        page.wait_for_function(f"() => location.hash === {href!r}")
         assert toc.evaluate("d => d.open") is False  # folds again after a jump
         top = page.evaluate(f"document.getElementById({href[1:]!r}).getBoundingClientRect().top")
         header = page.locator(".site-header").bounding_box()
@@ -284,7 +294,9 @@ def test_phone_layout_drawer_toc_and_no_overflow(project_server: Server, browser
         nav, button = page.locator("#site-nav"), page.locator(".nav-toggle")
         assert not nav.is_visible()
         button.click()
-        page.wait_for_function("document.getElementById('site-nav').getBoundingClientRect().x >= 0")
+        page.wait_for_function(
+            "() => document.getElementById('site-nav').getBoundingClientRect().x >= 0"
+        )
         assert nav.locator("a[aria-current='page']").is_visible()
         assert button.get_attribute("aria-expanded") == "true"
         page.keyboard.press("Escape")

@@ -49,7 +49,7 @@ class EventStream:
                 line = raw.decode().rstrip("\n")
                 if line.startswith("data: "):
                     self.events.put(json.loads(line[6:]))
-        except (OSError, ValueError):
+        except (OSError, ValueError, http.client.HTTPException):  # the server went away
             pass
 
     def next(self, timeout: float = 10.0) -> dict:
@@ -118,7 +118,7 @@ def test_adding_renaming_and_deleting_pages_and_folders(live):
     write(content / "en" / "guide" / "signals.md", "---\ntitle: Signals\nsortorder: 3\n---\nSig.\n")
     assert stream.next()["pages"] == ["*"]  # the nav changed
     assert server.get("/en/guide/signals/").status == 200
-    assert 'href="../signals/"' in server.get("/en/guide/views/").text
+    assert 'href="../../../en/guide/signals/"' in server.get("/en/guide/views/").text
     os.rename(content / "en" / "guide" / "signals.md", content / "en" / "guide" / "events.md")
     assert stream.next()["pages"] == ["*"]
     stream.drain()
@@ -128,7 +128,7 @@ def test_adding_renaming_and_deleting_pages_and_folders(live):
     write(content / "en" / "api" / "app.md", "---\ntitle: App\n---\nThe app.\n")
     stream.drain()
     assert server.get("/en/api/app/").status == 200
-    assert 'href="../../api/"' in server.get("/en/guide/views/").text
+    assert 'href="../../../en/api/"' in server.get("/en/guide/views/").text
     shutil.rmtree(content / "en" / "api")
     stream.drain()
     assert server.get("/en/api/app/").status == 404
@@ -252,3 +252,27 @@ def test_template_error_is_shown_then_recovers(themed):
     template.write_text(good)
     events.get(timeout=10)
     assert client.get("/en/guide/routing/").status_code == 200
+
+
+def _search_until(server, q: str, done, seconds: float = 20) -> dict:
+    deadline = time.monotonic() + seconds
+    while True:
+        data = json.loads(server.get(f"/api/search?q={q}&lang=en").body)
+        if done(data) or time.monotonic() > deadline:
+            return data
+        time.sleep(0.2)
+
+
+def test_search_follows_a_burst_of_new_pages_and_a_removal(live):
+    content, server, _stream = live
+    for n in range(6):  # several batches while the first re-index may still be writing
+        write(
+            content / "en" / "guide" / f"burst{n}.md", f"---\ntitle: Burst {n}\n---\nQuokka {n}.\n"
+        )
+        time.sleep(0.15)
+    data = _search_until(server, "quokka", lambda d: d["total"] == 6)
+    assert sorted(r["url"] for r in data["results"]) == [f"/en/guide/burst{n}/" for n in range(6)]
+    (content / "en" / "guide" / "burst3.md").unlink()
+    data = _search_until(server, "quokka", lambda d: d["total"] == 5)
+    assert "/en/guide/burst3/" not in [r["url"] for r in data["results"]]
+    assert data["total"] == 5

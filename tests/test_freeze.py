@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import random
+import resource
+import shutil
 import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import http_get, run_cli, static_http_server, write_tree
+from tests.conftest import CONTENT, ROOT, http_get, run_cli, static_http_server, write_tree
 from tests.test_server import SMALL_SITE
 
 GOOD_SITE = {k: v for k, v in SMALL_SITE.items() if "broken" not in k}
@@ -253,3 +260,195 @@ def test_fastapi_pages_keep_their_mkdocs_anchors(tmp_path):
     assert len(english.heading_ids) > 5
     assert english.heading_ids == chinese.heading_ids
     assert "step-2-create-a-fastapi-instance" in english.heading_ids
+
+
+def _parallel_tree() -> dict[str, str | bytes]:
+    """30 pages per language in 3 folders, each linking to an anchor of a page of its folder."""
+    files: dict[str, str | bytes] = {}
+    for lang, word in (("en", "Routing"), ("zh", "路由")):
+        files[f"{lang}/index.md"] = f"---\ntitle: {word}\nsortorder: 0\n---\nStart.\n"
+        for folder in range(3):
+            files[f"{lang}/section-{folder}/index.md"] = f"---\ntitle: S{folder}\n---\nIndex.\n"
+        for n in range(30):
+            after = (n + 3) % 30  # in the same folder, as n % 3 names the folder
+            body = "\n\n".join(
+                [
+                    f"## {word} {n} {{#part-{n}}}",
+                    f"See [the page after](p{after}.md#part-{after}).",
+                    "```python\n@app.route('/x')\ndef x():\n    return 'x'\n```",
+                    "!!! note\n    Admonition text.",
+                    "| a | b |\n|---|---|\n| 1 | 2 |",
+                ]
+            )
+            files[f"{lang}/section-{n % 3}/p{n}.md"] = f"---\ntitle: {word} {n}\n---\n{body}\n"
+    return files
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_parallel_build_writes_exactly_what_a_single_process_build_writes(tmp_path):
+    content = write_tree(tmp_path / "content", _parallel_tree())
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"site-{jobs}"
+        result = run_cli(
+            "build",
+            "--content",
+            str(content),
+            "--out",
+            str(out),
+            "--no-cache",
+            env={"DOCSITE_JOBS": jobs},
+        )
+        assert result.returncode == 0, result.stderr
+        assert f" with {jobs} process" in result.stderr
+        outputs[jobs] = _snapshot(out)
+    assert sorted(outputs["1"]) == sorted(outputs["2"])
+    assert len([name for name in outputs["2"] if name.endswith("index.html")]) > 60
+    different = [name for name in outputs["1"] if outputs["1"][name] != outputs["2"][name]]
+    assert different == []
+
+
+def test_rebuild_with_caches_writes_what_a_cold_build_writes_after_an_edit(tmp_path):
+    content = write_tree(tmp_path / "content", _parallel_tree())
+    assert build(content, tmp_path / "site").returncode == 0  # fills the render and term caches
+    page = content / "zh" / "section-1" / "p4.md"
+    page.write_text(page.read_text("utf-8").replace("路由 4", "蓝图 4"), encoding="utf-8")
+    warm = build(content, tmp_path / "site")
+    cold = build(content, tmp_path / "cold", "--no-cache")
+    assert warm.returncode == 0 and cold.returncode == 0, warm.stderr + cold.stderr
+    warm_files, cold_files = _snapshot(tmp_path / "site"), _snapshot(tmp_path / "cold")
+    assert sorted(warm_files) == sorted(cold_files)
+    assert [name for name in cold_files if warm_files[name] != cold_files[name]] == []
+    assert "蓝图" in (tmp_path / "site" / "zh" / "section-1" / "p4" / "index.html").read_text()
+
+
+def rel(path: Path) -> str:
+    return os.path.relpath(path)
+
+
+def manifest(folder: Path) -> dict[str, str] | None:
+    """sha256 of every file below a folder by relative path; None when there is no folder."""
+    if not folder.exists():
+        return None
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.glob(f".{out.name}.*"))
+
+
+def test_killed_builds_never_leave_a_half_written_output(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    out = tmp_path / "site"
+    rng = random.Random(20250501)
+
+    def complete_build(name: str) -> dict[str, str]:
+        """What a whole build of the content as it is now writes."""
+        result = build(content, tmp_path / name)
+        assert result.returncode == 0, result.stderr
+        return manifest(tmp_path / name)
+
+    def killed_build(delay: float) -> None:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "build.py"),
+                "build",
+                "--content",
+                str(content),
+                "--out",
+                str(out),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        process.kill()  # SIGKILL: no handler, no cleanup
+        process.wait(timeout=30)  # reaped, so its pid counts as gone
+
+    started = time.monotonic()
+    first = complete_build("reference")
+    duration = time.monotonic() - started
+    # A killed first build leaves no output, or (killed after the swap) the whole build.
+    killed_build(rng.uniform(0.2, 0.9) * duration)
+    assert manifest(out) in (None, first)
+    assert build(content, out).returncode == 0
+    assert manifest(out) == first
+    page = content / "en" / "user-guide" / "blueprints.md"
+    kills = 5
+    for n in range(kills):
+        before = manifest(out)
+        page.write_text(page.read_text("utf-8") + f"\nEdit {n}.\n", encoding="utf-8")
+        # one kill in each fifth of the build's duration
+        killed_build(rng.uniform(n / kills, (n + 1) / kills) * duration)
+        after = manifest(out)
+        if after != before:  # killed after the swap: then it is the complete new build
+            assert after == complete_build(f"reference-{n}"), f"kill {n}: half-written output"
+    assert build(content, out).returncode == 0
+    assert manifest(out) == complete_build("reference-last")
+    assert leftovers(out) == [], "the last build removes what killed builds left"
+
+
+def test_a_build_removes_only_the_leftovers_of_builds_that_are_gone(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    out = tmp_path / "site"
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # exited and reaped: its pid is free
+    running = os.getpid()  # this test: a build that is still running
+    names = [
+        f".site.build-{dead.pid}-abc",
+        f".site.old-{dead.pid}-123",
+        f".site.build-{running}-def",
+        ".site.build-q9x_2m",  # the name builds used before they recorded their pid
+    ]
+    for name in names:
+        (tmp_path / name / "en").mkdir(parents=True)
+    (tmp_path / ".sitemap.build-1-x").mkdir()  # another output's: not ours to touch
+    assert build(content, out).returncode == 0
+    assert leftovers(out) == [f".site.build-{running}-def"]
+    assert (tmp_path / ".sitemap.build-1-x").is_dir()
+
+
+def test_output_that_cannot_be_written_is_one_clear_line(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the output's folder should be\n")
+    result = build(content, blocker / "site")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: cannot write {rel(blocker)}: not a folder; {rel(blocker / 'site')} was not created"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_a_write_that_fails_midway_keeps_the_old_output(tmp_path):
+    """A file-size limit makes writes fail partway through the build, as a full disk does."""
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    before = manifest(out)
+    (content / "en" / "index.md").write_text("---\ntitle: Changed\n---\nNew.\n", encoding="utf-8")
+
+    def small_files_only():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, resource.RLIM_INFINITY))
+
+    result = run_cli(
+        "build", "--content", str(content), "--out", str(out), preexec_fn=small_files_only
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: cannot write {rel(out)}: File too large; the old {rel(out)} is kept"
+    )
+    assert "Traceback" not in result.stderr
+    assert manifest(out) == before
+    assert leftovers(out) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -156,6 +158,37 @@ def test_security_headers_and_no_debugger(small_server):
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "referrer-policy" in response.headers
     assert b"Werkzeug Debugger" not in small_server.get("/en/guide/broken/").body
+
+
+def _csp_sources(policy: str, directive: str) -> list[str]:
+    for part in policy.split(";"):
+        name, *sources = part.split()
+        if name == directive:
+            return sources
+    raise AssertionError(f"no {directive} in {policy!r}")
+
+
+@pytest.mark.parametrize(
+    "path", ["/en/", "/zh/guide/routing/", "/en/search/?q=x", "/en/nope/", "/"]
+)
+def test_content_security_policy_allows_exactly_the_theme_inline_scripts(small_server, path):
+    response = small_server.get(path, headers={"Accept-Language": "en"})
+    policy = response.headers["content-security-policy"]
+    scripts = _csp_sources(policy, "script-src")
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts
+    assert _csp_sources(policy, "object-src") == ["'none'"]
+    inline = re.findall(r"<script>(.*?)</script>", response.text, re.S)
+    for text in inline:
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in scripts
+    if path != "/":
+        assert len(inline) == 1  # the theme-init script, which must run before the first paint
+    # The same policy travels with the page as a <meta> for static hosts (minus header-only parts).
+    meta = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', response.text)
+    if meta:
+        assert _csp_sources(meta.group(1).replace("&#39;", "'"), "script-src") == scripts
+    else:
+        assert path == "/"
 
 
 def test_sitemap_and_robots(small_server):
