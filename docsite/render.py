@@ -28,7 +28,7 @@ from docsite.errors import Diagnostic
 from docsite.markdown import LinkRef, RenderContext, TocEntry, create_markdown
 from docsite.pages import Page
 
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest
 K = TypeVar("K")
 V = TypeVar("V")
