@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import urllib.error
@@ -125,10 +126,12 @@ class Server:
 
 def start_server(args: list[str], ready_path: str = "/en/") -> Server:
     port = free_port()
+    # The log goes to a file: a pipe nobody reads would fill up and block the server.
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (lives with it)
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), *args, "--port", str(port)],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -137,7 +140,8 @@ def start_server(args: list[str], ready_path: str = "/en/") -> Server:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stdout.read() if process.stdout else ''}")
+            log.seek(0)
+            raise RuntimeError(f"server exited: {log.read()}")
         try:
             server.get(ready_path)
             return server
