@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import fcntl
 import html
+import json
 import logging
+import math
+import os
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,13 +30,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jieba
-from whoosh import collectors
+from whoosh import collectors, formats
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import Filter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
-from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.scoring import BM25F
+from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
+from whoosh.matching import Matcher
+from whoosh.scoring import BM25F, BaseScorer, MultiWeighting, WeightingModel
 from whoosh.searching import Searcher
 
 from docsite.site import Entry, Site
@@ -40,7 +45,7 @@ from docsite.site import Entry, Site
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 MAX_LIMIT = 50
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 FIELDS = ("title", "summary", "section", "breadcrumb", "body", "code")
 FIELD_BOOSTS = {
     "title": 4.0,
@@ -62,7 +67,12 @@ FIELD_B = {
     "body": 0.75,
     "code": 0.75,
 }
-WEIGHTING = BM25F(B=0.75, K1=K1, **{f"{name}_B": b for name, b in FIELD_B.items()})
+# Words are matched in one field, WEIGHTED, whose postings carry each word's BM25F weight in
+# the document (all six fields summed, computed when indexing): a query is then an
+# intersection of plain posting lists, where a match in six fields per word would walk a
+# union of six lists for every candidate. Phrases and prefixes still search the fields.
+WEIGHTED = "weighted"
+AVERAGES_FILE = "field-lengths.json"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
 WORD_RE = re.compile(rf"[{_CJK}]+|@?[^\W_{_CJK}]\w*(?:[.:][^\W{_CJK}]\w*)*|_\w+", re.UNICODE)
@@ -241,6 +251,93 @@ def analyze(text: str, mode: str = "query") -> list[str]:
     return [t.text for t in ANALYZER(text, mode=mode)]
 
 
+# --- precomputed BM25F weights --------------------------------------------------------------
+
+
+def field_counts(doc: SearchDoc) -> dict[str, Counter[str]]:
+    """How often each term occurs in each field of a document."""
+    return {name: Counter(term for term, _ in index_terms(getattr(doc, name))) for name in FIELDS}
+
+
+def average_lengths(counts: Iterable[Mapping[str, Counter[str]]]) -> dict[str, float]:
+    """The mean length of each field over some documents (1.0 for a field always empty)."""
+    totals = dict.fromkeys(FIELDS, 0)
+    docs = 0
+    for per_field in counts:
+        docs += 1
+        for name in FIELDS:
+            totals[name] += per_field[name].total()
+    return {name: totals[name] / docs if totals[name] else 1.0 for name in FIELDS}
+
+
+def bm25f_weights(
+    counts: Mapping[str, Counter[str]], averages: Mapping[str, float]
+) -> dict[str, float]:
+    """Each term's BM25F weight in one document, before idf: summed over the fields, the
+    field's boost times its saturated, length-normalized term frequency."""
+    weights: dict[str, float] = defaultdict(float)
+    for name, counter in counts.items():
+        b = FIELD_B[name]
+        norm = 1 - b + b * counter.total() / averages[name]
+        for term, tf in counter.items():
+            weights[term] += FIELD_BOOSTS[name] * tf * (K1 + 1) / (tf + K1 * norm)
+    return weights
+
+
+def idf(doc_count: int, doc_frequency: int) -> float:
+    return math.log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
+
+
+class WeightedTerms(FieldType):
+    """A field indexed from (term, weight) pairs, each weight kept in the term's posting."""
+
+    def __init__(self) -> None:
+        super().__init__(formats.Existence(), analyzer=None)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        for term, weight in value:
+            yield term.encode("utf-8"), 1, float(weight), b""
+
+
+class StoredWeightScorer(BaseScorer):
+    """idf x the posting's weight; exact per-block maxima, so a collector may skip blocks."""
+
+    def __init__(self, idf: float, max_weight: float) -> None:
+        self.idf = idf
+        self.max_weight = max_weight
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def score(self, matcher: Matcher) -> float:
+        return self.idf * float(matcher.weight())
+
+    def max_quality(self) -> float:
+        return self.idf * self.max_weight
+
+    def block_quality(self, matcher: Matcher) -> float:
+        return self.idf * float(matcher.block_max_weight())
+
+
+class StoredWeight(WeightingModel):
+    """Scores a term of the WEIGHTED field with the weight computed when it was indexed."""
+
+    def scorer(
+        self, searcher: Searcher, fieldname: str, text: str, qf: int = 1
+    ) -> StoredWeightScorer:
+        top = searcher.get_parent()  # document counts are the whole index's, not a segment's
+        frequency = top.doc_frequency(fieldname, text)
+        info = searcher.term_info(fieldname, text)
+        return StoredWeightScorer(idf(top.doc_count_all(), frequency), info.max_weight())
+
+
+# phrases and prefixes are scored by whoosh's BM25F over the fields they match in
+WEIGHTING = MultiWeighting(
+    BM25F(B=0.75, K1=K1, **{f"{name}_B": b for name, b in FIELD_B.items()}),
+    **{WEIGHTED: StoredWeight()},
+)
+
+
 def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
@@ -255,6 +352,7 @@ def make_schema() -> Schema:
         breadcrumb=TEXT(analyzer=ANALYZER, stored=True, field_boost=FIELD_BOOSTS["breadcrumb"]),
         body=TEXT(analyzer=ANALYZER, stored=True, spelling=True),
         code=TEXT(analyzer=ANALYZER, field_boost=FIELD_BOOSTS["code"]),
+        **{WEIGHTED: WeightedTerms()},
     )
 
 
@@ -311,6 +409,24 @@ def documents(site: Site, entry: Entry) -> list[SearchDoc]:
             )
         )
     return docs
+
+
+@dataclass
+class AnalyzedDoc:
+    doc: SearchDoc
+    counts: dict[str, Counter[str]]  # term frequencies per field
+
+
+def analyzed_documents(site: Site, entry: Entry) -> list[AnalyzedDoc]:
+    return [AnalyzedDoc(doc, field_counts(doc)) for doc in documents(site, entry)]
+
+
+def measure_averages(docs: Iterable[AnalyzedDoc]) -> dict[str, dict[str, float]]:
+    """Per language, the mean length of each field over all the documents."""
+    by_lang: dict[str, list[dict[str, Counter[str]]]] = defaultdict(list)
+    for doc in docs:
+        by_lang[doc.doc.lang].append(doc.counts)
+    return {lang: average_lengths(counts) for lang, counts in by_lang.items()}
 
 
 # --- the index ------------------------------------------------------------------------------
@@ -394,25 +510,56 @@ class SearchIndex:
                 if indexed.get(key) != site.renderer.key(entry.page, entry.lang)
             ]
             removed = [key for key in indexed if key not in wanted]
+            averages = self._load_averages()
+            if averages is None:  # a new index (or its averages were lost): weigh every page
+                stale = list(wanted.values())
             if stale or removed:
+                pages = [(entry, analyzed_documents(site, entry)) for entry in stale]
+                measured = averages is None
+                if averages is None:
+                    averages = measure_averages(doc for _, docs in pages for doc in docs)
                 writer = ix.writer(procs=1, limitmb=256)
                 for key in removed:
                     writer.delete_by_term("page", key)
-                for entry in stale:
-                    self._write_page(writer, site, entry)
+                for entry, docs in pages:
+                    self._write_page(writer, entry, docs, averages)
                 writer.commit()
+                if measured:
+                    self._save_averages(averages)
                 self._forget_searcher()
             return {"updated": len(stale), "removed": len(removed), "pages": len(wanted)}
 
     def update_page(self, site: Site, entry: Entry | None, key: str) -> None:
-        """Re-index one page (after a live edit); `entry` None removes it."""
+        """Re-index one page (after a live edit); `entry` None removes it.
+
+        The page is weighed with the field length averages of the last full build, like
+        every other page of the index.
+        """
+        docs = analyzed_documents(site, entry) if entry is not None else []
         with self._lock, self._file_lock():
+            averages = self._load_averages() or {}
             writer = self._open().writer()
             writer.delete_by_term("page", key)
             if entry is not None:
-                self._write_page(writer, site, entry, replace=False)
+                self._write_page(writer, entry, docs, averages, replace=False)
             writer.commit()
             self._forget_searcher()
+
+    def _load_averages(self) -> dict[str, dict[str, float]] | None:
+        """Per language, the field length averages the index's weights were computed with."""
+        try:
+            data = json.loads((self.folder / AVERAGES_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("version") != SCHEMA_VERSION:
+            return None
+        averages = data.get("averages")
+        return averages if isinstance(averages, dict) else None
+
+    def _save_averages(self, averages: dict[str, dict[str, float]]) -> None:
+        tmp = self.folder / f".{AVERAGES_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps({"version": SCHEMA_VERSION, "averages": averages}), "utf-8")
+        os.replace(tmp, self.folder / AVERAGES_FILE)
 
     def _forget_searcher(self) -> None:
         """After our own commit: whoosh can call an old searcher up to date after deletions.
@@ -423,11 +570,19 @@ class SearchIndex:
             self._searcher = None
 
     @staticmethod
-    def _write_page(writer: Any, site: Site, entry: Entry, replace: bool = True) -> None:
+    def _write_page(
+        writer: Any,
+        entry: Entry,
+        docs: list[AnalyzedDoc],
+        averages: Mapping[str, Mapping[str, float]],
+        replace: bool = True,
+    ) -> None:
         if replace:
             writer.delete_by_term("page", page_key(entry))
-        for doc in documents(site, entry):
-            writer.add_document(**doc.__dict__)
+        lengths = averages.get(entry.lang) or average_lengths(doc.counts for doc in docs)
+        for doc in docs:
+            weights = bm25f_weights(doc.counts, lengths)
+            writer.add_document(**doc.doc.__dict__, **{WEIGHTED: list(weights.items())})
 
     def _current_searcher(self) -> Searcher:
         with self._lock:
@@ -449,7 +604,7 @@ class SearchIndex:
             return result
         searcher = self._current_searcher()
         hits = None
-        for query in parsed.queries(lambda term: searcher.doc_frequency("body", term)):
+        for query in parsed.queries(lambda term: searcher.doc_frequency(WEIGHTED, term)):
             if lang != "all":
                 # as a clause, not a filter: whoosh intersects postings instead of building
                 # the set of every document of the language on each query
@@ -528,7 +683,7 @@ class ParsedQuery:
 
     @staticmethod
     def _term_clause(term: str) -> Q.Query:
-        return Q.Or([Q.Term(f, term) for f in FIELDS])
+        return Q.Term(WEIGHTED, term)
 
     def _other_clauses(self) -> list[Q.Query]:
         return self._clauses()[len(dict.fromkeys(self.terms)) :]
