@@ -70,7 +70,9 @@ FIELD_B = {
 # Words are matched in one field, WEIGHTED, whose postings carry each word's BM25F weight in
 # the document (all six fields summed, computed when indexing): a query is then an
 # intersection of plain posting lists, where a match in six fields per word would walk a
-# union of six lists for every candidate. Phrases and prefixes still search the fields.
+# union of six lists for every candidate. Its terms are "<lang> <term>", so a word's
+# postings hold one language only and a query needs no language clause. Phrases and
+# prefixes still search the fields.
 WEIGHTED = "weighted"
 AVERAGES_FILE = "field-lengths.json"
 
@@ -288,6 +290,11 @@ def idf(doc_count: int, doc_frequency: int) -> float:
     return math.log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
 
 
+def weighted_term(lang: str, term: str) -> str:
+    """A term of the WEIGHTED field: the word in documents of one language."""
+    return f"{lang} {term}"
+
+
 class WeightedTerms(FieldType):
     """A field indexed from (term, weight) pairs, each weight kept in the term's posting."""
 
@@ -326,9 +333,11 @@ class StoredWeight(WeightingModel):
         self, searcher: Searcher, fieldname: str, text: str, qf: int = 1
     ) -> StoredWeightScorer:
         top = searcher.get_parent()  # document counts are the whole index's, not a segment's
+        lang = (text.decode() if isinstance(text, bytes) else text).partition(" ")[0]
+        docs = top.doc_frequency("lang", lang) or top.doc_count_all()  # of that language
         frequency = top.doc_frequency(fieldname, text)
         info = searcher.term_info(fieldname, text)
-        return StoredWeightScorer(idf(top.doc_count_all(), frequency), info.max_weight())
+        return StoredWeightScorer(idf(docs, frequency), info.max_weight())
 
 
 # phrases and prefixes are scored by whoosh's BM25F over the fields they match in
@@ -582,7 +591,8 @@ class SearchIndex:
         lengths = averages.get(entry.lang) or average_lengths(doc.counts for doc in docs)
         for doc in docs:
             weights = bm25f_weights(doc.counts, lengths)
-            writer.add_document(**doc.doc.__dict__, **{WEIGHTED: list(weights.items())})
+            terms = [(weighted_term(entry.lang, term), w) for term, w in weights.items()]
+            writer.add_document(**doc.doc.__dict__, **{WEIGHTED: terms})
 
     def _current_searcher(self) -> Searcher:
         with self._lock:
@@ -603,10 +613,15 @@ class SearchIndex:
         if parsed.empty:
             return result
         searcher = self._current_searcher()
+        if lang == "all":
+            parsed.languages = tuple(t.decode() for t in searcher.lexicon("lang"))
+        else:
+            parsed.languages = (lang,)
         hits = None
-        for query in parsed.queries(lambda term: searcher.doc_frequency(WEIGHTED, term)):
-            if lang != "all":
-                # as a clause, not a filter: whoosh intersects postings instead of building
+        for query in parsed.queries(searcher.doc_frequency):
+            if lang != "all" and (parsed.phrases or parsed.prefixes):
+                # words are of one language already (see WEIGHTED), phrases and prefixes not.
+                # As a clause, not a filter: whoosh intersects postings instead of building
                 # the set of every document of the language on each query
                 query = Q.And([query, Q.Term("lang", lang, boost=0.0)])
             # replace=0: a pruning collector estimates each matcher's best score, and under
@@ -652,6 +667,7 @@ class ParsedQuery:
     phrases: list[list[str]] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # the reader's words, for suggestions
+    languages: tuple[str, ...] = ("en",)  # whose documents words are searched in
 
     @property
     def empty(self) -> bool:
@@ -665,7 +681,7 @@ class ParsedQuery:
             clauses.append(Q.Or([Q.Prefix(f, prefix) for f in FIELDS]))
         return clauses
 
-    def queries(self, doc_frequency: Callable[[str], int]) -> Iterator[Q.Query]:
+    def queries(self, doc_frequency: Callable[[str, str], int]) -> Iterator[Q.Query]:
         """All words first. When nothing has them all, leave out the most common word and try
         again; last, any of the three rarest words (ranked by how many match)."""
         clauses = self._clauses()
@@ -677,13 +693,19 @@ class ParsedQuery:
             yield Q.And([self._term_clause(t) for t in words[:keep]] + self._other_clauses())
         yield Q.Or([self._term_clause(t) for t in words[:3]] + self._other_clauses())
 
-    def _words_by_rarity(self, doc_frequency: Callable[[str], int]) -> list[str]:
+    def _words_by_rarity(self, doc_frequency: Callable[[str, str], int]) -> list[str]:
+        """`doc_frequency(field, term)`: in how many documents a term is."""
         terms = list(dict.fromkeys(self.terms))
-        return sorted(terms, key=lambda t: (doc_frequency(t), terms.index(t)))
 
-    @staticmethod
-    def _term_clause(term: str) -> Q.Query:
-        return Q.Term(WEIGHTED, term)
+        def frequency(term: str) -> int:
+            keys = (weighted_term(lang, term) for lang in self.languages)
+            return sum(doc_frequency(WEIGHTED, key) for key in keys)
+
+        return sorted(terms, key=lambda t: (frequency(t), terms.index(t)))
+
+    def _term_clause(self, term: str) -> Q.Query:
+        clauses = [Q.Term(WEIGHTED, weighted_term(lang, term)) for lang in self.languages]
+        return clauses[0] if len(clauses) == 1 else Q.Or(clauses) if clauses else Q.NullQuery
 
     def _other_clauses(self) -> list[Q.Query]:
         return self._clauses()[len(dict.fromkeys(self.terms)) :]
