@@ -13,6 +13,7 @@ the frozen site (docsite.staticsearch), so the three agree on what a word is:
 from __future__ import annotations
 
 import fcntl
+import heapq
 import html
 import json
 import logging
@@ -35,8 +36,9 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import Filter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
-from whoosh.matching import Matcher
+from whoosh.matching import FilterMatcher, Matcher
 from whoosh.scoring import BM25F, BaseScorer, MultiWeighting, WeightingModel
 from whoosh.searching import Searcher
 
@@ -332,12 +334,16 @@ class StoredWeight(WeightingModel):
     def scorer(
         self, searcher: Searcher, fieldname: str, text: str, qf: int = 1
     ) -> StoredWeightScorer:
-        top = searcher.get_parent()  # document counts are the whole index's, not a segment's
-        lang = (text.decode() if isinstance(text, bytes) else text).partition(" ")[0]
-        docs = top.doc_frequency("lang", lang) or top.doc_count_all()  # of that language
-        frequency = top.doc_frequency(fieldname, text)
         info = searcher.term_info(fieldname, text)
-        return StoredWeightScorer(idf(docs, frequency), info.max_weight())
+        return StoredWeightScorer(weighted_idf(searcher, text), info.max_weight())
+
+
+def weighted_idf(searcher: Searcher, key: str | bytes) -> float:
+    """The idf of a WEIGHTED term among the documents of its language."""
+    top = searcher.get_parent()  # document counts are the whole index's, not a segment's
+    lang = (key.decode() if isinstance(key, bytes) else key).partition(" ")[0]
+    docs = top.doc_frequency("lang", lang) or top.doc_count_all()
+    return idf(docs, top.doc_frequency(WEIGHTED, key))
 
 
 # phrases and prefixes are scored by whoosh's BM25F over the fields they match in
@@ -617,9 +623,19 @@ class SearchIndex:
             parsed.languages = tuple(t.decode() for t in searcher.lexicon("lang"))
         else:
             parsed.languages = (lang,)
+        if not (parsed.phrases or parsed.prefixes):
+            found = WordMatcher(searcher).search(parsed, limit)
+            if found is None:
+                result.suggestion = suggest(searcher, parsed)
+                return result
+            result.total, top = found
+            marks = highlighter(parsed.highlight_terms(), parsed.words)
+            for score, docnum in top:
+                result.results.append(make_hit(searcher.stored_fields(docnum), marks, score))
+            return result
         hits = None
         for query in parsed.queries(searcher.doc_frequency):
-            if lang != "all" and (parsed.phrases or parsed.prefixes):
+            if lang != "all":
                 # words are of one language already (see WEIGHTED), phrases and prefixes not.
                 # As a clause, not a filter: whoosh intersects postings instead of building
                 # the set of every document of the language on each query
@@ -637,17 +653,95 @@ class SearchIndex:
         result.total = len(hits)
         marks = highlighter(parsed.highlight_terms(), parsed.words)
         for hit in hits:
-            result.results.append(
-                Hit(
-                    url=hit["url"],
-                    title=hit["page_title"],
-                    section=hit["section"],
-                    snippet=make_snippet(hit["body"], marks),
-                    lang=hit["lang"],
-                    score=float(hit.score or 0.0),
-                )
-            )
+            result.results.append(make_hit(hit.fields(), marks, float(hit.score or 0.0)))
         return result
+
+
+def make_hit(stored: Mapping[str, Any], marks: re.Pattern[str] | None, score: float) -> Hit:
+    return Hit(
+        url=stored["url"],
+        title=stored["page_title"],
+        section=stored["section"],
+        snippet=make_snippet(stored["body"], marks),
+        lang=stored["lang"],
+        score=score,
+    )
+
+
+class WordMatcher:
+    """Words-only queries, without whoosh's matcher trees: each word's postings in WEIGHTED
+    are read whole (a block at a time from whoosh's codec) into {document: weight} and
+    combined with dict operations, which in pure Python is several times faster than
+    walking matchers posting by posting. Postings are read once for all the fallbacks."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._scores: dict[str, dict[int, float]] = {}
+
+    def search(self, parsed: ParsedQuery, limit: int) -> tuple[int, list[tuple[float, int]]] | None:
+        """(matches, best (score, document number) first), or None when nothing matches."""
+        for mode, words in parsed.plans(self.searcher.doc_frequency):
+            scores = [self.word_scores(parsed.languages, word) for word in words]
+            combined = _intersect(scores) if mode == "and" else _union(scores)
+            if combined:
+                best = heapq.nsmallest(limit, combined.items(), key=lambda i: (-i[1], i[0]))
+                return len(combined), [(score, docnum) for docnum, score in best]
+        return None
+
+    def word_scores(self, languages: tuple[str, ...], word: str) -> dict[int, float]:
+        """A word's score (idf x stored weight) in each live document that has it."""
+        if word not in self._scores:
+            scores: dict[int, float] = {}
+            for searcher, offset in self.searcher.leaf_searchers():
+                reader = searcher.reader()
+                for lang in languages:
+                    key = weighted_term(lang, word)
+                    if (WEIGHTED, key) not in reader:
+                        continue
+                    weight = weighted_idf(self.searcher, key)
+                    for docnum, w in _postings(reader, key):
+                        scores[docnum + offset] = weight * w
+                if reader.has_deletions():
+                    for docnum in [d for d in scores if d >= offset]:
+                        if reader.is_deleted(docnum - offset):
+                            del scores[docnum]
+            self._scores[word] = scores
+        return self._scores[word]
+
+
+def _postings(reader: Any, key: str) -> Iterable[tuple[int, float]]:
+    """(document, weight) of a WEIGHTED term in one segment, deleted documents included."""
+    matcher = reader.postings(WEIGHTED, key)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if isinstance(matcher, W3LeafMatcher):  # whoosh's block codec: decode a block at once
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            yield from zip(matcher._ids, matcher._weights, strict=True)
+            matcher._next_block()
+        return
+    while matcher.is_active():
+        yield matcher.id(), matcher.weight()
+        matcher.next()
+
+
+def _intersect(scores: list[dict[int, float]]) -> dict[int, float]:
+    if not scores:
+        return {}
+    ordered = sorted(scores, key=len)
+    combined = dict(ordered[0])
+    for other in ordered[1:]:
+        combined = {d: s + w for d, s in combined.items() if (w := other.get(d)) is not None}
+    return combined
+
+
+def _union(scores: list[dict[int, float]]) -> dict[int, float]:
+    combined: dict[int, float] = defaultdict(float)
+    for one in scores:
+        for docnum, score in one.items():
+            combined[docnum] += score
+    return combined
 
 
 # --- queries --------------------------------------------------------------------------------
@@ -681,17 +775,26 @@ class ParsedQuery:
             clauses.append(Q.Or([Q.Prefix(f, prefix) for f in FIELDS]))
         return clauses
 
-    def queries(self, doc_frequency: Callable[[str, str], int]) -> Iterator[Q.Query]:
-        """All words first. When nothing has them all, leave out the most common word and try
-        again; last, any of the three rarest words (ranked by how many match)."""
-        clauses = self._clauses()
-        yield Q.And(clauses) if len(clauses) > 1 else clauses[0]
-        if len(clauses) < 2:
+    def plans(self, doc_frequency: Callable[[str, str], int]) -> Iterator[tuple[str, list[str]]]:
+        """The searches to try in turn: ("and" or "or", the words it combines with every
+        phrase and prefix). All words first. When nothing has them all, leave out the most
+        common word and try again; last, any of the three rarest words."""
+        yield "and", list(dict.fromkeys(self.terms))
+        if len(dict.fromkeys(self.terms)) + len(self.phrases) + len(self.prefixes) < 2:
             return
         words = self._words_by_rarity(doc_frequency)
         for keep in range(len(words) - 1, 1, -1):
-            yield Q.And([self._term_clause(t) for t in words[:keep]] + self._other_clauses())
-        yield Q.Or([self._term_clause(t) for t in words[:3]] + self._other_clauses())
+            yield "and", words[:keep]
+        yield "or", words[:3]
+
+    def queries(self, doc_frequency: Callable[[str, str], int]) -> Iterator[Q.Query]:
+        """The plans as whoosh queries."""
+        for mode, words in self.plans(doc_frequency):
+            clauses = [self._term_clause(t) for t in words] + self._other_clauses()
+            if mode == "or":
+                yield Q.Or(clauses)
+            else:
+                yield Q.And(clauses) if len(clauses) > 1 else clauses[0]
 
     def _words_by_rarity(self, doc_frequency: Callable[[str, str], int]) -> list[str]:
         """`doc_frequency(field, term)`: in how many documents a term is."""
