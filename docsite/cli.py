@@ -110,14 +110,13 @@ def build(
     app = create_app(config, server_search=False)
     state = app.extensions["docsite"]
     site = state.site
+    prerender(site, jobs(), analyze=True)
+    report = check_site(site)  # every problem at once, those found in rendering too
+    _print_diagnostics(report.diagnostics)
     if site.errors:
-        _print_diagnostics([e.diagnostic for e in site.errors])
         raise click.ClickException(
             f"{len(site.errors)} page(s) have errors; nothing was written (the old {out} is kept)"
         )
-    prerender(site, jobs(), analyze=True)
-    report = check_site(site)
-    _print_diagnostics(report.diagnostics)
     if report.failed(strict):
         raise click.ClickException(f"check failed; nothing was written (the old {out} is kept)")
     if config.absolute_base is None:

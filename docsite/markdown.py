@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -28,7 +29,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from docsite.errors import Diagnostic
+from docsite.errors import Diagnostic, Level
 from docsite.highlight import highlight_code, is_known_language, parse_fence_info
 
 _HEADING_ATTRS_RE = re.compile(r"\s*\{\s*([#.][^{}]*?)\s*\}\s*$")
@@ -109,10 +110,15 @@ class RenderContext:
     toc: list[TocEntry] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
 
-    def warn(self, token_or_line: Token | int | None, message: str, code: str) -> None:
-        self.diagnostics.append(
-            Diagnostic(self.file, self.line_of(token_or_line), message, code=code)
-        )
+    def warn(
+        self,
+        token_or_line: Token | int | None,
+        message: str,
+        code: str,
+        level: Level = "warning",
+    ) -> None:
+        line = self.line_of(token_or_line)
+        self.diagnostics.append(Diagnostic(self.file, line, message, level, code=code))
 
     def line_of(self, token_or_line: Token | int | None) -> int:
         if isinstance(token_or_line, int):
@@ -365,6 +371,50 @@ def unsupported_syntax(state: StateCore) -> None:
                 break
 
 
+def nesting_limit(state: StateCore) -> None:
+    """markdown-it leaves out what is nested deeper than maxNesting, and the rest of the block
+    with it: an error at the innermost block, not text that silently goes missing."""
+    limit = state.md.options["maxNesting"]
+    for token, after in pairwise(state.tokens):
+        if token.nesting == 1 and after.nesting == -1 and token.level >= limit - 1:
+            _ctx(state.env).warn(
+                token,
+                f"blocks (quotes, lists, admonitions) are nested more than {limit} levels deep; "
+                "what is inside is left out",
+                "nesting-too-deep",
+                level="error",
+            )
+            return
+
+
+_RAW_TEXT_RE = re.compile(r"<(/?)(script|style|textarea)\b[^>]*>|<!--|-->", re.I)
+
+
+def unclosed_html(state: StateCore) -> None:
+    """An HTML comment, <script>, <style> or <textarea> left open hides the rest of the page,
+    the theme's own HTML after it included."""
+    ctx = _ctx(state.env)
+    open_at: dict[str, Token] = {}  # what is open -> the block it was opened in
+    for block in state.tokens:
+        parts = [block] if block.type == "html_block" else []
+        if block.type == "inline":
+            parts = [c for c in block.children or [] if c.type == "html_inline"]
+        for part in parts:
+            for match in _RAW_TEXT_RE.finditer(part.content):
+                text = match.group().lower()
+                if text == "<!--":
+                    open_at.setdefault("<!--", block)
+                elif text == "-->":
+                    open_at.pop("<!--", None)
+                elif match.group(1):
+                    open_at.pop(f"<{match.group(2).lower()}>", None)
+                else:
+                    open_at.setdefault(f"<{match.group(2).lower()}>", block)
+    for what, block in open_at.items():
+        message = f"'{what}' is never closed: the rest of the page would not show"
+        ctx.warn(block, message, "unclosed-html", level="error")
+
+
 # --- render rules -------------------------------------------------------------------------
 
 
@@ -460,6 +510,8 @@ def create_markdown() -> MarkdownIt:
     md.core.ruler.push("admonition_titles", admonition_titles)
     md.core.ruler.push("unsupported_syntax", unsupported_syntax)
     md.core.ruler.push("cjk_breaks", cjk_breaks)
+    md.core.ruler.push("nesting_limit", nesting_limit)
+    md.core.ruler.push("unclosed_html", unclosed_html)
     md.add_render_rule("fence", render_fence)
     md.add_render_rule("code_block", render_code_block)
     md.add_render_rule("heading_close", render_heading_close)

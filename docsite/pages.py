@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,7 +31,10 @@ KNOWN_FIELDS = frozenset(
 _SLUG_RE = re.compile(r"^[\w][\w.-]*$")
 _HEADER_LINE_RE = re.compile(r"^([A-Za-z][\w-]*):(?:[ \t]+(.*)|[ \t]*)$")
 _FIRST_HEADING_RE = re.compile(r"^#[ \t]+(.+?)[ \t]*(?:\{[^}]*\})?[ \t]*#*[ \t]*$", re.M)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when built with it
+MAX_PAGE_BYTES = 4 * 1024 * 1024  # the largest real pages are under 1 MB
+# The C YAML parser recurses on the C stack, so deeply nested front matter would crash the
+# process: only blocks with few collection markers (each nesting level needs one) go to it.
+_MAX_C_YAML_MARKERS = 1000
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -99,26 +103,37 @@ def _url_with_slug(path: str, slug: str | None) -> str:
     return f"{prefix}{slug}/"
 
 
+def _line_at(text: bytes, offset: int) -> int:
+    """The 1-based line of an offset, counting CRLF, LF and lone CR as line ends."""
+    head = text[:offset]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
+
+
 def decode_source(data: bytes, file: Path) -> str:
     """Bytes -> text with LF line endings; any byte we cannot read is a ContentError."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         raise ContentError(file, 1, "file is UTF-16 encoded; save it as UTF-8", "encoding")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
         raise ContentError(
             file,
-            line,
+            _line_at(data, exc.start),
             f"invalid UTF-8 byte 0x{data[exc.start]:02x} (save the file as UTF-8)",
             "encoding",
         ) from None
-    nul = text.find("\x00")
+    nul = data.find(b"\x00")
     if nul >= 0:
-        raise ContentError(file, text.count("\n", 0, nul) + 1, "NUL byte in the text", "encoding")
+        raise ContentError(file, _line_at(data, nul), "NUL byte in the text", "encoding")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte order mark: text in it has a NUL in every other byte."""
+    head = data[:512]
+    return len(head) >= 4 and max(head[0::2].count(0), head[1::2].count(0)) * 4 >= len(head)
 
 
 def split_front_matter(text: str, file: Path) -> tuple[dict[str, Any], str, int]:
@@ -141,13 +156,37 @@ def split_front_matter(text: str, file: Path) -> tuple[dict[str, Any], str, int]
     return {}, text, 1
 
 
+class _MarkValueErrors:
+    """A value YAML reads but Python refuses (2025-02-30, a 5,000-digit number) is a YAML
+    error at that value's line, like any other."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)  # type: ignore[misc]
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from None
+
+
+class _SafeLoader(_MarkValueErrors, yaml.SafeLoader):
+    pass
+
+
+class _CSafeLoader(_MarkValueErrors, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    pass
+
+
 def _parse_yaml(block: str, file: Path) -> dict[str, Any]:
+    if sum(map(block.count, "[{-?:")) <= _MAX_C_YAML_MARKERS:
+        try:
+            return _as_mapping(yaml.load(block, Loader=_CSafeLoader), file)
+        except yaml.YAMLError:
+            pass  # parse again below: the pure-Python parser names the line of the problem better
     try:
-        return _as_mapping(yaml.load(block, Loader=_YAML_LOADER), file)
-    except yaml.YAMLError:
-        pass  # parse again below: the pure-Python parser names the line of the problem better
-    try:
-        data = yaml.safe_load(block)
+        data = yaml.load(block, Loader=_SafeLoader)
+    except RecursionError:
+        raise ContentError(
+            file, 2, "front matter is nested too deeply", "front-matter-syntax"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -192,7 +231,7 @@ def _parse_plain_header(lines: list[str], file: Path) -> tuple[dict[str, Any], s
 
 
 def _plain_value(value: str) -> Any:
-    if re.fullmatch(r"[+-]?\d+", value):
+    if re.fullmatch(r"[+-]?\d{1,18}", value):
         return int(value)
     if value.lower() in ("true", "false"):
         return value.lower() == "true"
@@ -224,6 +263,16 @@ def _as_datetime(value: Any) -> dt.datetime | dt.date | None:
         except ValueError:
             return None
     return None
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 80
+_SHORT.maxlevel = 2
+
+
+def _shown(value: object) -> str:
+    """A value as a message quotes it: never longer than a line, however big the value."""
+    return _SHORT.repr(value)
 
 
 def _field_line(text_lines: list[str], key: str, body_line: int) -> int:
@@ -262,22 +311,23 @@ def validate_meta(
             if isinstance(value, int | float) and not isinstance(value, bool):
                 value = str(value)
             if not isinstance(value, str) or not value.strip():
-                raise fail(key, f"'{key}' must be a non-empty string, not {value!r}")
+                raise fail(key, f"'{key}' must be a non-empty string, not {_shown(value)}")
             meta[key] = value.strip()
         elif key == "slug":
             if not isinstance(value, str) or not _SLUG_RE.match(value):
                 raise fail(
-                    key, f"'slug' must be a single URL segment such as 'my-page', not {value!r}"
+                    key,
+                    f"'slug' must be a single URL segment such as 'my-page', not {_shown(value)}",
                 )
             meta[key] = value
         elif key == "sortorder":
             if isinstance(value, bool) or not isinstance(value, int):
-                raise fail(key, f"'sortorder' must be an integer, not {value!r}")
+                raise fail(key, f"'sortorder' must be an integer, not {_shown(value)}")
             meta[key] = value
         elif key in ("toc", "draft"):
             flag = _as_bool(value)
             if flag is None:
-                raise fail(key, f"'{key}' must be true or false, not {value!r}")
+                raise fail(key, f"'{key}' must be true or false, not {_shown(value)}")
             meta[key] = flag
         elif key == "authors":
             if isinstance(value, str):
@@ -293,7 +343,7 @@ def validate_meta(
                 raise fail(
                     key,
                     f"'updated' must be a date like 2025-05-01 or '2025-05-01 12:30', "
-                    f"not {value!r}",
+                    f"not {_shown(value)}",
                 )
             meta[key] = when
     if "title" not in meta:
@@ -316,16 +366,31 @@ def validate_meta(
     return meta, warnings
 
 
+def _too_big(file: Path, size: int) -> ContentError:
+    limit = MAX_PAGE_BYTES // (1024 * 1024)
+    return ContentError(
+        file,
+        0,
+        f"file is {size / (1024 * 1024):.1f} MB; a page may be at most {limit} MB: split it",
+        "too-big",
+    )
+
+
 def load_page(content_root: Path, lang: str, path: str, data: bytes | None = None) -> Page:
     """Read content_root/lang/path into a Page; raises ContentError naming file and line."""
     file = content_root / lang / path
     if data is None:
         try:
+            size = file.stat().st_size
+            if size > MAX_PAGE_BYTES:
+                raise _too_big(file, size)
             data = file.read_bytes()
         except OSError as exc:
             raise ContentError(
                 file, 0, f"cannot read file: {exc.strerror or exc}", "unreadable"
             ) from None
+    if len(data) > MAX_PAGE_BYTES:
+        raise _too_big(file, len(data))
     text = decode_source(data, file)
     raw, body, body_line = split_front_matter(text, file)
     meta, warnings = validate_meta(raw, body, file, text, body_line)

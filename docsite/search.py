@@ -13,12 +13,17 @@ the frozen site (docsite.staticsearch), so the three agree on what a word is:
 from __future__ import annotations
 
 import fcntl
+import heapq
 import html
+import json
 import logging
+import math
+import os
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,13 +31,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jieba
-from whoosh import collectors
+from whoosh import collectors, formats
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import Filter, LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
-from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.scoring import BM25F
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
+from whoosh.matching import FilterMatcher, Matcher
+from whoosh.scoring import BM25F, BaseScorer, MultiWeighting, WeightingModel
 from whoosh.searching import Searcher
 
 from docsite.site import Entry, Site
@@ -40,7 +47,7 @@ from docsite.site import Entry, Site
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 MAX_LIMIT = 50
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 FIELDS = ("title", "summary", "section", "breadcrumb", "body", "code")
 FIELD_BOOSTS = {
     "title": 4.0,
@@ -62,7 +69,14 @@ FIELD_B = {
     "body": 0.75,
     "code": 0.75,
 }
-WEIGHTING = BM25F(B=0.75, K1=K1, **{f"{name}_B": b for name, b in FIELD_B.items()})
+# Words are matched in one field, WEIGHTED, whose postings carry each word's BM25F weight in
+# the document (all six fields summed, computed when indexing): a query is then an
+# intersection of plain posting lists, where a match in six fields per word would walk a
+# union of six lists for every candidate. Its terms are "<lang> <term>", so a word's
+# postings hold one language only and a query needs no language clause. Phrases and
+# prefixes still search the fields.
+WEIGHTED = "weighted"
+AVERAGES_FILE = "field-lengths.json"
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
 WORD_RE = re.compile(rf"[{_CJK}]+|@?[^\W_{_CJK}]\w*(?:[.:][^\W{_CJK}]\w*)*|_\w+", re.UNICODE)
@@ -241,6 +255,104 @@ def analyze(text: str, mode: str = "query") -> list[str]:
     return [t.text for t in ANALYZER(text, mode=mode)]
 
 
+# --- precomputed BM25F weights --------------------------------------------------------------
+
+
+def field_counts(doc: SearchDoc) -> dict[str, Counter[str]]:
+    """How often each term occurs in each field of a document."""
+    return {name: Counter(term for term, _ in index_terms(getattr(doc, name))) for name in FIELDS}
+
+
+def average_lengths(counts: Iterable[Mapping[str, Counter[str]]]) -> dict[str, float]:
+    """The mean length of each field over some documents (1.0 for a field always empty)."""
+    totals = dict.fromkeys(FIELDS, 0)
+    docs = 0
+    for per_field in counts:
+        docs += 1
+        for name in FIELDS:
+            totals[name] += per_field[name].total()
+    return {name: totals[name] / docs if totals[name] else 1.0 for name in FIELDS}
+
+
+def bm25f_weights(
+    counts: Mapping[str, Counter[str]], averages: Mapping[str, float]
+) -> dict[str, float]:
+    """Each term's BM25F weight in one document, before idf: summed over the fields, the
+    field's boost times its saturated, length-normalized term frequency."""
+    weights: dict[str, float] = defaultdict(float)
+    for name, counter in counts.items():
+        b = FIELD_B[name]
+        norm = 1 - b + b * counter.total() / averages[name]
+        for term, tf in counter.items():
+            weights[term] += FIELD_BOOSTS[name] * tf * (K1 + 1) / (tf + K1 * norm)
+    return weights
+
+
+def idf(doc_count: int, doc_frequency: int) -> float:
+    return math.log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
+
+
+def weighted_term(lang: str, term: str) -> str:
+    """A term of the WEIGHTED field: the word in documents of one language."""
+    return f"{lang} {term}"
+
+
+class WeightedTerms(FieldType):
+    """A field indexed from (term, weight) pairs, each weight kept in the term's posting."""
+
+    def __init__(self) -> None:
+        super().__init__(formats.Existence(), analyzer=None)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        for term, weight in value:
+            yield term.encode("utf-8"), 1, float(weight), b""
+
+
+class StoredWeightScorer(BaseScorer):
+    """idf x the posting's weight; exact per-block maxima, so a collector may skip blocks."""
+
+    def __init__(self, idf: float, max_weight: float) -> None:
+        self.idf = idf
+        self.max_weight = max_weight
+
+    def supports_block_quality(self) -> bool:
+        return True
+
+    def score(self, matcher: Matcher) -> float:
+        return self.idf * float(matcher.weight())
+
+    def max_quality(self) -> float:
+        return self.idf * self.max_weight
+
+    def block_quality(self, matcher: Matcher) -> float:
+        return self.idf * float(matcher.block_max_weight())
+
+
+class StoredWeight(WeightingModel):
+    """Scores a term of the WEIGHTED field with the weight computed when it was indexed."""
+
+    def scorer(
+        self, searcher: Searcher, fieldname: str, text: str, qf: int = 1
+    ) -> StoredWeightScorer:
+        info = searcher.term_info(fieldname, text)
+        return StoredWeightScorer(weighted_idf(searcher, text), info.max_weight())
+
+
+def weighted_idf(searcher: Searcher, key: str | bytes) -> float:
+    """The idf of a WEIGHTED term among the documents of its language."""
+    top = searcher.get_parent()  # document counts are the whole index's, not a segment's
+    lang = (key.decode() if isinstance(key, bytes) else key).partition(" ")[0]
+    docs = top.doc_frequency("lang", lang) or top.doc_count_all()
+    return idf(docs, top.doc_frequency(WEIGHTED, key))
+
+
+# phrases and prefixes are scored by whoosh's BM25F over the fields they match in
+WEIGHTING = MultiWeighting(
+    BM25F(B=0.75, K1=K1, **{f"{name}_B": b for name, b in FIELD_B.items()}),
+    **{WEIGHTED: StoredWeight()},
+)
+
+
 def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
@@ -255,6 +367,7 @@ def make_schema() -> Schema:
         breadcrumb=TEXT(analyzer=ANALYZER, stored=True, field_boost=FIELD_BOOSTS["breadcrumb"]),
         body=TEXT(analyzer=ANALYZER, stored=True, spelling=True),
         code=TEXT(analyzer=ANALYZER, field_boost=FIELD_BOOSTS["code"]),
+        **{WEIGHTED: WeightedTerms()},
     )
 
 
@@ -311,6 +424,24 @@ def documents(site: Site, entry: Entry) -> list[SearchDoc]:
             )
         )
     return docs
+
+
+@dataclass
+class AnalyzedDoc:
+    doc: SearchDoc
+    counts: dict[str, Counter[str]]  # term frequencies per field
+
+
+def analyzed_documents(site: Site, entry: Entry) -> list[AnalyzedDoc]:
+    return [AnalyzedDoc(doc, field_counts(doc)) for doc in documents(site, entry)]
+
+
+def measure_averages(docs: Iterable[AnalyzedDoc]) -> dict[str, dict[str, float]]:
+    """Per language, the mean length of each field over all the documents."""
+    by_lang: dict[str, list[dict[str, Counter[str]]]] = defaultdict(list)
+    for doc in docs:
+        by_lang[doc.doc.lang].append(doc.counts)
+    return {lang: average_lengths(counts) for lang, counts in by_lang.items()}
 
 
 # --- the index ------------------------------------------------------------------------------
@@ -398,13 +529,22 @@ class SearchIndex:
                 if indexed.get(key) != site.renderer.key(entry.page, entry.lang)
             ]
             removed = [key for key in indexed if key not in wanted]
+            averages = self._load_averages()
+            if averages is None:  # a new index (or its averages were lost): weigh every page
+                stale = list(wanted.values())
             if stale or removed:
+                pages = [(entry, analyzed_documents(site, entry)) for entry in stale]
+                measured = averages is None
+                if averages is None:
+                    averages = measure_averages(doc for _, docs in pages for doc in docs)
                 writer = ix.writer(procs=1, limitmb=256)
                 for key in removed:
                     writer.delete_by_term("page", key)
-                for entry in stale:
-                    self._write_page(writer, site, entry)
+                for entry, docs in pages:
+                    self._write_page(writer, entry, docs, averages)
                 writer.commit()
+                if measured:
+                    self._save_averages(averages)
                 self._forget_searcher()
             return {"updated": len(stale), "removed": len(removed), "pages": len(wanted)}
 
@@ -413,17 +553,42 @@ class SearchIndex:
         self.update_pages(site, {key: entry})
 
     def update_pages(self, site: Site, pages: dict[str, Entry | None]) -> None:
-        """Re-index pages by key (`lang:path`), in one commit; an entry None removes its page."""
+        """Re-index pages by key (`lang:path`), in one commit; an entry None removes its page.
+
+        The pages are weighed with the field length averages of the last full build, like
+        every other page of the index.
+        """
         if not pages:
             return
+        analyzed = {
+            key: analyzed_documents(site, entry) if entry is not None else []
+            for key, entry in pages.items()
+        }
         with self._write_lock, self._file_lock():
+            averages = self._load_averages() or {}
             writer = self._open().writer()
             for key, entry in pages.items():
                 writer.delete_by_term("page", key)
                 if entry is not None:
-                    self._write_page(writer, site, entry, replace=False)
+                    self._write_page(writer, entry, analyzed[key], averages, replace=False)
             writer.commit()
             self._forget_searcher()
+
+    def _load_averages(self) -> dict[str, dict[str, float]] | None:
+        """Per language, the field length averages the index's weights were computed with."""
+        try:
+            data = json.loads((self.folder / AVERAGES_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("version") != SCHEMA_VERSION:
+            return None
+        averages = data.get("averages")
+        return averages if isinstance(averages, dict) else None
+
+    def _save_averages(self, averages: dict[str, dict[str, float]]) -> None:
+        tmp = self.folder / f".{AVERAGES_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps({"version": SCHEMA_VERSION, "averages": averages}), "utf-8")
+        os.replace(tmp, self.folder / AVERAGES_FILE)
 
     def _forget_searcher(self) -> None:
         """After our own commit: whoosh can call an old searcher up to date after deletions.
@@ -434,11 +599,20 @@ class SearchIndex:
             self._searcher = None
 
     @staticmethod
-    def _write_page(writer: Any, site: Site, entry: Entry, replace: bool = True) -> None:
+    def _write_page(
+        writer: Any,
+        entry: Entry,
+        docs: list[AnalyzedDoc],
+        averages: Mapping[str, Mapping[str, float]],
+        replace: bool = True,
+    ) -> None:
         if replace:
             writer.delete_by_term("page", page_key(entry))
-        for doc in documents(site, entry):
-            writer.add_document(**doc.__dict__)
+        lengths = averages.get(entry.lang) or average_lengths(doc.counts for doc in docs)
+        for doc in docs:
+            weights = bm25f_weights(doc.counts, lengths)
+            terms = [(weighted_term(entry.lang, term), w) for term, w in weights.items()]
+            writer.add_document(**doc.doc.__dict__, **{WEIGHTED: terms})
 
     def _current_searcher(self) -> Searcher:
         with self._lock:
@@ -468,10 +642,25 @@ class SearchIndex:
         self, parsed: ParsedQuery, result: SearchResult, lang: str, limit: int
     ) -> SearchResult:
         searcher = self._current_searcher()
+        if lang == "all":
+            parsed.languages = tuple(t.decode() for t in searcher.lexicon("lang"))
+        else:
+            parsed.languages = (lang,)
+        if not (parsed.phrases or parsed.prefixes):
+            found = WordMatcher(searcher).search(parsed, limit)
+            if found is None:
+                result.suggestion = suggest(searcher, parsed)
+                return result
+            result.total, top = found
+            marks = highlighter(parsed.highlight_terms(), parsed.words)
+            for score, docnum in top:
+                result.results.append(make_hit(searcher.stored_fields(docnum), marks, score))
+            return result
         hits = None
-        for query in parsed.queries(lambda term: searcher.doc_frequency("body", term)):
+        for query in parsed.queries(searcher.doc_frequency):
             if lang != "all":
-                # as a clause, not a filter: whoosh intersects postings instead of building
+                # words are of one language already (see WEIGHTED), phrases and prefixes not.
+                # As a clause, not a filter: whoosh intersects postings instead of building
                 # the set of every document of the language on each query
                 query = Q.And([query, Q.Term("lang", lang, boost=0.0)])
             # replace=0: a pruning collector estimates each matcher's best score, and under
@@ -487,17 +676,95 @@ class SearchIndex:
         result.total = len(hits)
         marks = highlighter(parsed.highlight_terms(), parsed.words)
         for hit in hits:
-            result.results.append(
-                Hit(
-                    url=hit["url"],
-                    title=hit["page_title"],
-                    section=hit["section"],
-                    snippet=make_snippet(hit["body"], marks),
-                    lang=hit["lang"],
-                    score=float(hit.score or 0.0),
-                )
-            )
+            result.results.append(make_hit(hit.fields(), marks, float(hit.score or 0.0)))
         return result
+
+
+def make_hit(stored: Mapping[str, Any], marks: re.Pattern[str] | None, score: float) -> Hit:
+    return Hit(
+        url=stored["url"],
+        title=stored["page_title"],
+        section=stored["section"],
+        snippet=make_snippet(stored["body"], marks),
+        lang=stored["lang"],
+        score=score,
+    )
+
+
+class WordMatcher:
+    """Words-only queries, without whoosh's matcher trees: each word's postings in WEIGHTED
+    are read whole (a block at a time from whoosh's codec) into {document: weight} and
+    combined with dict operations, which in pure Python is several times faster than
+    walking matchers posting by posting. Postings are read once for all the fallbacks."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._scores: dict[str, dict[int, float]] = {}
+
+    def search(self, parsed: ParsedQuery, limit: int) -> tuple[int, list[tuple[float, int]]] | None:
+        """(matches, best (score, document number) first), or None when nothing matches."""
+        for mode, words in parsed.plans(self.searcher.doc_frequency):
+            scores = [self.word_scores(parsed.languages, word) for word in words]
+            combined = _intersect(scores) if mode == "and" else _union(scores)
+            if combined:
+                best = heapq.nsmallest(limit, combined.items(), key=lambda i: (-i[1], i[0]))
+                return len(combined), [(score, docnum) for docnum, score in best]
+        return None
+
+    def word_scores(self, languages: tuple[str, ...], word: str) -> dict[int, float]:
+        """A word's score (idf x stored weight) in each live document that has it."""
+        if word not in self._scores:
+            scores: dict[int, float] = {}
+            for searcher, offset in self.searcher.leaf_searchers():
+                reader = searcher.reader()
+                for lang in languages:
+                    key = weighted_term(lang, word)
+                    if (WEIGHTED, key) not in reader:
+                        continue
+                    weight = weighted_idf(self.searcher, key)
+                    for docnum, w in _postings(reader, key):
+                        scores[docnum + offset] = weight * w
+                if reader.has_deletions():
+                    for docnum in [d for d in scores if d >= offset]:
+                        if reader.is_deleted(docnum - offset):
+                            del scores[docnum]
+            self._scores[word] = scores
+        return self._scores[word]
+
+
+def _postings(reader: Any, key: str) -> Iterable[tuple[int, float]]:
+    """(document, weight) of a WEIGHTED term in one segment, deleted documents included."""
+    matcher = reader.postings(WEIGHTED, key)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if isinstance(matcher, W3LeafMatcher):  # whoosh's block codec: decode a block at once
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            yield from zip(matcher._ids, matcher._weights, strict=True)
+            matcher._next_block()
+        return
+    while matcher.is_active():
+        yield matcher.id(), matcher.weight()
+        matcher.next()
+
+
+def _intersect(scores: list[dict[int, float]]) -> dict[int, float]:
+    if not scores:
+        return {}
+    ordered = sorted(scores, key=len)
+    combined = dict(ordered[0])
+    for other in ordered[1:]:
+        combined = {d: s + w for d, s in combined.items() if (w := other.get(d)) is not None}
+    return combined
+
+
+def _union(scores: list[dict[int, float]]) -> dict[int, float]:
+    combined: dict[int, float] = defaultdict(float)
+    for one in scores:
+        for docnum, score in one.items():
+            combined[docnum] += score
+    return combined
 
 
 # --- queries --------------------------------------------------------------------------------
@@ -517,6 +784,7 @@ class ParsedQuery:
     phrases: list[list[str]] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # the reader's words, for suggestions
+    languages: tuple[str, ...] = ("en",)  # whose documents words are searched in
 
     @property
     def empty(self) -> bool:
@@ -530,25 +798,40 @@ class ParsedQuery:
             clauses.append(Q.Or([Q.Prefix(f, prefix) for f in FIELDS]))
         return clauses
 
-    def queries(self, doc_frequency: Callable[[str], int]) -> Iterator[Q.Query]:
-        """All words first. When nothing has them all, leave out the most common word and try
-        again; last, any of the three rarest words (ranked by how many match)."""
-        clauses = self._clauses()
-        yield Q.And(clauses) if len(clauses) > 1 else clauses[0]
-        if len(clauses) < 2:
+    def plans(self, doc_frequency: Callable[[str, str], int]) -> Iterator[tuple[str, list[str]]]:
+        """The searches to try in turn: ("and" or "or", the words it combines with every
+        phrase and prefix). All words first. When nothing has them all, leave out the most
+        common word and try again; last, any of the three rarest words."""
+        yield "and", list(dict.fromkeys(self.terms))
+        if len(dict.fromkeys(self.terms)) + len(self.phrases) + len(self.prefixes) < 2:
             return
         words = self._words_by_rarity(doc_frequency)
         for keep in range(len(words) - 1, 1, -1):
-            yield Q.And([self._term_clause(t) for t in words[:keep]] + self._other_clauses())
-        yield Q.Or([self._term_clause(t) for t in words[:3]] + self._other_clauses())
+            yield "and", words[:keep]
+        yield "or", words[:3]
 
-    def _words_by_rarity(self, doc_frequency: Callable[[str], int]) -> list[str]:
+    def queries(self, doc_frequency: Callable[[str, str], int]) -> Iterator[Q.Query]:
+        """The plans as whoosh queries."""
+        for mode, words in self.plans(doc_frequency):
+            clauses = [self._term_clause(t) for t in words] + self._other_clauses()
+            if mode == "or":
+                yield Q.Or(clauses)
+            else:
+                yield Q.And(clauses) if len(clauses) > 1 else clauses[0]
+
+    def _words_by_rarity(self, doc_frequency: Callable[[str, str], int]) -> list[str]:
+        """`doc_frequency(field, term)`: in how many documents a term is."""
         terms = list(dict.fromkeys(self.terms))
-        return sorted(terms, key=lambda t: (doc_frequency(t), terms.index(t)))
 
-    @staticmethod
-    def _term_clause(term: str) -> Q.Query:
-        return Q.Or([Q.Term(f, term) for f in FIELDS])
+        def frequency(term: str) -> int:
+            keys = (weighted_term(lang, term) for lang in self.languages)
+            return sum(doc_frequency(WEIGHTED, key) for key in keys)
+
+        return sorted(terms, key=lambda t: (frequency(t), terms.index(t)))
+
+    def _term_clause(self, term: str) -> Q.Query:
+        clauses = [Q.Term(WEIGHTED, weighted_term(lang, term)) for lang in self.languages]
+        return clauses[0] if len(clauses) == 1 else Q.Or(clauses) if clauses else Q.NullQuery
 
     def _other_clauses(self) -> list[Q.Query]:
         return self._clauses()[len(dict.fromkeys(self.terms)) :]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
@@ -49,10 +50,16 @@ class NavNode:
         return self.entry is entry or any(child.contains(entry) for child in self.children)
 
 
+# Characters a page's URL cannot carry as they are: '#' and '?' end the path, '%' starts an
+# escape, a backslash is a separator to some clients, control characters break the HTML.
+_URL_UNSAFE_RE = re.compile(r"[#?%\\\x00-\x1f\x7f]")
+
+
 def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
     """The Markdown files below a language folder, as sorted POSIX paths; hidden ones skipped.
 
-    A link that leads out of the language folder is an error, not a page.
+    A link that leads out of the language folder is an error, not a page, and so is a name
+    that cannot be part of a URL.
     """
     paths: list[str] = []
     errors: list[ContentError] = []
@@ -81,7 +88,19 @@ def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
                     )
                 )
                 continue
-            paths.append(file.relative_to(lang_root).as_posix())
+            rel = file.relative_to(lang_root).as_posix()
+            bad = _URL_UNSAFE_RE.search(rel)
+            if bad:
+                errors.append(
+                    ContentError(
+                        file,
+                        0,
+                        f"the name has {bad.group()!r}, which a URL cannot hold: rename it",
+                        "file-name",
+                    )
+                )
+                continue
+            paths.append(rel)
     return paths, errors
 
 
@@ -226,6 +245,8 @@ class Site:
                     continue  # the translation exists but is broken: show its error, not English
                 entry = Entry(lang, page)
                 other = by_url.get(page.url)
+                if other is not None and page.lang != lang and other.page.lang != lang:
+                    continue  # two pages of the default language: reported for that language
                 if other is not None:
                     error = ContentError(
                         page.source_file,
@@ -361,6 +382,7 @@ class Site:
         if (
             not parts
             or rel.endswith(".md")
+            or "\x00" in rel
             or any(p in ("..", ".") or p.startswith(".") for p in parts)
         ):
             return None

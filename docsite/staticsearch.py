@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import pickle
 from collections import Counter, defaultdict
@@ -27,14 +26,14 @@ from pathlib import Path
 
 from docsite.search import (
     _CJK_RUN_RE,
-    FIELD_B,
-    FIELD_BOOSTS,
     FIELDS,
-    K1,
     SCHEMA_VERSION,
     STOP_WORDS,
     SearchDoc,
+    average_lengths,
+    bm25f_weights,
     documents,
+    idf,
     index_terms,
 )
 from docsite.site import Entry, Site
@@ -167,32 +166,22 @@ def analyze_doc(doc: SearchDoc) -> DocTerms:
 def _write_language(docs: list[SearchDoc], folder: Path, cache: TermCache) -> StaticIndexStats:
     folder.mkdir(parents=True, exist_ok=True)
     freqs: list[dict[str, Counter[str]]] = []
-    lengths: dict[str, list[int]] = {name: [] for name in FIELDS}
     forms: dict[str, str] = {}
     vocab: set[str] = set()
     for doc in docs:
         analyzed = cache.terms(doc)
-        for name, counter in analyzed.fields.items():
-            lengths[name].append(counter.total())
         forms.update(analyzed.forms)
         vocab.update(analyzed.cjk)
         freqs.append(analyzed.fields)
-    averages = {name: (sum(v) / len(v) if v and sum(v) else 1.0) for name, v in lengths.items()}
+    averages = average_lengths(freqs)
     doc_freq: Counter[str] = Counter()
     for per_field in freqs:
         doc_freq.update({term for counter in per_field.values() for term in counter})
     total = len(docs)
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for number, per_field in enumerate(freqs):
-        scores: dict[str, float] = defaultdict(float)
-        for name, counter in per_field.items():
-            length = lengths[name][number]
-            norm = 1 - FIELD_B[name] + FIELD_B[name] * length / averages[name]
-            for term, tf in counter.items():
-                scores[term] += FIELD_BOOSTS[name] * tf * (K1 + 1) / (tf + K1 * norm)
-        for term, score in scores.items():
-            idf = math.log(1 + (total - doc_freq[term] + 0.5) / (doc_freq[term] + 0.5))
-            postings[term].append((number, score * idf))
+        for term, score in bm25f_weights(per_field, averages).items():
+            postings[term].append((number, score * idf(total, doc_freq[term])))
     shards: dict[str, dict[str, object]] = defaultdict(dict)
     for term, items in postings.items():
         items.sort(key=lambda item: -item[1])

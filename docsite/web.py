@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape as html_escape
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
@@ -368,15 +369,16 @@ class Docsite:
         urls = Urls(self.theme, f"{lang}/{url}")
         context = self.base_context(lang, urls)
         lines: list[tuple[int, str]] = []
-        try:
-            text = open(error.path, encoding="utf-8", errors="replace").read().splitlines()  # noqa: SIM115
-            low = max(error.line - 3, 0)
-            lines = [(n + 1, text[n]) for n in range(low, min(error.line + 2, len(text)))]
-        except OSError:
-            pass
-        context.update(
-            error=error, error_where=f"{display_path(error.path)}:{error.line}", error_lines=lines
-        )
+        if error.line > 0:  # the lines around it, without reading all of a (huge) file
+            try:
+                with open(error.path, encoding="utf-8", errors="replace") as fh:
+                    head = list(islice(fh, error.line + 2))
+                low = max(error.line - 3, 0)
+                lines = [(n + 1, head[n].rstrip("\n")) for n in range(low, len(head))]
+            except OSError:
+                pass
+        where = display_path(error.path) + (f":{error.line}" if error.line else "")
+        context.update(error=error, error_where=where, error_lines=lines)
         return self.theme.env(lang).get_template("error.html").render(context)
 
     def search_html(self, lang: str, q: str, scope: str) -> str:

@@ -11,15 +11,14 @@ import socket
 import subprocess
 import sys
 import tarfile
+import tempfile
 import textwrap
-import threading
 import time
 import urllib.error
 import urllib.request
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +124,6 @@ def http_get(url: str, headers: dict[str, str] | None = None, method: str = "GET
 class Server:
     base: str
     process: subprocess.Popen[str]
-    output: deque[str] = field(default_factory=lambda: deque(maxlen=200))
 
     def get(
         self, path: str, headers: dict[str, str] | None = None, method: str = "GET"
@@ -133,31 +131,24 @@ class Server:
         return http_get(self.base + path, headers, method)
 
 
-def _drain(server: Server) -> None:
-    """Read the server's log as it comes: a full pipe would block every request it logs."""
-    assert server.process.stdout is not None
-    for line in server.process.stdout:
-        server.output.append(line)
-
-
 def start_server(args: list[str], ready_path: str = "/en/") -> Server:
     port = free_port()
+    # The log goes to a file: a pipe nobody reads would fill up and block the server.
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (lives with it)
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build.py"), *args, "--port", str(port)],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     server = Server(f"http://127.0.0.1:{port}", process)
-    reader = threading.Thread(target=_drain, args=(server,), daemon=True)
-    reader.start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            reader.join(timeout=5)
-            raise RuntimeError(f"server exited: {''.join(server.output)}")
+            log.seek(0)
+            raise RuntimeError(f"server exited: {log.read()}")
         try:
             server.get(ready_path)
             return server

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page
@@ -231,7 +231,7 @@ def test_skip_link_nav_toggles_and_language_switcher_work_by_keyboard(
 def wait_for_results_of(page: Page, query: str) -> None:
     """Wait for the results of the whole query: on a busy machine a pause between two keys
     shows the results of the first letters, which the full query's results then replace."""
-    encoded = urllib.parse.quote(query, safe="")
+    encoded = quote(query, safe="")
     page.locator(f"#search-popup a.search-popup-more[href$='q={encoded}']").wait_for(
         state="attached", timeout=15_000
     )
@@ -436,6 +436,40 @@ def test_frozen_search_page_and_download_size(frozen_site: str, page: Page):
         "href"
     ) or "reqcontext" in hit.evaluate("a => a.href")
     assert 0 < sum(downloaded) < 400_000
+
+
+XSS_QUERIES = [
+    "<script>window.__xss = 1; alert(1)</script>",
+    '"><img src=x onerror="window.__xss = 2; alert(2)">',
+    'blueprint </title><svg onload="window.__xss = 3; alert(3)">',
+    "blueprint</textarea><img src=x onerror=alert(4)>",
+    "javascript:alert(5)",
+]
+
+
+@pytest.mark.parametrize("where", ["live", "frozen"])
+def test_no_script_runs_from_a_search_query(request, page: Page, where):
+    base = (
+        request.getfixturevalue("project_server").base
+        if where == "live"
+        else request.getfixturevalue("frozen_site")
+    )
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for q in XSS_QUERIES:
+        page.goto(f"{base}/en/search/?q={quote(q)}")
+        page.wait_for_selector(".search-hit, .search-empty", timeout=15_000)
+        if q.startswith("blueprint"):  # results and their snippets are on the page
+            assert page.locator(".search-hit mark").count() >= 1, q
+        page.fill("#search-input", q)
+        page.wait_for_selector(
+            "#search-popup [role='option'], #search-popup .search-popup-empty", timeout=15_000
+        )
+        assert page.evaluate("window.__xss") is None, q
+    page.goto(f"{base}/en/{quote(XSS_QUERIES[1])}/")  # the 404 page
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.__xss") is None
+    assert dialogs == []
 
 
 # --- live editing ------------------------------------------------------------------------------

@@ -191,6 +191,22 @@ def test_phrases_and_prefixes(small_index):
     assert urls(index.search("bluep*", "en"))[0].startswith("/en/guide/blueprints/")
 
 
+def test_where_a_word_is_weighs_more_than_how_often(make_site, tmp_path):
+    """Field boosts count: a word once in a page's title outranks it three times in another
+    page's short body, for a word query and for a prefix query."""
+    site = make_site(
+        {
+            "en/index.md": "---\ntitle: Home\n---\nWelcome.\n",
+            "en/p1.md": "---\ntitle: Marmot Habits\n---\nNotes about burrows and seasons.\n",
+            "en/p2.md": "---\ntitle: Rodents\n---\nA marmot, a marmot and one more marmot.\n",
+        }
+    )
+    index = SearchIndex(tmp_path / "index")
+    index.sync(site)
+    for query in ("marmot", "marmo*"):
+        assert urls(index.search(query, "en"))[:2] == ["/en/p1/", "/en/p2/"], query
+
+
 def test_did_you_mean(small_index):
     _site, index = small_index
     result = index.search("bluprint", "en")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
+import json
 import re
+import socket
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import pytest
 
@@ -36,6 +40,7 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("server")
     content = write_tree(root / "content", SMALL_SITE)
     outside = write_tree(root / "outside", {"secret.txt": "TOP SECRET"})
+    write_tree(root, {"secret.txt": "TOP SECRET", "secret.md": "# TOP SECRET\n"})  # beside content/
     (content / "en" / "guide" / "leak.txt").symlink_to(outside / "secret.txt")
     server = start_server(["serve", "--content", str(content)])
     yield server
@@ -116,6 +121,18 @@ def test_missing_trailing_slash_redirects(small_server):
         "/en/guide/leak.txt",
         "/en/.hidden",
         "/_static/..%2ftheme.toml",
+        "/en/../secret.txt",
+        "/en/%2e%2e/secret.txt",
+        "/en/%2e%2e%2fsecret.txt",
+        "/en/guide/%2e%2e/%2e%2e/secret.txt",
+        "/en/..%5csecret.txt",
+        "/en/%00",
+        "/en/guide/logo.png%00.txt",
+        "/en/%00/../../secret.txt",
+        "/en/secret/",
+        "/_static/%00",
+        "/_static/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/_docsite/live.js/../../secret.txt",
     ],
 )
 def test_nothing_outside_content_and_theme_static_is_reachable(small_server, path):
@@ -124,6 +141,141 @@ def test_nothing_outside_content_and_theme_static_is_reachable(small_server, pat
     assert b"TOP SECRET" not in response.body
     assert b"[tool.docsite]" not in response.body
     assert b"def create_app" not in response.body
+
+
+def raw_request(server: Server, request: bytes) -> tuple[int, bytes]:
+    """Send bytes as they are (no client fixes them up); the status and the whole answer."""
+    host, port = server.base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    # A request line the server cannot parse gets an HTTP/0.9 answer: no status line
+    status = re.match(rb"HTTP/1\.[01] (\d{3}) ", answer) or re.search(rb"code: (\d{3})", answer)
+    return (int(status.group(1)) if status else 0), answer
+
+
+@pytest.mark.parametrize(
+    ("request_line", "statuses"),
+    [
+        (b"GET /en/%00 HTTP/1.1", {404}),
+        (b"GET /en/\x00 HTTP/1.1", {400, 404}),
+        (b"GET /en/../../../etc/passwd HTTP/1.1", {404}),
+        (b"GET /en/%2e%2e%2f%2e%2e%2fsecret.txt HTTP/1.1", {404}),
+        (b"GET /en/\xff\xfe/ HTTP/1.1", {400, 404}),
+        (b"GET en/ HTTP/1.1", {200, 400, 404}),
+        (b"GET /" + b"a" * 100_000 + b" HTTP/1.1", {414}),
+        (b"GET /api/search?q=" + b"%3C" * 33_000 + b" HTTP/1.1", {414}),
+        (b"GET /api/search?q=" + b"x" * 60_000 + b" HTTP/1.1", {200}),
+        (b"GET /api/search?" + b"q=a&" * 15_000 + b" HTTP/1.1", {200}),
+        (b"GET /en/search/?q=" + b"%E8%93%9D" * 5_000 + b" HTTP/1.1", {200}),
+        (b"GET /en/" + b"a/" * 30_000 + b" HTTP/1.1", {404}),
+        (b"GET /en/ HTTP/1.1 junk", {400}),
+        (b"GET /en/ XTTP/1.1", {400}),
+    ],
+)
+def test_malformed_and_huge_requests_get_a_clean_answer(small_server, request_line, statuses):
+    status, answer = raw_request(
+        small_server, request_line + b"\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    assert status in statuses, answer[:300]
+    assert b"TOP SECRET" not in answer
+    assert small_server.get("/en/guide/routing/").status == 200  # and it still serves
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "TRACE", "PROPFIND", "BREW"])
+@pytest.mark.parametrize("path", ["/en/", "/en/guide/routing/", "/api/search", "/_static/x.css"])
+def test_methods_other_than_get_are_refused(small_server, method, path):
+    connection = http.client.HTTPConnection(small_server.base.removeprefix("http://"), timeout=30)
+    connection.request(method, path, body=b"x=1", headers={"Content-Type": "text/plain"})
+    response = connection.getresponse()
+    assert response.status == 405
+    assert "GET" in response.headers["Allow"]
+    assert b"x=1" not in response.read()  # TRACE must not echo the request back
+    connection.close()
+
+
+def test_options_and_head_answer_without_a_body(small_server):
+    options = small_server.get("/en/guide/routing/", method="OPTIONS")
+    assert options.status == 200 and options.body == b""
+    assert set(options.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "OPTIONS"}
+    head = small_server.get("/en/guide/routing/", method="HEAD")
+    assert head.status == 200 and head.body == b""
+    assert int(head.headers["content-length"]) > 1000
+
+
+class ElementParser(HTMLParser):
+    """The elements, attributes, URLs and inline scripts a browser would find in a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+        self.urls: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            self.attributes.add(name)
+            if name in ("href", "src", "action", "formaction") and value is not None:
+                self.urls.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts.append(data)
+
+
+XSS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'><svg onload=alert(1)>",
+    "</title><script>alert(1)</script>",
+    "</textarea><script>alert(1)</script>",
+    "routing <script>alert(1)</script>",
+    'rules"><iframe src=javascript:alert(1)>',
+]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_what_a_request_carries_is_escaped_where_it_is_shown(small_server, payload):
+    q = quote(payload)
+    for path in (
+        f"/en/search/?q={q}",
+        f"/zh/search/?q={q}&lang=all",
+        f"/en/search/?lang={q}",
+        f"/en/{q}",
+        f"/en/guide/{q}/",
+        f"/{q}/",
+    ):
+        response = small_server.get(path)
+        assert response.status in (200, 404), path
+        assert response.headers["content-type"].startswith("text/html")
+        assert payload not in response.text, path
+        parsed = ElementParser()
+        parsed.feed(response.text)
+        assert not {"img", "svg", "iframe"} & parsed.tags, path
+        assert not [name for name in parsed.attributes if name.startswith("on")], path
+        assert not [s for s in parsed.scripts if "alert" in s], path
+        assert not [v for v in parsed.urls if v.strip().lower().startswith("javascript:")]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_search_api_answers_json_and_escapes_snippets(small_server, payload):
+    response = small_server.get("/api/search?lang=all&q=" + quote(payload))
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    data = json.loads(response.body)
+    for hit in data["results"]:
+        assert re.sub(r"</?mark>", "", hit["snippet"]).count("<") == 0, hit
+        assert "<" not in hit["title"] + hit["section"] + hit["url"]
 
 
 def test_content_assets_are_served_with_fallback(small_server):
