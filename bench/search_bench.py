@@ -230,6 +230,10 @@ def report(
         rows.append(
             _row(f"server, generated corpus ({generated['pages']} pages), titles", generated)
         )
+        figures += [
+            ("search_p50", "generated corpus", generated["p50_ms"]),
+            ("search_p99", "generated corpus", generated["p99_ms"]),
+        ]
     static = static_search(queries, project_content)
     rows += [
         "",
