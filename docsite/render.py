@@ -175,6 +175,10 @@ class Renderer:
         )
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
+    def limit_memory(self, entries: int) -> None:
+        """Keep at most this many renderings in memory (the disk cache keeps every one)."""
+        self._memory.size = entries
+
     def is_cached(self, page: Page, ui_lang: str) -> bool:
         """Whether the page's rendering is in memory or on disk (its links aside)."""
         return self._lookup(self.key(page, ui_lang)) is not None

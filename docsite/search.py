@@ -437,11 +437,21 @@ def analyzed_documents(site: Site, entry: Entry) -> list[AnalyzedDoc]:
 
 
 def measure_averages(docs: Iterable[AnalyzedDoc]) -> dict[str, dict[str, float]]:
-    """Per language, the mean length of each field over all the documents."""
-    by_lang: dict[str, list[dict[str, Counter[str]]]] = defaultdict(list)
+    """Per language, the mean length of each field over all the documents.
+
+    One pass that keeps only sums, so the documents can be analyzed as they stream by.
+    """
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
+    count: Counter[str] = Counter()
     for doc in docs:
-        by_lang[doc.doc.lang].append(doc.counts)
-    return {lang: average_lengths(counts) for lang, counts in by_lang.items()}
+        lang = doc.doc.lang
+        count[lang] += 1
+        for name in FIELDS:
+            totals[lang][name] += doc.counts[name].total()
+    return {
+        lang: {name: sums[name] / count[lang] if sums[name] else 1.0 for name in FIELDS}
+        for lang, sums in totals.items()
+    }
 
 
 # --- the index ------------------------------------------------------------------------------
@@ -533,19 +543,23 @@ class SearchIndex:
             if averages is None:  # a new index (or its averages were lost): weigh every page
                 stale = list(wanted.values())
             if stale or removed:
-                pages = [(entry, analyzed_documents(site, entry)) for entry in stale]
                 measured = averages is None
                 if averages is None:
-                    averages = measure_averages(doc for _, docs in pages for doc in docs)
-                writer = ix.writer(procs=1, limitmb=256)
+                    # A pass of its own, so that no more than one page's analysis is held at
+                    # a time (words are memoized: the second analysis costs little).
+                    averages = measure_averages(
+                        doc for entry in stale for doc in analyzed_documents(site, entry)
+                    )
+                writer = ix.writer(procs=1, limitmb=64)
                 for key in removed:
                     writer.delete_by_term("page", key)
-                for entry, docs in pages:
-                    self._write_page(writer, entry, docs, averages)
+                for entry in stale:
+                    self._write_page(writer, entry, analyzed_documents(site, entry), averages)
                 writer.commit()
                 if measured:
                     self._save_averages(averages)
                 self._forget_searcher()
+                word_terms.cache_clear()  # its memo speeds a full indexing, then only costs memory
             return {"updated": len(stale), "removed": len(removed), "pages": len(wanted)}
 
     def update_page(self, site: Site, entry: Entry | None, key: str) -> None:

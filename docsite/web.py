@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 LANGUAGE_IN_TEXT = {"en": N_("English"), "zh": N_("Chinese")}
 OG_LOCALES = {"en": "en_US", "zh": "zh_CN"}  # Open Graph wants language_TERRITORY
 HTML_PAGES = 512  # finished pages kept in memory
+SERVER_RENDERS = 512  # renderings a server keeps in memory; builds keep every one
 NAV_FRAGMENTS = 64  # nav renderings, one per language and folder depth
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -99,6 +100,8 @@ class Docsite:
         self.theme = Theme(config)
         self.site = Site(config, self.theme.gettext)
         self.site.renderer.ui_digest = self.theme.translations_digest
+        if server_search:  # a server, running for long: bounded memory
+            self.site.renderer.limit_memory(SERVER_RENDERS)
         self._html: LRU[tuple[str, str], tuple[int, Body]] = LRU(HTML_PAGES)
         self._nav: LRU[tuple[str, str, tuple[int, int]], NavFragment] = LRU(NAV_FRAGMENTS)
         self._nav_keys: LRU[tuple[str, tuple[int, int]], dict[int, list[str]]] = LRU(8)
@@ -148,6 +151,8 @@ class Docsite:
         self.theme = Theme(config)
         site = Site(config, self.theme.gettext)
         site.renderer.ui_digest = self.theme.translations_digest
+        if self.search is not None:
+            site.renderer.limit_memory(SERVER_RENDERS)
         self.site = site
         self._html.clear()
 
