@@ -133,6 +133,8 @@ class Docsite:
         theme = Theme(self.config)
         self.theme = theme
         self._html.clear()
+        self._nav.clear()  # a new theme may reuse the id of the old (the fragments are keyed by it)
+        self._nav_keys.clear()
         self.site.gettext_for = theme.gettext
         self.site.renderer.ui_digest = theme.translations_digest
 
@@ -155,6 +157,8 @@ class Docsite:
             site.renderer.limit_memory(SERVER_RENDERS)
         self.site = site
         self._html.clear()
+        self._nav.clear()  # a new site starts its versions again, and may reuse ids
+        self._nav_keys.clear()
 
     def static_url(self, name: str) -> str:
         """A theme static file's fingerprinted URL below the site root."""

@@ -254,6 +254,19 @@ def test_template_error_is_shown_then_recovers(themed):
     assert client.get("/en/guide/routing/").status_code == 200
 
 
+def test_nav_template_change_shows_in_every_page(themed):
+    app, theme, events = themed
+    client = app.test_client()
+    assert "nav-level-0" in client.get("/en/guide/routing/").get_data(as_text=True)
+    nav = theme / "templates" / "partials" / "nav.html"
+    original = nav.read_text()
+    for mark in ("one", "two"):  # twice: each new theme replaces the fragments of the last
+        nav.write_text(original.replace('<ul class="nav-', f'<ul data-mark="{mark}" class="nav-'))
+        assert events.get(timeout=10)["pages"] == ["*"]
+        for url in ("/en/guide/routing/", "/en/guide/views/"):
+            assert f'data-mark="{mark}"' in client.get(url).get_data(as_text=True), (mark, url)
+
+
 def _search_until(server, q: str, done, seconds: float = 20) -> dict:
     deadline = time.monotonic() + seconds
     while True:
