@@ -265,33 +265,37 @@ class Docsite:
         if len(keys) > self.config.nav_expand_limit:
             # A pruned nav is small, and differs from page to page: render it for this page.
             kept = set(keys.get(id(current), ())) if current is not None else set()
-            context = self.base_context(lang, urls)
-            context.update(
-                current=current,
-                nav_prune=True,
-                when_current=decided("c", kept),
-                when_open=decided("o", kept),
+            return Markup(
+                self._render_nav(
+                    lang,
+                    urls,
+                    current=current,
+                    nav_prune=True,
+                    when_current=decided("c", kept),
+                    when_open=decided("o", kept),
+                )
             )
-            html = self.theme.env(lang).get_template("partials/nav.html").render(context)
-            return Markup(html)
         # Links from the site root down, so that every page at the same depth shares them.
         prefix = urls.base if urls.current is None else relative_url(urls.current, "")
         key = (lang, prefix, version)
         fragment = self._nav.get(key)
         if fragment is None:
-            context = self.base_context(lang, urls)
-            context.update(
+            html = self._render_nav(
+                lang,
+                urls,
                 when_current=marker("c"),
                 when_open=marker("o"),
                 nav_url=lambda node: prefix + node.entry.site_path if node.entry else None,
             )
-            html = self.theme.env(lang).get_template("partials/nav.html").render(context)
             fragment = NavFragment.parse(html)
             self._nav.put(key, fragment)
         return fragment.fill(keys.get(id(current), ()) if current is not None else ())
 
-    def page_html(self, entry: Entry) -> str:
-        return self.page_body(entry).data.decode("utf-8")
+    def _render_nav(self, lang: str, urls: Urls, **context: Any) -> str:
+        """partials/nav.html with the base context, and these values over it."""
+        full = self.base_context(lang, urls)
+        full.update(context)
+        return self.theme.env(lang).get_template("partials/nav.html").render(full)
 
     def page_body(self, entry: Entry) -> Body:
         """The finished page, encoded and with its ETag: a cached page costs no work at all."""
