@@ -271,6 +271,10 @@ def average_lengths(counts: Iterable[Mapping[str, Counter[str]]]) -> dict[str, f
         docs += 1
         for name in FIELDS:
             totals[name] += per_field[name].total()
+    return _means(totals, docs)
+
+
+def _means(totals: Mapping[str, int], docs: int) -> dict[str, float]:
     return {name: totals[name] / docs if totals[name] else 1.0 for name in FIELDS}
 
 
@@ -448,10 +452,7 @@ def measure_averages(docs: Iterable[AnalyzedDoc]) -> dict[str, dict[str, float]]
         count[lang] += 1
         for name in FIELDS:
             totals[lang][name] += doc.counts[name].total()
-    return {
-        lang: {name: sums[name] / count[lang] if sums[name] else 1.0 for name in FIELDS}
-        for lang, sums in totals.items()
-    }
+    return {lang: _means(sums, count[lang]) for lang, sums in totals.items()}
 
 
 # --- the index ------------------------------------------------------------------------------
