@@ -121,9 +121,9 @@ def pages_of(site: Path, lang: str) -> list[tuple[str, Path]]:
 
 def build(content: Path | None, theme: str, out: Path) -> Path:
     """Freeze the site with the project's own freezer, into out/site."""
+    from docsite.app import create_app
     from docsite.config import load_config
     from docsite.freeze import freeze
-    from docsite.web import create_app
 
     config = load_config(content_dir=content, theme=theme, cache_dir=out / "cache")
     freeze(create_app(config, server_search=False), out / "site")

@@ -64,7 +64,7 @@ def main() -> None:
 )
 def serve(content_dir: Path | None, host: str, port: int, debug: bool, drafts: bool) -> None:
     """Serve the documentation while you edit it."""
-    from docsite.web import create_app
+    from docsite.app import create_app
 
     config = _config(content_dir=content_dir, include_drafts=drafts)
     app = create_app(config, live=True)
@@ -97,10 +97,10 @@ def build(
     content_dir: Path | None, out: Path, base_url: str | None, no_cache: bool, strict: bool
 ) -> None:
     """Freeze the whole site into a static folder."""
+    from docsite.app import create_app
     from docsite.check import check_site
     from docsite.freeze import freeze
     from docsite.parallel import jobs, prerender
-    from docsite.web import create_app
 
     started = time.perf_counter()
     overrides: dict[str, object] = {"content_dir": content_dir, "base_url": base_url}
@@ -185,13 +185,11 @@ def check(
 ) -> None:
     """Validate front matter, links, anchors and structure without writing anything."""
     from docsite.check import check_site
-    from docsite.theme import Theme
+    from docsite.state import make_snapshot
 
     started = time.perf_counter()
     config = _config(content_dir=content_dir)
-    theme = Theme(config)
-    site = Site(config, theme.gettext)
-    site.renderer.ui_digest = theme.translations_digest  # the same cache entries as serve/build
+    site = make_snapshot(config, server=False).site  # the same cache entries as serve/build
     if not all(site.renderer.is_cached(e.page, e.lang) for e in site.all_entries()):
         from docsite.parallel import jobs, prerender  # a cold cache: render on every core
 

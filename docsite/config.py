@@ -11,13 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from docsite.errors import ConfigError
+from docsite.languages import Language, language
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-# The BCP 47 tag written into <html lang> and hreflang, and the Babel locale, per language code.
-LANGUAGE_TAGS = {"en": "en", "zh": "zh-Hans"}
-BABEL_LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
-LANGUAGE_NAMES = {"en": "English", "zh": "简体中文"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +25,8 @@ class SiteConfig:
     languages: tuple[str, ...] = ("en", "zh")
     default_language: str = "en"
     titles: dict[str, str] = field(default_factory=dict)
+    # [tool.docsite.language.<code>]: a project's settings for a language (see languages.py)
+    language_settings: dict[str, dict[str, str]] = field(default_factory=dict)
     theme: str = "default"
     themes_dir: Path = PROJECT_ROOT / "themes"
     base_url: str = "/"
@@ -39,6 +37,8 @@ class SiteConfig:
     # Up to this many nav entries, every page carries the whole nav; above it, sections that do
     # not hold the page show as a link to their index, so pages stay small on large sites.
     nav_expand_limit: int = 300
+    # Plugins named by the project ("package.module:register"), after the installed ones.
+    plugins: tuple[str, ...] = ()
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles.get(self.default_language) or "Documentation"
@@ -57,11 +57,15 @@ class SiteConfig:
             return f"{parts.scheme}://{parts.netloc}{self.base_path}"
         return None
 
+    def language(self, lang: str) -> Language:
+        """The record of one of the site's languages (tag, locale, name, analysis profile)."""
+        return language(lang, self.language_settings.get(lang))
+
     def lang_tag(self, lang: str) -> str:
-        return LANGUAGE_TAGS.get(lang, lang)
+        return self.language(lang).tag
 
     def lang_name(self, lang: str) -> str:
-        return LANGUAGE_NAMES.get(lang, lang)
+        return self.language(lang).name
 
     def with_options(self, **changes: Any) -> SiteConfig:
         """A copy with some settings changed (as the CLI options do), validated again."""
@@ -95,6 +99,8 @@ def _validate(config: SiteConfig) -> None:
         raise ConfigError(
             f"base URL {config.base_url!r} must be a path like /docs/ or an http(s) URL"
         )
+    for code in config.languages:
+        config.language(code)  # unknown keys or values of a language are errors now
     if not (config.themes_dir / config.theme).is_dir():
         raise ConfigError(f"theme {config.theme!r} not found in {config.themes_dir}")
 
@@ -103,6 +109,7 @@ _EXPECTED: dict[str, type | tuple[type, ...]] = {
     "languages": list,
     "default_language": str,
     "title": dict,
+    "language": dict,
     "theme": str,
     "base_url": str,
     "repo_url": str,
@@ -111,6 +118,7 @@ _EXPECTED: dict[str, type | tuple[type, ...]] = {
     "themes_dir": str,
     "cache_dir": str,
     "nav_expand_limit": int,
+    "plugins": list,
 }
 
 
@@ -141,6 +149,10 @@ def load_config(root: Path = PROJECT_ROOT, **overrides: Any) -> SiteConfig:
         languages=tuple(table.get("languages", ["en", "zh"])),
         default_language=table.get("default_language", "en"),
         titles=dict(titles),
+        language_settings={
+            str(code): dict(settings) if isinstance(settings, dict) else settings
+            for code, settings in table.get("language", {}).items()
+        },
         theme=table.get("theme", "default"),
         themes_dir=(root / table.get("themes_dir", "themes")).resolve(),
         base_url=table.get("base_url", "/"),
@@ -148,6 +160,7 @@ def load_config(root: Path = PROJECT_ROOT, **overrides: Any) -> SiteConfig:
         edit_branch=table.get("edit_branch", "main"),
         cache_dir=(root / table.get("cache_dir", ".cache")).resolve(),
         nav_expand_limit=table.get("nav_expand_limit", 300),
+        plugins=tuple(str(name) for name in table.get("plugins", [])),
     )
     _validate(config)
     return config.with_options(**overrides)

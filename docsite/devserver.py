@@ -22,12 +22,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flask import Blueprint, Response, send_file
 from watchfiles import Change, watch
 
-from docsite.pages import default_url
+from docsite import urls
 
 if TYPE_CHECKING:
-    from docsite.web import Docsite
+    from docsite.state import Docsite
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 15.0
@@ -157,10 +158,11 @@ class Watcher:
                     reload_all = True
         affected: set[str] = set()
         if pages:
-            changed, structural = state.site.apply_changes(pages)
-            reload_all = reload_all or structural
+            update = state.site.updated(pages)
+            state.publish(update.site)
+            reload_all = reload_all or update.structural
             # a page whose error came or went shows at the URL of its path
-            affected = changed | {_site_path(content, p) for p in pages}
+            affected = update.affected | {_site_path(content, p) for p in pages}
             state.reindex_later(pages)
         if theme_changed:
             state.reload_theme()
@@ -175,4 +177,24 @@ class Watcher:
 
 def _site_path(content: Path, file: Path) -> str:
     lang, _, path = file.relative_to(content).as_posix().partition("/")
-    return f"{lang}/{default_url(path)}"
+    return urls.page(lang, urls.page_url(path))
+
+
+def live_blueprint(watcher: Watcher) -> Blueprint:
+    """The event stream the browsers listen to, and the script that listens."""
+    bp = Blueprint("docsite_live", __name__)
+
+    @bp.get(f"/{urls.LIVE}events")
+    def live_events() -> Response:
+        response = Response(watcher.events.stream(), mimetype="text/event-stream")
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Accel-Buffering"] = "no"
+        return response
+
+    @bp.get(f"/{urls.LIVE}live.js")
+    def live_js() -> Response:
+        response = send_file(LIVE_JS, mimetype="text/javascript", max_age=0)
+        response.cache_control.no_cache = True
+        return response
+
+    return bp

@@ -24,10 +24,12 @@ from pathlib import Path
 from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
+from docsite import urls
+from docsite.context import GENERATED_STATIC, static_name
 from docsite.errors import Diagnostic
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
+from docsite.state import Docsite
 from docsite.staticsearch import StaticIndexStats, build_static_index
-from docsite.web import GENERATED_STATIC, Docsite, static_name
 
 
 @dataclass
@@ -42,21 +44,15 @@ class BuildResult:
 
 
 def _shared_urls(state: Docsite) -> Iterator[str]:
-    yield "/"
-    yield "/404.html"
-    yield "/sitemap.xml"
-    yield "/robots.txt"
-    for name in [*state.theme.static_names(), *GENERATED_STATIC]:
-        yield "/_static/" + static_name(state.theme, name)
+    theme = state.theme
+    names = [static_name(theme, name) for name in [*theme.static_names(), *GENERATED_STATIC]]
+    return ("/" + path for path in urls.shared_paths(names))
 
 
 def _language_urls(state: Docsite, lang: str) -> Iterator[str]:
-    yield f"/{lang}/search/"
-    yield f"/{lang}/translation-status/"
-    for entry in state.site.entries[lang].values():
-        yield f"/{entry.site_path}"
-    for asset in state.site.asset_paths(lang):
-        yield f"/{lang}/{asset}"
+    site = state.site
+    page_urls = [entry.url for entry in site.entries[lang].values()]
+    return ("/" + path for path in urls.language_paths(lang, page_urls, site.asset_paths(lang)))
 
 
 def freeze(

@@ -9,10 +9,9 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -29,31 +28,15 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from docsite.errors import Diagnostic, Level
 from docsite.highlight import highlight_code, is_known_language, parse_fence_info
+from docsite.mdchecks import nesting_limit, unclosed_html, unsupported_syntax
+from docsite.mdcontext import N_, LinkRef, RenderContext, TocEntry, walk_tokens
+from docsite.mdcontext import context_of as _ctx
+from docsite.plugins import MarkdownExtension
+from docsite.urls import relative_url
 
 _HEADING_ATTRS_RE = re.compile(r"\s*\{\s*([#.][^{}]*?)\s*\}\s*$")
-_UNSUPPORTED = (
-    (re.compile(r"\{\*.*?\*\}"), "code include '{* … *}' is not supported; it is shown as text"),
-    (
-        re.compile(r"\{%.*?%\}"),
-        "Jinja syntax '{% … %}' is not supported in pages; it is shown as text",
-    ),
-    (
-        re.compile(r"\{\{.*?\}\}"),
-        "Jinja syntax '{{ … }}' is not supported in pages; it is shown as text",
-    ),
-    (
-        re.compile(r"^:::\s+\S"),
-        "mkdocstrings directive ':::' is not supported; it is shown as text",
-    ),
-)
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-
-
-def N_(message: str) -> str:
-    """Mark a UI string for extraction; it is translated where it is shown."""
-    return message
 
 
 ADMONITION_TITLES = {
@@ -76,63 +59,6 @@ ADMONITION_TITLES = {
     "details": N_("Details"),
     "attention": N_("Attention"),
 }
-
-
-@dataclass
-class LinkRef:
-    """A link found in a page: to another source page (`target` path), a file or a web URL."""
-
-    target: str  # source path below content/<lang>/ ("" for a fragment-only link), or a URL
-    fragment: str
-    line: int
-    kind: str  # "page", "file", "anchor", "external" (an http(s) URL, as written)
-
-
-@dataclass
-class TocEntry:
-    level: int
-    id: str
-    title: str
-
-
-@dataclass
-class RenderContext:
-    """What the plugins need to know about the page being rendered, and what they report."""
-
-    file: str  # the source file, for messages
-    page_path: str  # the page's path below content/<lang>/
-    page_url: str  # the page's URL below /<lang>/
-    line_offset: int  # body line 1 is this line of the file
-    resolve_page: Callable[[str], str | None]  # source path -> URL below /<lang>/, or None
-    gettext: Callable[[str], str]
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    links: list[LinkRef] = field(default_factory=list)
-    toc: list[TocEntry] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
-
-    def warn(
-        self,
-        token_or_line: Token | int | None,
-        message: str,
-        code: str,
-        level: Level = "warning",
-    ) -> None:
-        line = self.line_of(token_or_line)
-        self.diagnostics.append(Diagnostic(self.file, line, message, level, code=code))
-
-    def line_of(self, token_or_line: Token | int | None) -> int:
-        if isinstance(token_or_line, int):
-            return token_or_line
-        if token_or_line is not None and token_or_line.map:
-            return token_or_line.map[0] + self.line_offset
-        return self.line_offset
-
-
-def _ctx(env: EnvType) -> RenderContext:
-    ctx = env.get("docsite")
-    if not isinstance(ctx, RenderContext):
-        raise TypeError("render env must carry a RenderContext under 'docsite'")
-    return ctx
 
 
 def slugify(text: str) -> str:
@@ -224,18 +150,9 @@ def footnote_ids(state: StateCore) -> None:
     for token in state.tokens:
         if token.type == "footnote_open":
             ctx.ids.add(f"fn{token.meta['id'] + 1}")
-    for token in _walk(state.tokens):
+    for token in walk_tokens(state.tokens):
         if token.type == "footnote_ref":
             ctx.ids.add(f"fnref{token.meta['id'] + 1}")
-
-
-def _walk(tokens: Sequence[Token]) -> list[Token]:
-    out: list[Token] = []
-    for token in tokens:
-        out.append(token)
-        if token.children:
-            out.extend(_walk(token.children))
-    return out
 
 
 def rewrite_links(state: StateCore) -> None:
@@ -258,7 +175,7 @@ def rewrite_links(state: StateCore) -> None:
             if new is not None:
                 child.attrSet(attr, new)
     # ids that authors write in raw HTML are anchors too
-    for token in _walk(state.tokens):
+    for token in walk_tokens(state.tokens):
         if token.type in ("html_block", "html_inline"):
             for match in re.finditer(r"""\bid\s*=\s*["']([^"']+)["']""", token.content):
                 ctx.ids.add(match.group(1))
@@ -290,19 +207,6 @@ def _rewrite(ctx: RenderContext, href: str, line: int, is_image: bool) -> str | 
         ctx.links.append(LinkRef(target, fragment, line, "file"))
         rel = relative_url(ctx.page_url, target)
     return rel + (f"#{parts.fragment}" if parts.fragment else "")
-
-
-def relative_url(from_url: str, to_url: str) -> str:
-    """The relative URL from page `from_url` to `to_url` (both below the same root, dir style)."""
-    from_dir = (
-        from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
-    )
-    rel = posixpath.relpath("/" + to_url, "/" + from_dir)
-    if rel == ".":
-        return "./"
-    if to_url.endswith("/") or to_url == "":
-        rel += "/"
-    return rel
 
 
 def admonition_titles(state: StateCore) -> None:
@@ -356,63 +260,6 @@ def cjk_breaks(state: StateCore) -> None:
             ):
                 token.type = "text"
                 token.content = ""
-
-
-def unsupported_syntax(state: StateCore) -> None:
-    """Syntax from other tools that we do not support stays visible, with a warning."""
-    ctx = _ctx(state.env)
-    for block in state.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        text = "".join(c.content for c in block.children if c.type == "text")
-        for pattern, message in _UNSUPPORTED:
-            if pattern.search(text):
-                ctx.warn(block, message, "unsupported-syntax")
-                break
-
-
-def nesting_limit(state: StateCore) -> None:
-    """markdown-it leaves out what is nested deeper than maxNesting, and the rest of the block
-    with it: an error at the innermost block, not text that silently goes missing."""
-    limit = state.md.options["maxNesting"]
-    for token, after in pairwise(state.tokens):
-        if token.nesting == 1 and after.nesting == -1 and token.level >= limit - 1:
-            _ctx(state.env).warn(
-                token,
-                f"blocks (quotes, lists, admonitions) are nested more than {limit} levels deep; "
-                "what is inside is left out",
-                "nesting-too-deep",
-                level="error",
-            )
-            return
-
-
-_RAW_TEXT_RE = re.compile(r"<(/?)(script|style|textarea)\b[^>]*>|<!--|-->", re.I)
-
-
-def unclosed_html(state: StateCore) -> None:
-    """An HTML comment, <script>, <style> or <textarea> left open hides the rest of the page,
-    the theme's own HTML after it included."""
-    ctx = _ctx(state.env)
-    open_at: dict[str, Token] = {}  # what is open -> the block it was opened in
-    for block in state.tokens:
-        parts = [block] if block.type == "html_block" else []
-        if block.type == "inline":
-            parts = [c for c in block.children or [] if c.type == "html_inline"]
-        for part in parts:
-            for match in _RAW_TEXT_RE.finditer(part.content):
-                text = match.group().lower()
-                if text == "<!--":
-                    open_at.setdefault("<!--", block)
-                elif text == "-->":
-                    open_at.pop("<!--", None)
-                elif match.group(1):
-                    open_at.pop(f"<{match.group(2).lower()}>", None)
-                else:
-                    open_at.setdefault(f"<{match.group(2).lower()}>", block)
-    for what, block in open_at.items():
-        message = f"'{what}' is never closed: the rest of the page would not show"
-        ctx.warn(block, message, "unclosed-html", level="error")
 
 
 # --- render rules -------------------------------------------------------------------------
@@ -493,8 +340,8 @@ def _validate_blocks(params: str, *args: Any) -> bool:
     return bool(re.match(r"^\s*[A-Za-z][\w-]*\s*(\|.*)?$", params))
 
 
-def create_markdown() -> MarkdownIt:
-    """The one parser every page goes through."""
+def create_markdown(extensions: Sequence[MarkdownExtension] = ()) -> MarkdownIt:
+    """The one parser every page goes through, with the plugins' extensions after ours."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
@@ -517,6 +364,8 @@ def create_markdown() -> MarkdownIt:
     md.add_render_rule("heading_close", render_heading_close)
     md.add_render_rule("container_blocks_open", render_blocks_container)
     md.add_render_rule("container_blocks_close", render_blocks_container)
+    for extension in extensions:
+        extension.setup(md)
     return md
 
 
@@ -546,7 +395,7 @@ def code_blocks(body: str) -> list[CodeBlock]:
     """Every fenced code block of a Markdown body, parsed by the one docsite parser."""
     return [
         CodeBlock(t.info, t.content, (t.map[0] + 1) if t.map else 0)
-        for t in _walk(_parse_alone(body))
+        for t in walk_tokens(_parse_alone(body))
         if t.type == "fence"
     ]
 

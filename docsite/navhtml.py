@@ -18,10 +18,10 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from docsite.site import NavNode
+from docsite.nav import NavNode
 
 # \x00 never survives into a page (the loader rejects NUL), so it cannot be forged by content.
-MARK = re.compile(r"\x00([co])(\d+)\x01(.*?)\x00", re.S)
+MARK = re.compile(r"\x00([co])([^\x00\x01]*)\x01(.*?)\x00", re.S)
 
 
 @pass_context
@@ -42,7 +42,7 @@ def marker(kind: str) -> Callable[[NavNode, str], Markup]:
     """The marker-mode form: decided later, per page, by `NavFragment.fill`."""
 
     def mark(node: NavNode, text: str) -> Markup:
-        return Markup(f"\x00{kind}{id(node)}\x01{text}\x00")
+        return Markup(f"\x00{kind}{node.key}\x01{text}\x00")
 
     return mark
 
@@ -51,7 +51,7 @@ def decided(kind: str, kept: set[str]) -> Callable[[NavNode, str], Markup]:
     """The per-page form for a page whose markers to keep are known (see `marker_keys`)."""
 
     def test(node: NavNode, text: str) -> Markup:
-        return Markup(text) if f"{kind}{id(node)}" in kept else Markup("")
+        return Markup(text) if f"{kind}{node.key}" in kept else Markup("")
 
     return test
 
@@ -84,14 +84,14 @@ class NavFragment:
         return Markup("".join(parts))
 
 
-def marker_keys(root: NavNode) -> dict[int, list[str]]:
-    """For each entry in the nav (by id): the markers its page keeps, its own and its sections'."""
-    keys: dict[int, list[str]] = {}
+def marker_keys(root: NavNode) -> dict[str, list[str]]:
+    """For each page in the nav (by path): the markers it keeps, its own and its sections'."""
+    keys: dict[str, list[str]] = {}
     stack: list[tuple[NavNode, list[str]]] = [(child, []) for child in root.children]
     while stack:
         node, above = stack.pop()
-        opened = [*above, f"o{id(node)}"]
+        opened = [*above, f"o{node.key}"]
         if node.entry is not None:
-            keys[id(node.entry)] = [*opened, f"c{id(node)}"]
+            keys.setdefault(node.entry.page.path, [*opened, f"c{node.key}"])
         stack.extend((child, opened) for child in node.children)
     return keys

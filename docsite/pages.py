@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from docsite.errors import ContentError, Diagnostic
+from docsite.urls import page_url
 
 KNOWN_FIELDS = frozenset(
     {
@@ -83,24 +84,6 @@ class Page:
     @property
     def draft(self) -> bool:
         return bool(self.meta.get("draft"))
-
-
-def default_url(path: str) -> str:
-    """The URL (below /<lang>/) of a source path, before any `slug` applies."""
-    p = PurePosixPath(path)
-    parts = list(p.parent.parts) if str(p.parent) != "." else []
-    if p.stem != "index":
-        parts.append(p.stem)
-    return "".join(part + "/" for part in parts)
-
-
-def _url_with_slug(path: str, slug: str | None) -> str:
-    url = default_url(path)
-    if not slug or PurePosixPath(path).name == "index.md":
-        return url
-    parent = PurePosixPath(path).parent
-    prefix = "" if str(parent) == "." else str(parent) + "/"
-    return f"{prefix}{slug}/"
 
 
 def _line_at(text: bytes, offset: int) -> int:
@@ -284,6 +267,66 @@ def _field_line(text_lines: list[str], key: str, body_line: int) -> int:
     return 1
 
 
+def _text_field(key: str, value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"'{key}' must be a non-empty string, not {_shown(value)}")
+    return value.strip()
+
+
+def _slug_field(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not _SLUG_RE.match(value):
+        raise ValueError(
+            f"'slug' must be a single URL segment such as 'my-page', not {_shown(value)}"
+        )
+    return value
+
+
+def _int_field(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"'{key}' must be an integer, not {_shown(value)}")
+    return value
+
+
+def _flag_field(key: str, value: Any) -> bool:
+    flag = _as_bool(value)
+    if flag is None:
+        raise ValueError(f"'{key}' must be true or false, not {_shown(value)}")
+    return flag
+
+
+def _authors_field(key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [a.strip() for a in value.split(",") if a.strip()]
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise ValueError("'authors' must be a name, a comma-separated string or a list of names")
+    return value
+
+
+def _date_field(key: str, value: Any) -> dt.datetime | dt.date:
+    when = _as_datetime(value)
+    if when is None:
+        raise ValueError(
+            f"'updated' must be a date like 2025-05-01 or '2025-05-01 12:30', not {_shown(value)}"
+        )
+    return when
+
+
+_FIELD_TYPES: dict[str, Any] = {
+    "title": _text_field,
+    "sidebartitle": _text_field,
+    "meta": _text_field,
+    "source": _text_field,
+    "slug": _slug_field,
+    "sortorder": _int_field,
+    "toc": _flag_field,
+    "draft": _flag_field,
+    "authors": _authors_field,
+    "updated": _date_field,
+}
+
+
 def validate_meta(
     raw: dict[str, Any], body: str, file: Path, text: str, body_line: int
 ) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -291,79 +334,33 @@ def validate_meta(
     lines = text.split("\n")
     meta: dict[str, Any] = {}
     warnings: list[Diagnostic] = []
-
-    def fail(key: str, message: str) -> ContentError:
-        return ContentError(file, _field_line(lines, key, body_line), message, "front-matter-type")
-
     for key, value in raw.items():
-        if key not in KNOWN_FIELDS:
+        line = _field_line(lines, key, body_line)
+        check = _FIELD_TYPES.get(key)
+        if check is None:
             known = ", ".join(sorted(KNOWN_FIELDS))
-            warnings.append(
-                Diagnostic(
-                    str(file),
-                    _field_line(lines, key, body_line),
-                    f"unknown front matter key {key!r} (known: {known})",
-                    code="unknown-key",
-                )
-            )
+            message = f"unknown front matter key {key!r} (known: {known})"
+            warnings.append(Diagnostic(str(file), line, message, code="unknown-key"))
             continue
-        if key in ("title", "sidebartitle", "meta", "source"):
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                value = str(value)
-            if not isinstance(value, str) or not value.strip():
-                raise fail(key, f"'{key}' must be a non-empty string, not {_shown(value)}")
-            meta[key] = value.strip()
-        elif key == "slug":
-            if not isinstance(value, str) or not _SLUG_RE.match(value):
-                raise fail(
-                    key,
-                    f"'slug' must be a single URL segment such as 'my-page', not {_shown(value)}",
-                )
-            meta[key] = value
-        elif key == "sortorder":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise fail(key, f"'sortorder' must be an integer, not {_shown(value)}")
-            meta[key] = value
-        elif key in ("toc", "draft"):
-            flag = _as_bool(value)
-            if flag is None:
-                raise fail(key, f"'{key}' must be true or false, not {_shown(value)}")
-            meta[key] = flag
-        elif key == "authors":
-            if isinstance(value, str):
-                value = [a.strip() for a in value.split(",") if a.strip()]
-            if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-                raise fail(
-                    key, "'authors' must be a name, a comma-separated string or a list of names"
-                )
-            meta[key] = value
-        elif key == "updated":
-            when = _as_datetime(value)
-            if when is None:
-                raise fail(
-                    key,
-                    f"'updated' must be a date like 2025-05-01 or '2025-05-01 12:30', "
-                    f"not {_shown(value)}",
-                )
-            meta[key] = when
+        try:
+            meta[key] = check(key, value)
+        except ValueError as exc:
+            raise ContentError(file, line, str(exc), "front-matter-type") from None
     if "title" not in meta:
-        heading = _FIRST_HEADING_RE.search(body)
-        if heading is not None:
-            meta["title"] = heading.group(1).strip()
-        else:
-            stem = file.stem if file.stem != "index" else file.parent.name
-            meta["title"] = (
-                stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Untitled"
-            )
-            warnings.append(
-                Diagnostic(
-                    str(file),
-                    1,
-                    "page has no title: add 'title:' to the front matter or a '# ' heading",
-                    code="missing-title",
-                )
-            )
+        meta["title"], missing = _fallback_title(body, file)
+        warnings.extend(missing)
     return meta, warnings
+
+
+def _fallback_title(body: str, file: Path) -> tuple[str, list[Diagnostic]]:
+    """The first `#` heading, else a title made from the file name (with a warning)."""
+    heading = _FIRST_HEADING_RE.search(body)
+    if heading is not None:
+        return heading.group(1).strip(), []
+    stem = file.stem if file.stem != "index" else file.parent.name
+    title = stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Untitled"
+    message = "page has no title: add 'title:' to the front matter or a '# ' heading"
+    return title, [Diagnostic(str(file), 1, message, code="missing-title")]
 
 
 def _too_big(file: Path, size: int) -> ContentError:
@@ -402,6 +399,6 @@ def load_page(content_root: Path, lang: str, path: str, data: bytes | None = Non
         body=body,
         body_line=body_line,
         digest=hashlib.sha256(data).hexdigest(),
-        url=_url_with_slug(path, meta.get("slug")),
+        url=page_url(path, meta.get("slug")),
         warnings=warnings,
     )

@@ -1,7 +1,9 @@
 """Page -> Rendered: a pure function of the source, the config and the link targets, cached.
 
-A cache entry is keyed by the page digest, its path and URL, the UI language, the renderer
-version and the config digest. It also records what each link of the page resolved to; the
+A cache entry is keyed by the page digest, its path and URL, the UI language, the config
+digest and a digest of the code that renders (docsite's own modules and every Markdown
+extension a plugin adds), so a change to any of them is a new key, never a stale page.
+It also records what each link of the page resolved to; the
 entry is used only while those links still resolve the same (the way Lektor tracks what a
 build artifact depends on), so adding or moving one page does not re-render all the others.
 """
@@ -14,6 +16,7 @@ import json
 import keyword
 import os
 import re
+import sys
 import tempfile
 import threading
 from collections import OrderedDict
@@ -24,11 +27,13 @@ from typing import Any, Generic, TypeVar
 
 from markdown_it.token import Token
 
+from docsite import highlight, markdown, mdchecks, mdcontext, pages, urls
 from docsite.errors import Diagnostic
-from docsite.markdown import LinkRef, RenderContext, TocEntry, create_markdown
+from docsite.markdown import create_markdown
+from docsite.mdcontext import LinkRef, RenderContext, TocEntry
 from docsite.pages import Page
+from docsite.plugins import Registry, code_digest
 
-RENDERER_VERSION = "4"
 MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest
 K = TypeVar("K")
 V = TypeVar("V")
@@ -155,16 +160,27 @@ class Rendered:
 class Renderer:
     """Renders pages through the one markdown-it parser, with a memory and a disk cache."""
 
-    def __init__(self, config_digest: str, cache_dir: Path | None) -> None:
-        self.md = create_markdown()
+    def __init__(
+        self,
+        config_digest: str,
+        cache_dir: Path | None,
+        ui_digest: str = "",
+        plugins: Registry | None = None,
+    ) -> None:
+        plugins = plugins or Registry()
+        self.md = create_markdown(plugins.markdown)
         self.config_digest = config_digest
-        self.ui_digest = ""  # of the UI translations (admonition titles are rendered)
+        self.ui_digest = ui_digest  # of the UI translations (admonition titles are rendered)
+        self.code_digest = code_digest(
+            markdown, mdchecks, mdcontext, highlight, pages, urls, sys.modules[__name__]
+        )
+        self.code_digest += plugins.markdown_digest()
         self.cache_dir = cache_dir / "render" if cache_dir else None
         self._memory: LRU[str, tuple[dict[str, str | None], Rendered]] = LRU(MEMORY_ENTRIES)
 
     def key(self, page: Page, ui_lang: str) -> str:
         parts = (
-            RENDERER_VERSION,
+            self.code_digest,
             self.config_digest,
             self.ui_digest,
             ui_lang,

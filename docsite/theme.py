@@ -31,7 +31,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from docsite.config import BABEL_LOCALES, SiteConfig
+from docsite.config import SiteConfig
 from docsite.errors import ConfigError
 
 MAX_THEME_DEPTH = 8
@@ -71,7 +71,7 @@ def theme_chain(themes_dir: Path, name: str) -> list[Path]:
     return chain
 
 
-def load_translations(chain: list[Path], lang: str) -> NullTranslations:
+def load_translations(chain: list[Path], lang: str, locale: str) -> NullTranslations:
     """UI translations for a language, merged over the chain (the child's messages win)."""
     merged: NullTranslations | None = None
     for folder in reversed(chain):
@@ -79,7 +79,7 @@ def load_translations(chain: list[Path], lang: str) -> NullTranslations:
         if not po.is_file():
             continue
         with po.open("rb") as fh:
-            catalog = read_po(fh, locale=BABEL_LOCALES.get(lang, lang))
+            catalog = read_po(fh, locale=locale)
         buf = io.BytesIO()
         write_mo(buf, catalog)
         buf.seek(0)
@@ -102,7 +102,9 @@ class Theme:
         self._fingerprints: dict[Path, tuple[float, str]] = {}
         self._lock = threading.Lock()
         for lang in config.languages:
-            self._translations[lang] = load_translations(self.chain, lang)
+            self._translations[lang] = load_translations(
+                self.chain, lang, config.language(lang).locale
+            )
         catalogs = sorted(p for d in self.chain for p in (d / "translations").rglob("*.po"))
         blob = b"".join(p.read_bytes() for p in catalogs)
         self.translations_digest = hashlib.sha256(blob).hexdigest()[:12]
@@ -147,7 +149,7 @@ class Theme:
 
     def format_date(self, value: dt.date | dt.datetime, lang: str, fmt: str = "long") -> str:
         day = value.date() if isinstance(value, dt.datetime) else value
-        return format_date(day, format=fmt, locale=BABEL_LOCALES.get(lang, lang))
+        return format_date(day, format=fmt, locale=self.config.language(lang).locale)
 
     def find_static(self, name: str) -> Path | None:
         """The file behind a static name, from the first theme in the chain that has it."""

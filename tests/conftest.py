@@ -302,8 +302,8 @@ def axe_source() -> str:
 @pytest.fixture(scope="session")
 def classic_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project's content frozen with `theme = "classic"` (the freezer build uses)."""
+    from docsite.app import create_app
     from docsite.freeze import freeze
-    from docsite.web import create_app
 
     root = tmp_path_factory.mktemp("classic")
     config = load_config(theme="classic", cache_dir=root / "cache")

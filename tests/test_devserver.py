@@ -209,8 +209,8 @@ def themed(tmp_path):
     content = write_tree(tmp_path / "content", BASE)
     config = load_config(content_dir=content, cache_dir=tmp_path / "cache", themes_dir=themes)
     app = create_app(config, live=True, server_search=False)
-    state = app.extensions["docsite"]
-    stream = state.watcher.events.stream()
+    watcher = app.extensions["docsite.watcher"]
+    stream = watcher.events.stream()
     events: queue.Queue[dict] = queue.Queue()
 
     def read() -> None:
@@ -221,7 +221,7 @@ def themed(tmp_path):
     threading.Thread(target=read, daemon=True).start()
     time.sleep(0.3)
     yield app, themes / "default", events
-    state.watcher.stop()
+    watcher.stop()
 
 
 def test_css_change_swaps_the_stylesheet(themed):

@@ -23,12 +23,12 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from docsite.app import create_app
 from docsite.config import load_config
 from docsite.errors import ContentError
 from docsite.pages import KNOWN_FIELDS, Page, load_page
 from docsite.render import Rendered, Renderer
 from docsite.search import MAX_LIMIT, MAX_QUERY_CHARS
-from docsite.web import create_app
 from tests.conftest import write_tree
 
 settings.register_profile(

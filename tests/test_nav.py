@@ -7,9 +7,10 @@ from urllib.parse import urljoin
 
 import pytest
 
+from docsite.app import create_app
 from docsite.config import load_config
+from docsite.context import Links
 from docsite.navhtml import NavFragment
-from docsite.web import Urls, create_app
 
 HREF = re.compile(r'href="([^"]*)"')
 
@@ -29,11 +30,11 @@ def test_filled_nav_equals_the_nav_rendered_for_each_page(state, lang):
     template = state.theme.env(lang).get_template("partials/nav.html")
     checked = 0
     for entry in state.site.entries[lang].values():
-        urls = Urls(state.theme, entry.site_path)
-        direct_context = state.base_context(lang, urls)
+        links = Links(state.theme, entry.site_path)
+        direct_context = state.context(state.snapshot, lang, links)
         direct_context["current"] = entry
         direct = template.render(direct_context)
-        filled = state.nav_html(lang, urls, entry)
+        filled = state.nav_html(state.snapshot, lang, links, entry)
         page_url = "http://site/" + entry.site_path
         assert _absolute(str(filled), page_url) == _absolute(direct, page_url), entry.site_path
         marked = str(filled).count('aria-current="page"')
@@ -43,8 +44,8 @@ def test_filled_nav_equals_the_nav_rendered_for_each_page(state, lang):
 
 
 def test_a_page_outside_the_nav_gets_the_nav_with_nothing_marked(state):
-    urls = Urls(state.theme, "en/search/")
-    html = str(state.nav_html("en", urls, None))
+    links = Links(state.theme, "en/search/")
+    html = str(state.nav_html(state.snapshot, "en", links, None))
     assert "<details" in html and " open" not in html and "aria-current" not in html
     assert "\x00" not in html
 
@@ -61,7 +62,7 @@ def test_a_large_nav_is_pruned_to_the_sections_holding_the_page():
     config = load_config().with_options(nav_expand_limit=10)
     state = create_app(config, server_search=False).extensions["docsite"]
     entry = state.site.entries["en"]["user-guide/deploying/gunicorn.md"]
-    html = str(state.nav_html("en", Urls(state.theme, entry.site_path), entry))
+    html = str(state.nav_html(state.snapshot, "en", Links(state.theme, entry.site_path), entry))
     links = [urljoin("http://site/" + entry.site_path, h) for h in HREF.findall(html)]
     # the page's own sections are open, with their pages …
     assert html.count("<details open>") == 2 and "<details>" not in html
@@ -74,9 +75,7 @@ def test_a_large_nav_is_pruned_to_the_sections_holding_the_page():
         for link in links
     )
     assert html.count('aria-current="page"') == 1
-    full = str(
-        create_app(load_config(), server_search=False)
-        .extensions["docsite"]
-        .nav_html("en", Urls(state.theme, entry.site_path), entry)
-    )
+    full_state = create_app(load_config(), server_search=False).extensions["docsite"]
+    links = Links(full_state.theme, entry.site_path)
+    full = str(full_state.nav_html(full_state.snapshot, "en", links, entry))
     assert len(html) < len(full) / 2

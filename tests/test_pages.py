@@ -201,7 +201,7 @@ def test_symlink_outside_content_is_refused(make_site, tmp_path):
     secret = write_tree(tmp_path / "outside", {"secret.md": "# Secret\n"})
     site = make_site({"en/index.md": "# Home\n"})
     os.symlink(secret / "secret.md", site.config.content_dir / "en" / "leak.md")
-    site.load()
+    site = site.reloaded()
     assert "leak.md" not in site.entries["en"]
     assert any("outside the content folder" in e.message for e in site.errors)
 

@@ -9,10 +9,11 @@ import pytest
 
 from docsite.config import load_config
 from docsite.highlight import parse_fence_info
-from docsite.markdown import relative_url, slugify
+from docsite.markdown import slugify
 from docsite.render import LRU, Renderer
 from docsite.site import Site
 from docsite.theme import Theme
+from docsite.urls import relative_url
 from tests.conftest import write_tree
 
 
@@ -226,12 +227,12 @@ def test_render_is_cached_by_digest_and_revalidated_by_link_targets(make_site, t
     assert 'href="b.md"' in first.html  # b.md does not exist yet: the link is left as written
     assert site.render(entry) is first  # memory cache
     (site.config.content_dir / "en" / "b.md").write_text("# B\n", encoding="utf-8")
-    site.load()
+    site = site.reloaded()
     second = site.render(site.entries["en"]["a.md"])
     assert 'href="../b/"' in second.html  # the new target invalidated the entry
     # a new Renderer (a new process) finds the result on disk
-    fresh = Renderer(site.config.digest, site.config.cache_dir)
-    site.renderer = fresh
+    fresh = Renderer(site.config.digest, site.config.cache_dir, site.renderer.ui_digest)
+    site = site.with_ui(site.gettext_for, fresh)
     third = site.render(site.entries["en"]["a.md"])
     assert third.html == second.html
     assert any(tmp_path.joinpath("cache", "render").rglob("*.json"))

@@ -18,8 +18,8 @@ from docsite.search import (
     parse_query,
 )
 from docsite.site import Site
+from docsite.state import search_folder
 from docsite.theme import Theme
-from docsite.web import search_folder
 from tests.conftest import ROOT, Server, write_tree
 
 QUERIES = yaml.safe_load((ROOT / "tests" / "search" / "queries.yaml").read_text("utf-8"))
@@ -226,7 +226,7 @@ def test_per_page_update_and_sync(small_index, tmp_path):
     site, index = small_index
     file = site.config.content_dir / "en" / "guide" / "config.md"
     file.write_text("---\ntitle: Configuration\n---\nNow about marshmallows.\n", encoding="utf-8")
-    site.load()
+    site = site.reloaded()
     entry = site.entries["en"]["guide/config.md"]
     index.update_page(site, entry, "en:guide/config.md")
     assert index.search("marshmallows", "en").total == 1
@@ -236,7 +236,7 @@ def test_per_page_update_and_sync(small_index, tmp_path):
     (site.config.content_dir / "zh" / "guide" / "blueprints.md").write_text(
         "---\ntitle: 蓝图\n---\n全新的内容：棉花糖。\n", encoding="utf-8"
     )
-    site.load()
+    site = site.reloaded()
     stats = index.sync(site)
     assert stats["removed"] == 2  # config.md in en and its fallback in zh
     assert stats["updated"] == 1

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from docsite.app import create_app
 from docsite.config import load_config
 from docsite.errors import ConfigError
 from docsite.theme import Theme
-from docsite.web import create_app
 from tests.conftest import ROOT, write_tree
 
 THEMES = ROOT / "themes"

@@ -1,0 +1,68 @@
+"""create_app(): the docsite Flask application (also for `flask --app docsite` and gunicorn)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response
+from werkzeug.exceptions import NotFound
+
+from docsite.config import SiteConfig, load_config
+from docsite.state import Docsite
+from docsite.theme import CSP_HEADER_EXTRA
+from docsite.views import bp, language_for_request, not_found_html
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+
+
+def create_app(
+    config: SiteConfig | None = None,
+    *,
+    server_search: bool = True,
+    live: bool = False,
+    **overrides: Any,
+) -> Flask:
+    """The docsite Flask application.
+
+    With `server_search` off (as when freezing), no whoosh index is built: the pages use the
+    static search index that the freezer writes. `live` (what `serve` uses) watches the
+    sources and reloads the browsers showing a page that changed.
+    """
+    if config is None:
+        config = load_config(**overrides)
+    elif overrides:
+        config = config.with_options(**overrides)
+    app = Flask(__name__, static_folder=None)
+    app.config["DOCSITE_FREEZING"] = False
+    state = Docsite(config, server_search=server_search)
+    app.extensions["docsite"] = state
+    app.register_blueprint(bp)
+    if live:
+        from docsite.devserver import Watcher, live_blueprint
+
+        state.live = True
+        watcher = Watcher(state)
+        app.extensions["docsite.watcher"] = watcher
+        app.register_blueprint(live_blueprint(watcher))
+        watcher.start()
+
+    @app.errorhandler(404)
+    def not_found(_error: NotFound) -> Response:
+        config = state.config
+        lang = language_for_request(config.languages, config.default_language)
+        return Response(not_found_html(lang), 404, mimetype="text/html")
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if response.mimetype == "text/html":
+            csp = state.theme.csp + CSP_HEADER_EXTRA
+            response.headers.setdefault("Content-Security-Policy", csp)
+        return response
+
+    return app

@@ -1,0 +1,168 @@
+"""What templates receive: the context every page gets, and that of a content page.
+
+Links the theme writes into a page are relative to that page (`Links.to`), so the same HTML
+works on any host and under any base path. Pages served at any depth (the 404 page) use
+site-absolute links on the base path the request (or the freezer) gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from docsite import urls
+from docsite.config import SiteConfig
+from docsite.highlight import pygments_css
+from docsite.site import Entry, Site
+from docsite.status import is_outdated
+from docsite.theme import Theme
+
+GENERATED_STATIC: dict[str, Callable[[], str]] = {"pygments.css": pygments_css}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent generation of what the site is made of; swapped in whole on a change."""
+
+    config: SiteConfig
+    theme: Theme
+    site: Site
+
+
+def static_name(theme: Theme, name: str) -> str:
+    """The fingerprinted name of a theme static file: css/style.css -> css/style.<hash>.css."""
+    if name in GENERATED_STATIC:
+        digest = hashlib.sha256(GENERATED_STATIC[name]().encode()).hexdigest()[:10]
+    else:
+        file = theme.find_static(name)
+        if file is None:
+            raise FileNotFoundError(f"theme static file {name!r} not found in {theme.chain}")
+        digest = theme.fingerprint(file)
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}.{digest}.{ext}" if dot else f"{name}.{digest}"
+
+
+@dataclass(frozen=True)
+class Links:
+    """Links for one response: relative to the current page, or absolute on a base."""
+
+    theme: Theme
+    current: str | None  # the current page's site path; None -> absolute links
+    base: str = "/"
+
+    def to(self, site_path: str) -> str:
+        if self.current is None:
+            return urls.absolute_url(self.base, site_path)
+        return urls.relative_url(self.current, site_path)
+
+    def static(self, name: str) -> str:
+        return self.to(urls.static_file(static_name(self.theme, name)))
+
+
+def base_context(
+    snap: Snapshot, lang: str, links: Links, *, search_mode: str, live: bool, page_key: str
+) -> dict[str, Any]:
+    """The context of every template: site, language, links, nav and switcher."""
+    config = snap.config
+    return {
+        "config": config,
+        "lang": lang,
+        "lang_tag": config.lang_tag(lang),
+        "site_title": config.title(lang),
+        "url": links.to,
+        "static": links.static,
+        "home_url": links.to(urls.language_home(lang)),
+        "nav": snap.site.nav.get(lang),
+        "nav_prune": False,
+        "current": None,
+        "description": "",
+        "search_mode": search_mode,
+        "csp": snap.theme.csp,
+        "site_root": links.to(""),
+        "search_url": links.to(urls.search_page(lang)),
+        "status_url": links.to(urls.status_page(lang)),
+        "live_js": links.to(urls.LIVE + "live.js") if live else None,
+        "page_key": links.current if links.current is not None else page_key,
+        "alternates": [],
+        "canonical": None,
+        "og_locales": {code: config.language(code).og_locale for code in config.languages},
+        "toc": [],
+        "nav_url": lambda node: links.to(node.entry.site_path) if node.entry else None,
+        "languages": [
+            {
+                "code": code,
+                "name": config.lang_name(code),
+                "tag": config.lang_tag(code),
+                "url": links.to(urls.language_home(code)),
+                "current": code == lang,
+            }
+            for code in config.languages
+        ],
+    }
+
+
+def page_context(snap: Snapshot, entry: Entry, links: Links) -> dict[str, Any]:
+    """What page.html receives on top of the base context, for one entry."""
+    site, config, page = snap.site, snap.config, entry.page
+    rendered = site.render(entry)
+    translations = site.translations_of(entry)
+    absolute = config.absolute_base
+
+    def href(other: Entry) -> str:
+        return (
+            urls.absolute_url(absolute, other.site_path) if absolute else links.to(other.site_path)
+        )
+
+    default_entry = translations.get(config.default_language)
+    alternates = [
+        {"tag": config.lang_tag(code), "href": href(o)} for code, o in translations.items()
+    ]
+    if default_entry is not None:
+        alternates.append({"tag": "x-default", "href": href(default_entry)})
+    previous, following = site.neighbours(entry)
+    return {
+        "languages": [
+            {
+                "code": code,
+                "name": config.lang_name(code),
+                "tag": config.lang_tag(code),
+                "url": links.to(other.site_path),
+                "current": code == entry.lang,
+                "fallback": other.fallback,
+            }
+            for code, other in translations.items()
+        ],
+        "current": entry,
+        "page": page,
+        "fallback": entry.fallback,
+        "outdated": is_outdated(site, page),
+        "original_url": (
+            links.to(default_entry.site_path)
+            if default_entry is not None and default_entry is not entry
+            else None
+        ),
+        "content": Markup(rendered.html),
+        "has_h1": rendered.has_h1,
+        "toc": rendered.toc if page.meta.get("toc", True) else [],
+        "description": page.meta.get("meta", ""),
+        "breadcrumbs": site.breadcrumbs(entry),
+        "previous": previous,
+        "next": following,
+        "updated": site.last_updated(page),
+        "edit_url": edit_url(config, entry),
+        "alternates": alternates,
+        "canonical": urls.absolute_url(absolute, entry.site_path) if absolute else None,
+    }
+
+
+def edit_url(config: SiteConfig, entry: Entry) -> str | None:
+    """The repository's edit page of the entry's source file, where there is a repository."""
+    file = entry.page.source_file
+    if not config.repo_url or not file.is_relative_to(config.root):
+        return None
+    rel = file.relative_to(config.root).as_posix()
+    return f"{config.repo_url.rstrip('/')}/edit/{config.edit_branch}/{rel}"

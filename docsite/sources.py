@@ -1,0 +1,199 @@
+"""Sources: the files of the content folder, read into pages, errors and warnings.
+
+`read_sources` reads a whole content folder; `Sources.updated` reads only the files that
+changed and returns a new value, leaving the old one as it was (a server keeps serving it
+until the new site built from the new sources is complete). Non-Markdown files (images,
+downloads) are found here too, by `find_asset` and `asset_paths`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from docsite.config import SiteConfig
+from docsite.errors import ContentError, Diagnostic, display_path
+from docsite.pages import Page, load_page
+
+# Characters a page's URL cannot carry as they are: '#' and '?' end the path, '%' starts an
+# escape, a backslash is a separator to some clients, control characters break the HTML.
+_URL_UNSAFE_RE = re.compile(r"[#?%\\\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every page of every language as read, and the files that could not be read."""
+
+    pages: Mapping[str, Mapping[str, Page]]  # lang -> path -> page
+    errors: tuple[ContentError, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+
+    def updated(self, config: SiteConfig, files: Iterable[Path]) -> tuple[Sources, set[str]]:
+        """These sources with some files read again (added, changed or deleted).
+
+        Returns the new sources and the keys (`lang:path`) of the pages whose file changed.
+        """
+        content = config.content_dir
+        pages = {lang: dict(by_path) for lang, by_path in self.pages.items()}
+        errors = list(self.errors)
+        warnings = list(self.warnings)
+        changed: set[str] = set()
+        for file in sorted(set(files)):
+            try:
+                rel = file.relative_to(content)
+            except ValueError:
+                continue
+            lang, _, path = rel.as_posix().partition("/")
+            if lang not in config.languages or not path.endswith(".md"):
+                continue
+            errors = [e for e in errors if Path(e.path) != file]
+            warnings = [w for w in warnings if Path(w.path) != file]
+            pages.setdefault(lang, {}).pop(path, None)
+            changed.add(f"{lang}:{path}")
+            if not file.is_file() or any(p.startswith((".", "_")) for p in Path(path).parts):
+                continue
+            try:
+                page = load_page(content, lang, path)
+            except ContentError as exc:
+                errors.append(exc)
+                continue
+            if page.draft and not config.include_drafts:
+                continue
+            warnings.extend(page.warnings)
+            pages[lang][path] = page
+        return Sources(pages, tuple(errors), tuple(warnings)), changed
+
+    def files_below(self, folder: Path) -> list[Path]:
+        """The source files of loaded (or broken) pages below a folder."""
+        files = [p.source_file for by_path in self.pages.values() for p in by_path.values()]
+        files += [Path(e.path) for e in self.errors]
+        return [f for f in files if f.is_relative_to(folder)]
+
+
+def read_sources(config: SiteConfig) -> Sources:
+    """Read every page of every language of the content folder."""
+    pages: dict[str, dict[str, Page]] = {}
+    errors: list[ContentError] = []
+    warnings: list[Diagnostic] = []
+    for lang in config.languages:
+        paths, scan_errors = scan_sources(config.content_dir / lang)
+        errors.extend(scan_errors)
+        pages[lang] = {}
+        for path in paths:
+            try:
+                page = load_page(config.content_dir, lang, path)
+            except ContentError as exc:
+                errors.append(exc)
+                continue
+            if page.draft and not config.include_drafts:
+                continue
+            warnings.extend(page.warnings)
+            pages[lang][path] = page
+    return Sources(pages, tuple(errors), tuple(warnings))
+
+
+def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
+    """The Markdown files below a language folder, as sorted POSIX paths; hidden ones skipped.
+
+    A link that leads out of the language folder is an error, not a page, and so is a name
+    that cannot be part of a URL.
+    """
+    paths: list[str] = []
+    errors: list[ContentError] = []
+    if not lang_root.is_dir():
+        return paths, errors
+    real_root = lang_root.resolve()
+    for folder, dirs, files in os.walk(lang_root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        here = Path(folder)
+        for d in list(dirs):
+            if (here / d).is_symlink() and not _inside((here / d).resolve(), real_root):
+                errors.append(_symlink_error(here / d))
+                dirs.remove(d)
+        for name in sorted(files):
+            if name.startswith((".", "_")) or not name.endswith(".md"):
+                continue
+            file = here / name
+            if file.is_symlink() and not _inside(file.resolve(), real_root):
+                errors.append(_symlink_error(file))
+                continue
+            rel = file.relative_to(lang_root).as_posix()
+            bad = _URL_UNSAFE_RE.search(rel)
+            if bad:
+                message = f"the name has {bad.group()!r}, which a URL cannot hold: rename it"
+                errors.append(ContentError(file, 0, message, "file-name"))
+                continue
+            paths.append(rel)
+    return paths, errors
+
+
+def _symlink_error(file: Path) -> ContentError:
+    return ContentError(file, 0, "symbolic link points outside the content folder", "symlink")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or path.is_relative_to(root)
+
+
+def find_asset(config: SiteConfig, lang: str, rel: str) -> Path | None:
+    """A non-Markdown file of the content folder (an image, a download), with fallback."""
+    parts = PurePosixPath(rel).parts
+    if (
+        not parts
+        or rel.endswith(".md")
+        or "\x00" in rel
+        or any(p in ("..", ".") or p.startswith(".") for p in parts)
+    ):
+        return None
+    for candidate_lang in (lang, config.default_language):
+        root = (config.content_dir / candidate_lang).resolve()
+        file = (root / rel).resolve()
+        if file.is_file() and file.is_relative_to(root):
+            return file
+    return None
+
+
+def asset_paths(config: SiteConfig, lang: str) -> list[str]:
+    """Every non-Markdown file a language serves (its own and the default language's)."""
+    found: set[str] = set()
+    for candidate_lang in {lang, config.default_language}:
+        root = config.content_dir / candidate_lang
+        if not root.is_dir():
+            continue
+        for file in root.rglob("*"):
+            rel = file.relative_to(root)
+            if (
+                file.is_file()
+                and file.suffix != ".md"
+                and not any(p.startswith((".", "_")) for p in rel.parts)
+            ):
+                found.add(rel.as_posix())
+    return sorted(p for p in found if find_asset(config, lang, p))
+
+
+def merge_sources(base: Sources, extras: Iterable[tuple[str, Sources]]) -> Sources:
+    """The pages of the content folder and of page sources, as one set of sources.
+
+    A page source may not make a page the content folder has: that is an error naming both.
+    """
+    pages = {lang: dict(by_path) for lang, by_path in base.pages.items()}
+    errors = list(base.errors)
+    warnings = list(base.warnings)
+    for name, extra in extras:
+        errors.extend(extra.errors)
+        warnings.extend(extra.warnings)
+        for lang, by_path in extra.pages.items():
+            mine = pages.setdefault(lang, {})
+            for path, page in by_path.items():
+                if path in mine:
+                    message = (
+                        f"page source {name!r} makes {lang}/{path}, which "
+                        f"{display_path(mine[path].source_file)} already is"
+                    )
+                    errors.append(ContentError(page.source_file, 0, message, "duplicate-url"))
+                    continue
+                mine[path] = page
+    return Sources(pages, tuple(errors), tuple(warnings))

@@ -1,0 +1,295 @@
+"""Docsite: what the web app serves from — the current snapshot, finished pages, search.
+
+The snapshot (configuration, theme, site) is replaced whole when sources change, never
+changed in place: a request takes `self.snapshot` once and works with that generation to the
+end, while live editing builds the next one beside it. Finished pages and nav fragments are
+cached under the generation they were made from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from itertools import islice
+from pathlib import Path
+
+from markupsafe import Markup
+
+from docsite import urls
+from docsite.config import SiteConfig, load_config
+from docsite.context import Links, Snapshot, base_context, page_context
+from docsite.errors import ContentError, display_path
+from docsite.navhtml import NavFragment, decided, marker, marker_keys, when_current, when_open
+from docsite.plugins import plugins_for
+from docsite.render import LRU, Renderer
+from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
+from docsite.search import SearchIndex, SearchResult
+from docsite.site import Entry, Site
+from docsite.status import translation_status
+from docsite.theme import Theme
+
+log = logging.getLogger(__name__)
+HTML_PAGES = 512  # finished pages kept in memory
+SERVER_RENDERS = 512  # renderings a server keeps in memory; builds keep every one
+NAV_FRAGMENTS = 64  # nav renderings, one per language and folder depth
+
+
+def make_snapshot(config: SiteConfig, server: bool, site: Site | None = None) -> Snapshot:
+    """A theme and a site for a configuration (the pages of `site` kept when one is given)."""
+    theme = Theme(config)
+    plugins = plugins_for(config.plugins)
+    renderer = Renderer(config.digest, config.cache_dir, theme.translations_digest, plugins)
+    if server:  # a server, running for long: bounded memory
+        renderer.limit_memory(SERVER_RENDERS)
+    if site is None:
+        site = Site(config, theme.gettext, renderer)
+    else:
+        site = site.with_ui(theme.gettext, renderer)
+    return Snapshot(config, theme, site)
+
+
+class Docsite:
+    """The current snapshot of the site, and the HTML of its pages as the web app sends them."""
+
+    def __init__(self, config: SiteConfig, server_search: bool = True) -> None:
+        self.snapshot = make_snapshot(config, server_search)
+        self.live = False  # serve: pages load the live-reload script
+        self.search_mode = "server" if server_search else "static"
+        self._html: LRU[tuple[str, str], tuple[int, bytes]] = LRU(HTML_PAGES)
+        self._nav: LRU[tuple[str, str, int], NavFragment] = LRU(NAV_FRAGMENTS)
+        self._nav_keys: LRU[tuple[str, int], dict[str, list[str]]] = LRU(8)
+        self._swap_lock = threading.Lock()
+        self.search: SearchIndex | None = None
+        self.search_ready = threading.Event()
+        self._reindex_lock = threading.Lock()
+        self._reindex_todo: set[tuple[str, str]] = set()
+        self._reindexing = False
+        if server_search:
+            self.search = SearchIndex(search_folder(config))
+            threading.Thread(target=self._initial_sync, name="docsite-search", daemon=True).start()
+
+    def _initial_sync(self) -> None:
+        """Build the index when missing, else re-index what changed (in the background)."""
+        assert self.search is not None
+        try:
+            self.search.sync(self.site)
+        except Exception:  # the site still serves pages; search reports no results
+            log.exception("search index sync failed")
+        finally:
+            self.search_ready.set()
+
+    @property
+    def config(self) -> SiteConfig:
+        return self.snapshot.config
+
+    @property
+    def theme(self) -> Theme:
+        return self.snapshot.theme
+
+    @property
+    def site(self) -> Site:
+        return self.snapshot.site
+
+    # --- the next snapshot (live editing) -------------------------------------------------
+
+    def publish(
+        self, site: Site, theme: Theme | None = None, config: SiteConfig | None = None
+    ) -> None:
+        """Make a new generation current; requests under way finish with the old one."""
+        with self._swap_lock:
+            old = self.snapshot
+            self.snapshot = Snapshot(config or old.config, theme or old.theme, site)
+
+    def reload_theme(self) -> None:
+        """Templates, static files or translations changed: a fresh theme, no stale HTML."""
+        with self._swap_lock:
+            snap = make_snapshot(self.config, self.search is not None, self.site)
+            self.snapshot = snap
+
+    def reconfigure(self) -> None:
+        """pyproject.toml changed: the new settings, with the same content folder."""
+        old = self.config
+        try:
+            config = load_config(old.root).with_options(
+                content_dir=old.content_dir,
+                cache_dir=old.cache_dir,
+                include_drafts=old.include_drafts,
+            )
+            snap = make_snapshot(config, self.search is not None)
+        except Exception:
+            log.exception("the new configuration is not valid; keeping the old one")
+            return
+        with self._swap_lock:
+            self.snapshot = snap
+
+    def reindex_later(self, files: set[Path]) -> None:
+        """Update the search index for changed pages, after the browsers were told.
+
+        One worker thread takes every page changed since its last commit and re-indexes them
+        in one commit, so a burst of saves (or a git checkout) costs a commit or two, not one
+        per page.
+        """
+        if self.search is None:
+            return
+        content = self.config.content_dir
+        with self._reindex_lock:
+            for file in files:
+                path = file.relative_to(content).as_posix().partition("/")[2]
+                self._reindex_todo.update((lang, path) for lang in self.config.languages)
+            if self._reindexing:
+                return
+            self._reindexing = True
+        threading.Thread(target=self._reindex, name="docsite-reindex", daemon=True).start()
+
+    def _reindex(self) -> None:
+        assert self.search is not None
+        self.search_ready.wait(timeout=300)
+        while True:
+            with self._reindex_lock:
+                keys, self._reindex_todo = self._reindex_todo, set()
+                if not keys:
+                    self._reindexing = False
+                    return
+            site = self.site
+            pages = {
+                f"{lang}:{path}": site.entries.get(lang, {}).get(path)
+                for lang, path in sorted(keys)
+            }
+            try:
+                self.search.update_pages(site, pages)
+            except Exception:
+                log.exception("search update failed for %s", ", ".join(pages))
+
+    def static_url(self, name: str) -> str:
+        """A theme static file's fingerprinted URL below the site root."""
+        return Links(self.theme, "").static(name)
+
+    def run_search(self, q: str, lang: str, limit: int) -> SearchResult:
+        if self.search is None:
+            return SearchResult(query=q, total=0)
+        self.search_ready.wait(timeout=120)
+        return self.search.search(q, lang, limit)
+
+    # --- pages ----------------------------------------------------------------------------
+
+    def context(self, snap: Snapshot, lang: str, links: Links, page_key: str = "") -> dict:  # type: ignore[type-arg]
+        context = base_context(
+            snap, lang, links, search_mode=self.search_mode, live=self.live, page_key=page_key
+        )
+        context["nav_html"] = lambda: self.nav_html(snap, lang, links, context.get("current"))
+        context["when_current"] = when_current
+        context["when_open"] = when_open
+        return context
+
+    def nav_html(self, snap: Snapshot, lang: str, links: Links, current: Entry | None) -> Markup:
+        """The nav for one page: a fragment rendered once per language and folder depth."""
+        generation = snap.site.generation
+        root = snap.site.nav.get(lang)
+        if root is None:
+            return Markup("")
+        keys = self._nav_keys.get((lang, generation))
+        if keys is None:
+            keys = marker_keys(root)
+            self._nav_keys.put((lang, generation), keys)
+        kept = keys.get(current.page.path, []) if current is not None else []
+        if len(keys) > snap.config.nav_expand_limit:
+            # A pruned nav is small, and differs from page to page: render it for this page.
+            test = set(kept)
+            return Markup(
+                self._render_nav(
+                    snap, lang, links, current=current, nav_prune=True,
+                    when_current=decided("c", test), when_open=decided("o", test),
+                )
+            )  # fmt: skip
+        # Links from the site root down, so that every page at the same depth shares them.
+        prefix = links.base if links.current is None else urls.relative_url(links.current, "")
+        fragment = self._nav.get((lang, prefix, generation))
+        if fragment is None:
+            html = self._render_nav(
+                snap, lang, links, when_current=marker("c"), when_open=marker("o"),
+                nav_url=lambda node: prefix + node.entry.site_path if node.entry else None,
+            )  # fmt: skip
+            fragment = NavFragment.parse(html)
+            self._nav.put((lang, prefix, generation), fragment)
+        return fragment.fill(kept)
+
+    def _render_nav(self, snap: Snapshot, lang: str, links: Links, **extra: object) -> str:
+        """partials/nav.html with the base context, and these values over it."""
+        context = self.context(snap, lang, links)
+        context.update(extra)
+        return snap.theme.env(lang).get_template("partials/nav.html").render(context)
+
+    def page_body(self, snap: Snapshot, entry: Entry) -> bytes:
+        """The finished page as UTF-8: a page cached for this generation costs no work."""
+        key = (entry.lang, entry.url)
+        cached = self._html.get(key)
+        if cached and cached[0] == snap.site.generation:
+            return cached[1]
+        links = Links(snap.theme, entry.site_path)
+        context = self.context(snap, entry.lang, links)
+        context.update(page_context(snap, entry, links))
+        body = snap.theme.env(entry.lang).get_template("page.html").render(context).encode()
+        self._html.put(key, (snap.site.generation, body))
+        return body
+
+    def render_template(
+        self,
+        snap: Snapshot,
+        name: str,
+        lang: str,
+        links: Links,
+        page_key: str = "",
+        **extra: object,
+    ) -> str:
+        """A theme template with the base context and these values over it."""
+        context = self.context(snap, lang, links, page_key)
+        context.update(extra)
+        return snap.theme.env(lang).get_template(name).render(context)
+
+    def error_html(self, snap: Snapshot, lang: str, url: str, error: ContentError) -> str:
+        """The page of a source file that has an error: where, what, and the lines around it."""
+        where = display_path(error.path) + (f":{error.line}" if error.line else "")
+        return self.render_template(
+            snap, "error.html", lang, Links(snap.theme, urls.page(lang, url)),
+            error=error, error_where=where, error_lines=source_lines(error.path, error.line),
+        )  # fmt: skip
+
+    def status_html(self, snap: Snapshot, lang: str) -> str:
+        links = Links(snap.theme, urls.status_page(lang))
+        config, site = snap.config, snap.site
+        reports = []
+        for other in config.languages:
+            if other == config.default_language:
+                continue
+            sections = translation_status(site, other)
+            for section in sections:
+                for status in section.pages:
+                    entry = site.entries.get(other, {}).get(status.path)
+                    status.href = links.to(entry.site_path) if entry else None  # type: ignore[attr-defined]
+            reports.append({"lang": other, "name": config.lang_name(other), "sections": sections})
+        # the original's language as running text names it ("英文" in Chinese)
+        default = config.language(config.default_language).english_name
+        default_name = snap.theme.gettext(lang)(default)
+        return self.render_template(
+            snap, "status.html", lang, links, reports=reports, default_name=default_name
+        )
+
+
+def source_lines(path: str | Path, line: int) -> list[tuple[int, str]]:
+    """The lines around `line` of a file (numbered), without reading all of a huge file."""
+    if line <= 0:
+        return []
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            head = list(islice(fh, line + 2))
+    except OSError:
+        return []
+    low = max(line - 3, 0)
+    return [(n + 1, head[n].rstrip("\n")) for n in range(low, len(head))]
+
+
+def search_folder(config: SiteConfig) -> Path:
+    """The index of one content folder under one configuration, in the cache."""
+    key = hashlib.sha256(f"{config.content_dir}\0{config.digest}".encode()).hexdigest()[:16]
+    return config.cache_dir / "search" / f"v{SEARCH_SCHEMA}-{key}"

@@ -1,0 +1,106 @@
+"""Every URL of the site, in one place.
+
+A URL here is a *site path*: the part below the site root, with no leading slash
+(`zh/user-guide/blueprints/`, `_static/css/docsite.1a2b3c4d5e.css`, `` for the root). Pages
+link to each other with URLs relative to the page (`relative_url`), so one output works under
+any base path; only what must be absolute (sitemap, canonical links, the 404 page that is
+served at any depth) is joined to a base with `absolute_url`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import PurePosixPath
+
+STATIC = "_static/"  # theme files, fingerprinted: _static/css/docsite.<hash>.css
+SEARCH_INDEX = "_search/"  # the static search index: _search/<lang>/…
+LIVE = "_docsite/"  # the live server's event stream and script (serve only)
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+NOT_FOUND = "404.html"
+
+
+def page_url(path: str, slug: str | None = None) -> str:
+    """The URL below /<lang>/ of a source path: `guide/a.md` -> `guide/a/`, `index.md` -> ``.
+
+    A `slug` replaces the file's own name (not the folders above it, and never an index page's).
+    Names are in Unicode NFC, the form a browser sends, whatever form the file system holds.
+    """
+    p = PurePosixPath(unicodedata.normalize("NFC", path))
+    parts = list(p.parent.parts) if str(p.parent) != "." else []
+    if p.stem != "index":
+        parts.append(slug or p.stem)
+    return "".join(part + "/" for part in parts)
+
+
+def language_home(lang: str) -> str:
+    return f"{lang}/"
+
+
+def page(lang: str, url: str) -> str:
+    """The site path of a page: its language, then its URL below the language."""
+    return f"{lang}/{url}"
+
+
+def search_page(lang: str) -> str:
+    return f"{lang}/search/"
+
+
+def status_page(lang: str) -> str:
+    return f"{lang}/translation-status/"
+
+
+def static_file(fingerprinted_name: str) -> str:
+    return STATIC + fingerprinted_name
+
+
+def search_index(lang: str) -> str:
+    return f"{SEARCH_INDEX}{lang}/"
+
+
+def language_of(site_path: str, languages: Iterable[str]) -> str | None:
+    """The language a site path belongs to, or None for the site's shared files."""
+    first = site_path.split("/", 1)[0]
+    return first if first in languages else None
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """The relative URL from the page at `from_url` to `to_url` (both site paths)."""
+    from_dir = (
+        from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    )
+    rel = posixpath.relpath("/" + to_url, "/" + from_dir)
+    if rel == ".":
+        return "./"
+    if to_url.endswith("/") or to_url == "":
+        rel += "/"
+    return rel
+
+
+def absolute_url(base: str, site_path: str) -> str:
+    """A site path on a base (`/docs/` or `https://host/docs/`, ending in a slash)."""
+    return base + site_path
+
+
+def shared_paths(static_names: Iterable[str]) -> Iterator[str]:
+    """The site paths every build has once, whatever the languages: root, 404, sitemap …"""
+    yield ""
+    yield NOT_FOUND
+    yield SITEMAP
+    yield ROBOTS
+    for name in static_names:
+        yield static_file(name)
+
+
+def language_paths(
+    lang: str, page_urls: Iterable[str], asset_paths: Iterable[str]
+) -> Iterator[str]:
+    """The site paths of one language: its special pages, pages and files (images …)."""
+    yield search_page(lang)
+    yield status_page(lang)
+    for url in page_urls:
+        yield page(lang, url)
+    for asset in asset_paths:
+        yield page(lang, asset)
