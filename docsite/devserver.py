@@ -82,7 +82,13 @@ class Watcher:
     def roots(self) -> list[Path]:
         config = self.state.config
         paths = [config.content_dir, *self.state.theme.chain, config.root / "pyproject.toml"]
+        paths += self._generated_roots()
         return [p for p in paths if p.exists()]
+
+    def _generated_roots(self) -> list[Path]:
+        """What the plugins' page sources are made from."""
+        config = self.state.config
+        return [root for s in self.state.site.plugins.page_sources for root in s.watches(config)]
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="docsite-watch", daemon=True).start()
@@ -146,6 +152,8 @@ class Watcher:
             elif file.name == "pyproject.toml":
                 state.reconfigure()
                 reload_all = True
+            elif any(file == r or file.is_relative_to(r) for r in self._generated_roots()):
+                pages.add(file)  # a page source's data: the site reads that source again
             else:
                 theme_changed = True
                 static = next(
@@ -162,8 +170,9 @@ class Watcher:
             state.publish(update.site)
             reload_all = reload_all or update.structural
             # a page whose error came or went shows at the URL of its path
-            affected = update.affected | {_site_path(content, p) for p in pages}
-            state.reindex_later(pages)
+            shown = {_site_path(content, p) for p in pages if p.is_relative_to(content)}
+            affected = update.affected | shown
+            state.reindex_later(update.changed)
         if theme_changed:
             state.reload_theme()
         if reload_all:

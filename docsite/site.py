@@ -36,6 +36,7 @@ class SiteUpdate:
     site: Site
     affected: set[str]  # site paths, "en/guide/x/"
     structural: bool
+    changed: set[str]  # source paths (below the language folder) read again
 
 
 class Site:
@@ -123,7 +124,8 @@ class Site:
                 entry = site.entries.get(other, {}).get(path)
                 if entry is not None and entry.page is new:
                     affected.add(entry.site_path)
-        return SiteUpdate(site, affected, structural)
+        paths = {key.partition(":")[2] for key in changed}
+        return SiteUpdate(site, affected, structural, paths)
 
     def _next(self, content: Sources, generated: list[tuple[str, Sources]]) -> Site:
         return Site(

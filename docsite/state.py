@@ -123,7 +123,7 @@ class Docsite:
         with self._swap_lock:
             self.snapshot = snap
 
-    def reindex_later(self, files: set[Path]) -> None:
+    def reindex_later(self, paths: set[str]) -> None:
         """Update the search index for changed pages, after the browsers were told.
 
         One worker thread takes every page changed since its last commit and re-indexes them
@@ -132,10 +132,8 @@ class Docsite:
         """
         if self.search is None:
             return
-        content = self.config.content_dir
         with self._reindex_lock:
-            for file in files:
-                path = file.relative_to(content).as_posix().partition("/")[2]
+            for path in paths:  # the page and its fallbacks
                 self._reindex_todo.update((lang, path) for lang in self.config.languages)
             if self._reindexing:
                 return
