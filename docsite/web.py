@@ -139,9 +139,9 @@ class Docsite:
         self.site.renderer.ui_digest = theme.translations_digest
 
     def reconfigure(self) -> None:
-        """pyproject.toml changed: the new settings, with the same content folder."""
+        """The configuration file changed: the new settings, with the same content folder."""
         try:
-            config = load_config(self.config.root).with_options(
+            config = load_config(self.config.config_file).with_options(
                 content_dir=self.config.content_dir,
                 cache_dir=self.config.cache_dir,
                 include_drafts=self.config.include_drafts,
