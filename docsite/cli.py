@@ -317,3 +317,22 @@ def _status_row(name: str, pages: list[PageStatus]) -> str:
         f"  {name:<22} {counts['translated']:>10} {counts['outdated']:>9} "
         f"{counts['missing']:>8} {len(pages):>6} {done:>5.0f}%"
     )
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--name", default=None, help="The project's name in titles (default: FOLDER's).")
+def new(folder: Path, name: str | None) -> None:
+    """Start a documentation project in FOLDER: English and Chinese pages, ready to serve."""
+    from docsite.scaffold import scaffold
+
+    try:
+        files = scaffold(folder, name)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        where = display_path(exc.filename or folder)
+        raise click.ClickException(f"cannot write {where}: {exc.strerror or exc}") from exc
+    for file in files:
+        click.echo(f"created {display_path(file)}")
+    click.echo(f"next: cd {display_path(folder)} && docsite serve")
