@@ -123,8 +123,10 @@ def _validate(config: SiteConfig) -> None:
             f"base URL {config.base_url!r} must be a path like /docs/ or an http(s) URL"
         )
     if not any((folder / config.theme).is_dir() for folder in config.theme_dirs):
-        searched = " or ".join(str(folder) for folder in config.theme_dirs)
-        raise ConfigError(f"theme {config.theme!r} not found in {searched}")
+        searched = dict.fromkeys([config.themes_dir, packaged_themes()])
+        raise ConfigError(
+            f"theme {config.theme!r} not found in {' or '.join(str(d) for d in searched)}"
+        )
 
 
 _EXPECTED: dict[str, type | tuple[type, ...]] = {
@@ -147,9 +149,9 @@ def _read_toml(file: Path) -> dict[str, Any]:
         with file.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{file}: {exc}") from exc
+        raise ConfigError(f"{display_path(file)}: {exc}") from exc
     except OSError as exc:
-        raise ConfigError(f"{file}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"{display_path(file)}: {exc.strerror or exc}") from exc
 
 
 def _table_name(file: Path) -> str:
