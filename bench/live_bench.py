@@ -22,7 +22,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from docsite.config import PROJECT_ROOT
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # this repository
 
 
 def _free_port() -> int:

@@ -28,12 +28,13 @@ from pathlib import Path
 
 import yaml
 
-from docsite.config import PROJECT_ROOT, load_config
+from docsite.config import load_config
 from docsite.pages import load_page
 from docsite.search import SearchIndex
 from docsite.site import Site
 from docsite.theme import Theme
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # this repository
 QUERIES = PROJECT_ROOT / "tests" / "search" / "queries.yaml"
 CHROMIUM_ARGS = [
     "--no-sandbox",

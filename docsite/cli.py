@@ -1,4 +1,9 @@
-"""The command line: `python build.py serve | build | check | status`."""
+"""The command line: `docsite serve | build | check | status | new` (`python build.py …` here).
+
+Every command but `new` works on the project found from the working directory (the first folder
+up from it with a docsite.toml, or a pyproject.toml with [tool.docsite]), or on the one that
+`--config-file` names.
+"""
 
 from __future__ import annotations
 
@@ -28,8 +33,9 @@ content_option = click.option(
 
 
 def _config(**overrides: object) -> SiteConfig:
+    config_file = click.get_current_context().find_root().params.get("config_file")
     try:
-        config = load_config(**overrides)
+        config = load_config(config_file, **overrides)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     if not config.content_dir.is_dir():
@@ -48,8 +54,16 @@ def _summary(pages: dict[str, int], errors: int, warnings: int, seconds: float) 
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
-    """docsite: build, check and serve the bilingual Flask documentation."""
+@click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The project's docsite.toml or pyproject.toml (default: found from the working "
+    "directory up).",
+)
+def main(config_file: Path | None) -> None:
+    """docsite: write, check, serve and build a documentation site from Markdown."""
 
 
 @main.command()
@@ -82,9 +96,8 @@ def serve(content_dir: Path | None, host: str, port: int, debug: bool, drafts: b
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="Output folder; replaced only when the build succeeds.",
+    default=None,
+    help="Output folder; replaced only when the build succeeds (default: site/ of the project).",
 )
 @click.option(
     "--base-url",
@@ -94,7 +107,7 @@ def serve(content_dir: Path | None, host: str, port: int, debug: bool, drafts: b
 @click.option("--no-cache", is_flag=True, help="Ignore the render cache and build cold.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def build(
-    content_dir: Path | None, out: Path, base_url: str | None, no_cache: bool, strict: bool
+    content_dir: Path | None, out: Path | None, base_url: str | None, no_cache: bool, strict: bool
 ) -> None:
     """Freeze the whole site into a static folder."""
     from docsite.app import create_app
@@ -105,6 +118,7 @@ def build(
     started = time.perf_counter()
     overrides: dict[str, object] = {"content_dir": content_dir, "base_url": base_url}
     config = _config(**overrides)
+    out = out or config.root / "site"
     if no_cache:
         config = config.with_options(cache_dir=config.cache_dir / f"cold-{time.time_ns()}")
     app = create_app(config, server_search=False)
@@ -301,3 +315,22 @@ def _status_row(name: str, pages: list[PageStatus]) -> str:
         f"  {name:<22} {counts['translated']:>10} {counts['outdated']:>9} "
         f"{counts['missing']:>8} {len(pages):>6} {done:>5.0f}%"
     )
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--name", default=None, help="The project's name in titles (default: FOLDER's).")
+def new(folder: Path, name: str | None) -> None:
+    """Start a documentation project in FOLDER: English and Chinese pages, ready to serve."""
+    from docsite.scaffold import scaffold
+
+    try:
+        files = scaffold(folder, name)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        where = display_path(exc.filename or folder)
+        raise click.ClickException(f"cannot write {where}: {exc.strerror or exc}") from exc
+    for file in files:
+        click.echo(f"created {display_path(file)}")
+    click.echo(f"next: cd {display_path(folder)} && docsite serve")

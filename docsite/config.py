@@ -1,4 +1,10 @@
-"""SiteConfig: the [tool.docsite] table of pyproject.toml, validated and typed."""
+"""SiteConfig: a project's docsite.toml (or [tool.docsite] in pyproject.toml), validated and typed.
+
+A project is the folder that holds its configuration: its content, cache, output and own themes
+are found relative to it, never relative to where docsite is installed. `find_config` walks up
+from the working directory to the first folder with a `docsite.toml`, or a `pyproject.toml` with
+a `[tool.docsite]` table.
+"""
 
 from __future__ import annotations
 
@@ -10,29 +16,31 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from docsite.errors import ConfigError
+from docsite.errors import ConfigError, display_path
 from docsite.languages import Language, language
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = "docsite.toml"
+PYPROJECT = "pyproject.toml"
 
 
 @dataclass(frozen=True)
 class SiteConfig:
     """Everything that shapes the site. Rendering is a pure function of this and the sources."""
 
-    root: Path
+    root: Path  # the project folder: the one that holds config_file
+    config_file: Path
     content_dir: Path
+    themes_dir: Path  # the project's own themes, searched before the packaged ones
+    cache_dir: Path
     languages: tuple[str, ...] = ("en", "zh")
     default_language: str = "en"
     titles: dict[str, str] = field(default_factory=dict)
     # [tool.docsite.language.<code>]: a project's settings for a language (see languages.py)
     language_settings: dict[str, dict[str, str]] = field(default_factory=dict)
     theme: str = "default"
-    themes_dir: Path = PROJECT_ROOT / "themes"
     base_url: str = "/"
     repo_url: str = ""
     edit_branch: str = "main"
-    cache_dir: Path = PROJECT_ROOT / ".cache"
     include_drafts: bool = False
     # Up to this many nav entries, every page carries the whole nav; above it, sections that do
     # not hold the page show as a link to their index, so pages stay small on large sites.
@@ -61,6 +69,12 @@ class SiteConfig:
         """The record of one of the site's languages (tag, locale, name, analysis profile)."""
         return language(lang, self.language_settings.get(lang))
 
+    @property
+    def theme_dirs(self) -> tuple[Path, ...]:
+        """Where themes are looked up: the project's themes folder, then the packaged themes."""
+        dirs = [self.themes_dir, packaged_themes()]
+        return tuple(d for i, d in enumerate(dirs) if d.is_dir() and d not in dirs[:i])
+
     def lang_tag(self, lang: str) -> str:
         return self.language(lang).tag
 
@@ -80,18 +94,31 @@ class SiteConfig:
     def digest(self) -> str:
         """A digest of the settings that change rendered output (not paths on this machine)."""
         data = asdict(self)
-        for key in ("root", "content_dir", "themes_dir", "cache_dir", "include_drafts"):
+        paths = ("root", "config_file", "content_dir", "themes_dir", "cache_dir")
+        for key in (*paths, "include_drafts"):
             data.pop(key)
         blob = json.dumps(data, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
 
+def packaged_themes() -> Path:
+    """The themes that ship with docsite.
+
+    A wheel holds the repository's top-level `themes/` as `docsite/_themes` (see pyproject's
+    `package-dir`); a source checkout or an editable install has it beside the package.
+    """
+    package = Path(__file__).resolve().parent
+    installed = package / "_themes"
+    return installed if installed.is_dir() else package.parent / "themes"
+
+
 def _validate(config: SiteConfig) -> None:
+    where = _table_name(config.config_file)
     if not config.languages:
-        raise ConfigError("[tool.docsite] languages must name at least one language")
+        raise ConfigError(f"{where} languages must name at least one language")
     if config.default_language not in config.languages:
         raise ConfigError(
-            f"[tool.docsite] default_language {config.default_language!r} "
+            f"{where} default_language {config.default_language!r} "
             f"is not one of languages {list(config.languages)}"
         )
     parts = urlsplit(config.base_url)
@@ -101,8 +128,11 @@ def _validate(config: SiteConfig) -> None:
         )
     for code in config.languages:
         config.language(code)  # unknown keys or values of a language are errors now
-    if not (config.themes_dir / config.theme).is_dir():
-        raise ConfigError(f"theme {config.theme!r} not found in {config.themes_dir}")
+    if not any((folder / config.theme).is_dir() for folder in config.theme_dirs):
+        searched = dict.fromkeys([config.themes_dir, packaged_themes()])
+        raise ConfigError(
+            f"theme {config.theme!r} not found in {' or '.join(str(d) for d in searched)}"
+        )
 
 
 _EXPECTED: dict[str, type | tuple[type, ...]] = {
@@ -122,30 +152,93 @@ _EXPECTED: dict[str, type | tuple[type, ...]] = {
 }
 
 
-def load_config(root: Path = PROJECT_ROOT, **overrides: Any) -> SiteConfig:
-    """Read [tool.docsite] from root/pyproject.toml; keyword overrides win (None is ignored)."""
-    pyproject = root / "pyproject.toml"
-    table: dict[str, Any] = {}
-    if pyproject.is_file():
-        try:
-            with pyproject.open("rb") as fh:
-                table = tomllib.load(fh).get("tool", {}).get("docsite", {})
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{pyproject}: {exc}") from exc
+def _read_toml(file: Path) -> dict[str, Any]:
+    try:
+        with file.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{display_path(file)}: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{display_path(file)}: {exc.strerror or exc}") from exc
+
+
+def _table_name(file: Path) -> str:
+    """How messages name the settings: `pyproject.toml [tool.docsite]:` or `docsite.toml:`."""
+    shown = display_path(file)
+    return f"{shown} [tool.docsite]:" if file.name == PYPROJECT else f"{shown}:"
+
+
+def config_in(folder: Path) -> Path | None:
+    """The folder's docsite.toml, else its pyproject.toml when it has a [tool.docsite] table."""
+    own = folder / CONFIG_FILE
+    if own.is_file():
+        return own
+    pyproject = folder / PYPROJECT
+    if pyproject.is_file() and "docsite" in _read_toml(pyproject).get("tool", {}):
+        return pyproject
+    return None
+
+
+def find_config(start: Path | None = None) -> Path:
+    """The configuration of the project that holds `start` (the working directory by default).
+
+    The first folder, from `start` up to the file system's root, with a docsite.toml or a
+    pyproject.toml that has a [tool.docsite] table.
+    """
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        found = config_in(folder)
+        if found is not None:
+            return found
+    raise ConfigError(
+        f"no docsite configuration found: no {CONFIG_FILE}, nor {PYPROJECT} with [tool.docsite], "
+        f"in {start} or a folder above it (`docsite new DIR` starts a project)"
+    )
+
+
+def load_config(root: Path | None = None, **overrides: Any) -> SiteConfig:
+    """The settings of a project; keyword overrides win (None is ignored).
+
+    `root` is the project folder or its configuration file; without it, the configuration is
+    found from the working directory (`find_config`). Relative paths in the configuration
+    (`content_dir`, `themes_dir`, `cache_dir`) are relative to the project folder.
+    """
+    if root is None:
+        file = find_config()
+    elif root.is_dir():
+        found = config_in(root)
+        if found is None:
+            raise ConfigError(
+                f"no docsite configuration in {root}: no {CONFIG_FILE}, "
+                f"nor {PYPROJECT} with [tool.docsite]"
+            )
+        file = found
+    else:
+        file = root
+    file = file.resolve()
+    document = _read_toml(file)
+    table = document if file.name != PYPROJECT else document.get("tool", {}).get("docsite", {})
+    return _from_table(file, table).with_options(**overrides)
+
+
+def _from_table(file: Path, table: dict[str, Any]) -> SiteConfig:
+    where = _table_name(file)
     for key, value in table.items():
         expected = _EXPECTED.get(key)
         if expected is None:
-            raise ConfigError(f"[tool.docsite] has an unknown key {key!r}")
+            raise ConfigError(f"{where} unknown key {key!r}")
         if not isinstance(value, expected):
-            raise ConfigError(
-                f"[tool.docsite] {key} must be a {getattr(expected, '__name__', expected)}"
-            )
+            raise ConfigError(f"{where} {key} must be a {getattr(expected, '__name__', expected)}")
     titles = table.get("title", {})
     if not all(isinstance(v, str) for v in titles.values()):
-        raise ConfigError("[tool.docsite.title] values must be strings")
+        raise ConfigError(f"{where} title values must be strings")
+    root = file.parent
     config = SiteConfig(
         root=root,
+        config_file=file,
         content_dir=(root / table.get("content_dir", "content")).resolve(),
+        themes_dir=(root / table.get("themes_dir", "themes")).resolve(),
+        cache_dir=(root / table.get("cache_dir", ".cache")).resolve(),
         languages=tuple(table.get("languages", ["en", "zh"])),
         default_language=table.get("default_language", "en"),
         titles=dict(titles),
@@ -154,13 +247,11 @@ def load_config(root: Path = PROJECT_ROOT, **overrides: Any) -> SiteConfig:
             for code, settings in table.get("language", {}).items()
         },
         theme=table.get("theme", "default"),
-        themes_dir=(root / table.get("themes_dir", "themes")).resolve(),
         base_url=table.get("base_url", "/"),
         repo_url=table.get("repo_url", ""),
         edit_branch=table.get("edit_branch", "main"),
-        cache_dir=(root / table.get("cache_dir", ".cache")).resolve(),
         nav_expand_limit=table.get("nav_expand_limit", 300),
         plugins=tuple(str(name) for name in table.get("plugins", [])),
     )
     _validate(config)
-    return config.with_options(**overrides)
+    return config

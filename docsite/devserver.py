@@ -81,7 +81,7 @@ class Watcher:
 
     def roots(self) -> list[Path]:
         config = self.state.config
-        paths = [config.content_dir, *self.state.theme.chain, config.root / "pyproject.toml"]
+        paths = [config.content_dir, *self.state.theme.chain, config.config_file]
         paths += self._generated_roots()
         return [p for p in paths if p.exists()]
 
@@ -149,7 +149,7 @@ class Watcher:
                 elif not file.exists():
                     # a folder removed with its pages: the events of its files may not come
                     pages.update(state.site.sources_below(file))
-            elif file.name == "pyproject.toml":
+            elif file == state.config.config_file:
                 state.reconfigure()
                 reload_all = True
             elif any(file == r or file.is_relative_to(r) for r in self._generated_roots()):

@@ -111,7 +111,7 @@ class Docsite:
         """pyproject.toml changed: the new settings, with the same content folder."""
         old = self.config
         try:
-            config = load_config(old.root).with_options(
+            config = load_config(old.config_file).with_options(
                 content_dir=old.content_dir,
                 cache_dir=old.cache_dir,
                 include_drafts=old.include_drafts,

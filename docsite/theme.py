@@ -14,7 +14,7 @@ import hashlib
 import io
 import threading
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from babel.dates import format_date
@@ -47,28 +47,42 @@ CSP_TEMPLATE = (
 CSP_HEADER_EXTRA = "; frame-ancestors 'self'"
 
 
-def theme_chain(themes_dir: Path, name: str) -> list[Path]:
-    """The theme folders to search, the named theme first, then its parents."""
+def theme_chain(theme_dirs: Sequence[Path], name: str) -> list[Path]:
+    """The theme folders to search, the named theme first, then its parents.
+
+    A name is looked up in each of `theme_dirs` in turn (a project's own themes, then the
+    packaged ones). A theme may name a parent of its own name: the project's `default`
+    with `parent = "default"` builds on the packaged `default`.
+    """
     chain: list[Path] = []
     current: str | None = name
     while current is not None:
-        folder = themes_dir / current
-        if not folder.is_dir():
-            raise ConfigError(f"theme {current!r} not found in {themes_dir}")
-        if folder in chain or len(chain) >= MAX_THEME_DEPTH:
+        if len(chain) >= MAX_THEME_DEPTH:
+            raise ConfigError(f"theme {name!r} has a cycle or is nested too deep in its parents")
+        found = [d / current for d in theme_dirs if (d / current).is_dir()]
+        if not found:
+            searched = " or ".join(str(d) for d in theme_dirs) or "no themes folder"
+            raise ConfigError(f"theme {current!r} not found in {searched}")
+        folder = next((f for f in found if f not in chain), None)
+        if folder is None:
             raise ConfigError(f"theme {name!r} has a cycle or is nested too deep in its parents")
         chain.append(folder)
-        manifest = folder / "theme.toml"
-        parent: str | None = None
-        if manifest.is_file():
-            try:
-                parent = tomllib.loads(manifest.read_text("utf-8")).get("parent")
-            except tomllib.TOMLDecodeError as exc:
-                raise ConfigError(f"{manifest}: {exc}") from exc
-            if parent is not None and not isinstance(parent, str):
-                raise ConfigError(f"{manifest}: 'parent' must be a theme name")
-        current = parent
+        current = _parent_of(folder)
     return chain
+
+
+def _parent_of(folder: Path) -> str | None:
+    """The `parent` named in a theme's theme.toml, if any."""
+    manifest = folder / "theme.toml"
+    if not manifest.is_file():
+        return None
+    try:
+        parent = tomllib.loads(manifest.read_text("utf-8")).get("parent")
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{manifest}: {exc}") from exc
+    if parent is not None and not isinstance(parent, str):
+        raise ConfigError(f"{manifest}: 'parent' must be a theme name")
+    return parent
 
 
 def load_translations(chain: list[Path], lang: str, locale: str) -> NullTranslations:
@@ -96,7 +110,7 @@ class Theme:
 
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
-        self.chain = theme_chain(config.themes_dir, config.theme)
+        self.chain = theme_chain(config.theme_dirs, config.theme)
         self._envs: dict[str, Environment] = {}
         self._translations: dict[str, NullTranslations] = {}
         self._fingerprints: dict[Path, tuple[float, str]] = {}
@@ -128,11 +142,14 @@ class Theme:
         with self._lock:
             env = self._envs.get(lang)
             if env is None:
-                loaders = {d.name: FileSystemLoader(str(d / "templates")) for d in self.chain}
+                loaders = [FileSystemLoader(str(d / "templates")) for d in self.chain]
+                # By name, the last of the chain wins: a project's `default` that extends
+                # "default:base.html" extends the packaged default's.
+                named = {d.name: loader for d, loader in zip(self.chain, loaders, strict=True)}
                 env = Environment(
                     # "page.html" is the first theme's that has one; "default:page.html" is
                     # that theme's own, which a child theme's page.html may extend.
-                    loader=ChoiceLoader([*loaders.values(), PrefixLoader(loaders, delimiter=":")]),
+                    loader=ChoiceLoader([*loaders, PrefixLoader(named, delimiter=":")]),
                     autoescape=select_autoescape(default=True, default_for_string=True),
                     extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
                     undefined=StrictUndefined,

@@ -26,11 +26,11 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bench.search_bench import CHROMIUM_ARGS  # one set of Chromium flags
-from docsite.config import PROJECT_ROOT, SiteConfig, load_config
+from docsite.config import SiteConfig, load_config
 from docsite.site import Site
 from docsite.theme import Theme
 
-ROOT = PROJECT_ROOT
+ROOT = Path(__file__).resolve().parent.parent  # this repository: its content, build.py
 CONTENT = ROOT / "content"
 FASTAPI = ROOT.parent / "shared" / "corpora" / "fastapi"
 
