@@ -47,7 +47,7 @@ SCOPE = {
     ],
     "patterns": ["index", "appfactories", "templateinheritance", "flashing"],
     "api": ["index", "app", "globals", "request"],
-    "notes": ["index", "design", "contributing", "themes"],
+    "notes": ["index", "design", "extensiondev", "contributing", "themes"],
 }  # fmt: skip
 PART_ONE = ("", "user-guide", "user-guide/deploying", "tutorial")
 ELISION_RE = re.compile(r"^\s*(#\s*\.\.\.|\{#\s*\.\.\.\s*#\}|/\*\s*\.\.\.\s*\*/|--\s*\.\.\.)\s*$")
