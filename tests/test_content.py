@@ -45,7 +45,13 @@ SCOPE = {
         "index", "layout", "factory", "database", "views", "templates", "static", "blog",
         "install", "tests", "deploy", "next",
     ],
-    "patterns": ["index", "appfactories", "templateinheritance", "flashing"],
+    "patterns": [
+        "index", "packages", "appfactories", "appdispatch", "urlprocessors", "sqlite3",
+        "sqlalchemy", "fileuploads", "caching", "viewdecorators", "wtforms",
+        "templateinheritance", "flashing", "javascript", "lazyloading", "favicon", "streaming",
+        "deferredcallbacks", "methodoverrides", "requestchecksum", "celery", "subclassing",
+        "singlepageapplications", "apierrors", "errorpages",
+    ],
     "api": ["index", "app", "globals", "request"],
     "notes": ["index", "design", "extensiondev", "contributing", "themes"],
 }  # fmt: skip
@@ -148,6 +154,24 @@ def test_english_pages_of_part_one_are_substantial():
     assert short == []
     total = sum(_words(p) for p in pages)
     assert total >= 40_000, f"part one has {total} English words"
+
+
+SMALL_TOPICS = {"patterns/favicon.md"}  # a topic that really is small
+
+
+def _prose_words(page: Page) -> int:
+    """English words outside code blocks."""
+    return len(re.sub(r"^(```|~~~).*?^\1", "", page.body, flags=re.M | re.S).split())
+
+
+def test_no_pattern_or_note_is_thin():
+    pages = [p for p in PAGES if p.lang == "en" and p.path in scope_paths(("patterns", "notes"))]
+    thin = [
+        f"{p.path} ({_prose_words(p)} words of prose)"
+        for p in pages
+        if not p.is_index and p.path not in SMALL_TOPICS and _prose_words(p) < 600
+    ]
+    assert len(pages) >= 29 and thin == []
 
 
 # --- the tutorial and its application -------------------------------------------------------
