@@ -15,6 +15,7 @@ from docsite.config import SiteConfig
 from docsite.errors import ContentError, Diagnostic
 from docsite.pages import Page, default_url, load_page
 from docsite.render import Rendered, Renderer
+from docsite.safety import is_regular_file, resolved
 
 
 @dataclass
@@ -387,9 +388,11 @@ class Site:
         ):
             return None
         for candidate_lang in (lang, self.config.default_language):
-            root = (self.config.content_dir / candidate_lang).resolve()
-            file = (root / rel).resolve()
-            if file.is_file() and file.is_relative_to(root):
+            root = resolved(self.config.content_dir / candidate_lang)
+            if root is None:
+                continue
+            file = resolved(root / rel)
+            if file is not None and file.is_relative_to(root) and is_regular_file(file):
                 return file
         return None
 

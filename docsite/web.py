@@ -41,6 +41,7 @@ from docsite.navhtml import (
     when_open,
 )
 from docsite.render import LRU
+from docsite.safety import send_file_or_404
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult, clean_query
 from docsite.site import Entry, NavNode, Site
@@ -598,7 +599,7 @@ def create_app(
                 return redirect(f"{request.script_root}/{lang}/{subpath}/", 308)  # type: ignore[return-value]
             asset = site.find_asset(lang, subpath)
             if asset is not None:
-                return send_file(asset, conditional=True, max_age=300)
+                return send_file_or_404(asset, conditional=True, max_age=300)
         abort(404)
 
     @app.get("/_static/<path:name>")
@@ -615,7 +616,7 @@ def create_app(
             response.add_etag()
             response.make_conditional(request)
         else:
-            response = send_file(file, conditional=True, max_age=0)  # type: ignore[arg-type]
+            response = send_file_or_404(file, conditional=True, max_age=0)  # type: ignore[arg-type]
         if fingerprinted:
             response.cache_control.public = True
             response.cache_control.max_age = 31_536_000

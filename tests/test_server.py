@@ -42,6 +42,9 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     outside = write_tree(root / "outside", {"secret.txt": "TOP SECRET"})
     write_tree(root, {"secret.txt": "TOP SECRET", "secret.md": "# TOP SECRET\n"})  # beside content/
     (content / "en" / "guide" / "leak.txt").symlink_to(outside / "secret.txt")
+    (content / "en" / "guide" / "self").symlink_to("self")  # a link to itself: ELOOP
+    (content / "en" / "guide" / "ping").symlink_to("pong")
+    (content / "en" / "guide" / "pong").symlink_to("ping")
     server = start_server(["serve", "--content", str(content)])
     yield server
     stop_server(server)
@@ -141,6 +144,34 @@ def test_nothing_outside_content_and_theme_static_is_reachable(small_server, pat
     assert b"TOP SECRET" not in response.body
     assert b"[tool.docsite]" not in response.body
     assert b"def create_app" not in response.body
+
+
+LONG = "a" * 256  # one segment longer than a file name may be (ENAMETOOLONG)
+CHINESE = "%E4%B8%AD" * 86  # 258 bytes once decoded
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/" + LONG,
+        "/zh/" + LONG,
+        "/en/" + LONG + ".png",
+        "/en/guide/" + LONG + "/x.png",
+        "/en/" + CHINESE,
+        "/zh/guide/" + CHINESE,
+        "/_static/" + LONG,
+        "/_static/css/" + LONG + ".css",
+        "/_static/css/docsite.0123456789" + LONG + ".css",
+        "/en/guide/self",
+        "/en/guide/self/logo.png",
+        "/zh/guide/ping",
+        "/en/guide/pong/x",
+    ],
+)
+def test_a_path_the_file_system_refuses_is_a_404(small_server, path):
+    response = small_server.get(path)
+    assert response.status == 404, response.text[:300]
+    assert 'class="doc not-found"' in response.text  # the themed 404 page
 
 
 def raw_request(server: Server, request: bytes) -> tuple[int, bytes]:
