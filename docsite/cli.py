@@ -62,12 +62,27 @@ def main() -> None:
 @click.option(
     "--drafts/--no-drafts", default=True, show_default=True, help="Serve draft pages too."
 )
-def serve(content_dir: Path | None, host: str, port: int, debug: bool, drafts: bool) -> None:
+@click.option(
+    "--trusted-host",
+    "trusted_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Behind a proxy: a host name the site is served as (repeatable); "
+    "a request for any other Host is refused with a 400.",
+)
+def serve(
+    content_dir: Path | None,
+    host: str,
+    port: int,
+    debug: bool,
+    drafts: bool,
+    trusted_hosts: tuple[str, ...],
+) -> None:
     """Serve the documentation while you edit it."""
     from docsite.web import create_app
 
     config = _config(content_dir=content_dir, include_drafts=drafts)
-    app = create_app(config, live=True)
+    app = create_app(config, live=True, trusted_hosts=trusted_hosts)
     site = app.extensions["docsite"].site
     _print_diagnostics([e.diagnostic for e in site.errors])
     pages = ", ".join(f"{len(site.entries[lang])} {lang}" for lang in config.languages)

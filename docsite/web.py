@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape as html_escape
 from itertools import islice
@@ -41,7 +41,7 @@ from docsite.navhtml import (
     when_open,
 )
 from docsite.render import LRU
-from docsite.safety import send_file_or_404
+from docsite.safety import guard_requests, send_file_or_404
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult, clean_query
 from docsite.site import Entry, NavNode, Site
@@ -517,13 +517,15 @@ def create_app(
     *,
     server_search: bool = True,
     live: bool = False,
+    trusted_hosts: Sequence[str] | None = None,
     **overrides: Any,
 ) -> Flask:
     """The docsite Flask application. Also what `flask --app docsite` and gunicorn load.
 
     With `server_search` off (as when freezing), no whoosh index is built: the pages use the
     static search index that the freezer writes. `live` (what `serve` uses) watches the
-    sources and reloads the browsers showing a page that changed.
+    sources and reloads the browsers showing a page that changed. `trusted_hosts` (behind a
+    proxy: the names the site is served as) answers any other Host header with a 400.
     """
     if config is None:
         config = load_config(**overrides)
@@ -531,6 +533,7 @@ def create_app(
         config = config.with_options(**overrides)
     app = Flask(__name__, static_folder=None)
     app.config["DOCSITE_FREEZING"] = False
+    guard_requests(app, trusted_hosts)
     state = Docsite(config, server_search=server_search)
     app.extensions["docsite"] = state
     if live:

@@ -113,6 +113,39 @@ def test_missing_trailing_slash_redirects(small_server):
 
 
 @pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/en", "/en/"),
+        ("/zh/guide", "/zh/guide/"),
+        ("/en//guide/", "/en/guide/"),
+        ("/nope", "/nope/"),
+        ("//evil.example", "/evil.example/"),  # a path, never "//host"
+        ("/en?a=1", "/en/?a=1"),
+        ("/en/guide/routing", "/en/guide/routing/"),
+    ],
+)
+def test_redirects_stay_on_the_site_whatever_the_host_header(small_server, path, location):
+    response = small_server.get(path, {"Host": "evil.example"})
+    assert response.status in (301, 302, 307, 308)
+    assert response.headers["location"] == location
+
+
+def test_a_trusted_host_list_refuses_other_hosts(tmp_path):
+    content = write_tree(
+        tmp_path / "content", {"en/index.md": "# Home\n", "zh/index.md": "# 首页\n"}
+    )
+    args = ["serve", "--content", str(content), "--trusted-host", "127.0.0.1"]
+    server = start_server([*args, "--trusted-host", "docs.example.org"])
+    try:
+        assert server.get("/en/").status == 200
+        assert server.get("/en/", {"Host": "docs.example.org"}).status == 200
+        assert server.get("/en/", {"Host": "evil.example"}).status == 400
+        assert server.get("/en", {"Host": "evil.example"}).status == 400
+    finally:
+        stop_server(server)
+
+
+@pytest.mark.parametrize(
     "path",
     [
         "/en/../pyproject.toml",
