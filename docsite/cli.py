@@ -18,6 +18,7 @@ from docsite.status import PageStatus, stamp_path, translation_status
 # Each command imports the heavy parts it needs (Flask, the search engine) itself: `check`
 # runs on every save in some editors, and half its time would be importing what it never uses.
 
+UNSAFE_DEBUG = "--unsafe-debug-on-public-host"
 content_option = click.option(
     "--content",
     "content_dir",
@@ -57,7 +58,16 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option(
-    "--debug/--no-debug", default=False, help="Flask debug mode (never on a public host)."
+    "--debug/--no-debug",
+    default=False,
+    help="Flask debug mode, with Werkzeug's debugger (refused on a host other machines reach).",
+)
+@click.option(
+    UNSAFE_DEBUG,
+    "unsafe_debug",
+    is_flag=True,
+    help="Allow --debug on a non-loopback --host: anyone who reaches the port can run any "
+    "code on this machine through the debugger.",
 )
 @click.option(
     "--drafts/--no-drafts", default=True, show_default=True, help="Serve draft pages too."
@@ -75,12 +85,14 @@ def serve(
     host: str,
     port: int,
     debug: bool,
+    unsafe_debug: bool,
     drafts: bool,
     trusted_hosts: tuple[str, ...],
 ) -> None:
     """Serve the documentation while you edit it."""
     from docsite.web import create_app
 
+    _check_exposure(host, debug, unsafe_debug)
     config = _config(content_dir=content_dir, include_drafts=drafts)
     app = create_app(config, live=True, trusted_hosts=trusted_hosts)
     site = app.extensions["docsite"].site
@@ -90,6 +102,26 @@ def serve(
         f"Serving {pages} pages from {config.content_dir} at http://{host}:{port}/", err=True
     )
     app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True)
+
+
+def _check_exposure(host: str, debug: bool, unsafe_debug: bool) -> None:
+    """Refuse the debugger where other machines reach it; warn about a public dev server."""
+    from docsite.safety import is_loopback
+
+    if is_loopback(host):
+        return
+    if debug and not unsafe_debug:
+        raise click.UsageError(
+            f"--debug on --host {host} would let anyone who reaches the port run code on this "
+            f"machine (Werkzeug's debugger); use a loopback host such as 127.0.0.1, "
+            f"or add {UNSAFE_DEBUG} if you really mean it"
+        )
+    click.echo(
+        f"warning: the development server on {host} can be reached from other machines"
+        + ("; its debugger runs any code they send" if debug else "")
+        + "; publish with `build` or gunicorn instead",
+        err=True,
+    )
 
 
 @main.command()

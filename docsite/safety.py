@@ -8,6 +8,7 @@ redirect's Location.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -69,3 +70,14 @@ def local_location(url: str) -> str:
     parts = urlsplit(url)
     path = "/" + parts.path.lstrip("/\\")  # never "//host": that is another site
     return path + (f"?{parts.query}" if parts.query else "")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a --host to bind is reachable from this machine only."""
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:  # a host name: it may resolve to any interface
+        return False

@@ -124,6 +124,12 @@ def http_get(url: str, headers: dict[str, str] | None = None, method: str = "GET
 class Server:
     base: str
     process: subprocess.Popen[str]
+    log: Any = None  # the file its stdout and stderr go to
+
+    def output(self) -> str:
+        """What the server printed so far."""
+        self.log.seek(0)
+        return str(self.log.read())
 
     def get(
         self, path: str, headers: dict[str, str] | None = None, method: str = "GET"
@@ -143,7 +149,7 @@ def start_server(args: list[str], ready_path: str = "/en/") -> Server:
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    server = Server(f"http://127.0.0.1:{port}", process)
+    server = Server(f"http://127.0.0.1:{port}", process, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

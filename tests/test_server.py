@@ -18,7 +18,15 @@ import pytest
 from docsite.config import load_config
 from docsite.site import Site
 from docsite.theme import Theme
-from tests.conftest import CONTENT, Server, start_server, stop_server, write_tree
+from tests.conftest import (
+    CONTENT,
+    Server,
+    free_port,
+    run_cli,
+    start_server,
+    stop_server,
+    write_tree,
+)
 
 SMALL_SITE = {
     "en/index.md": "---\ntitle: Home\nsortorder: 0\n---\nWelcome. [Guide](guide/index.md)\n",
@@ -417,6 +425,29 @@ def test_sitemap_and_robots(small_server):
 
 def test_binds_loopback_by_default(small_server):
     assert small_server.base.startswith("http://127.0.0.1:")
+    assert "warning" not in small_server.output()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.1", "docs.example.org"])
+def test_the_debugger_is_refused_on_a_host_other_machines_reach(tmp_path, host):
+    content = write_tree(tmp_path / "content", {"en/index.md": "# Home\n"})
+    args = ["--content", str(content), "--debug", "--host", host, "--port", str(free_port())]
+    result = run_cli("serve", *args, timeout=30)
+    assert result.returncode == 2
+    assert f"--debug on --host {host} would let anyone" in result.stderr
+    assert "--unsafe-debug-on-public-host" in result.stderr
+    assert "Serving" not in result.stderr
+
+
+def test_serving_on_a_public_interface_warns(tmp_path):
+    content = write_tree(tmp_path / "content", {"en/index.md": "# Home\n"})
+    server = start_server(["serve", "--content", str(content), "--host", "0.0.0.0"])
+    try:
+        assert server.get("/en/").status == 200
+        warning = "warning: the development server on 0.0.0.0 can be reached from other machines"
+        assert warning in server.output()
+    finally:
+        stop_server(server)
 
 
 def test_create_app_works_under_flask_cli(tmp_path: Path):
