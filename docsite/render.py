@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 
 from markdown_it.token import Token
 
-from docsite.errors import Diagnostic
+from docsite.errors import ContentError, Diagnostic
 from docsite.markdown import LinkRef, RenderContext, TocEntry, create_markdown
 from docsite.pages import Page
 
@@ -133,6 +133,14 @@ class Rendered:
     warnings: list[Diagnostic]
     has_h1: bool
     sections: list[Section] = field(default_factory=list)
+
+    def error(self) -> ContentError | None:
+        """The first error rendering found (blocks nested too deep, an unclosed <script>):
+        the page would lose text, so the server shows this instead, as a build reports it."""
+        for warning in self.warnings:
+            if warning.level == "error":
+                return ContentError(warning.path, warning.line, warning.message, warning.code)
+        return None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

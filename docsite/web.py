@@ -312,6 +312,8 @@ class Docsite:
     def _page_html(self, entry: Entry) -> str:
         site, config, lang = self.site, self.config, entry.lang
         rendered = site.render(entry)
+        if (error := rendered.error()) is not None:
+            raise error  # shown by the page view as the error page
         urls = Urls(self.theme, entry.site_path)
         context = self.base_context(lang, urls)
         translations = site.translations_of(entry)
@@ -590,6 +592,8 @@ def create_app(
         if entry is not None:
             try:
                 return _html_response(state.page_body(entry))
+            except ContentError as exc:  # found while rendering (nesting, unclosed <script>)
+                return _html_response(state.error_html(lang, subpath, exc), 500)
             except TemplateError as exc:
                 if state.watcher is None:
                     raise

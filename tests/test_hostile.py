@@ -154,20 +154,26 @@ BAD = {
         b"---\rtitle: T\r---\r\rfine\rnot\x00fine\r", 6, "NUL byte in the text", "nul-cr/"
     ),
     "en/huge.md": Bad(HUGE, 0, f"file is {HUGE_MB}; a page may be at most 4 MB: split it", "huge/"),
-    "en/deep-quotes.md": Bad("# Quotes\n\n" + "> " * 10_000 + "lost\n\nAfter.\n", 3, NESTED, None),
-    "en/deep-quotes-tight.md": Bad("# Quotes\n\n" + ">" * 10_000 + " lost\n", 3, NESTED, None),
-    "en/deep-list.md": Bad("# List\n\n" + "- " * 10_000 + "lost\n\nAfter.\n", 3, NESTED, None),
+    "en/deep-quotes.md": Bad(
+        "# Quotes\n\n" + "> " * 10_000 + "lost\n\nAfter.\n", 3, NESTED, "deep-quotes/"
+    ),
+    "en/deep-quotes-tight.md": Bad(
+        "# Quotes\n\n" + ">" * 10_000 + " lost\n", 3, NESTED, "deep-quotes-tight/"
+    ),
+    "en/deep-list.md": Bad(
+        "# List\n\n" + "- " * 10_000 + "lost\n\nAfter.\n", 3, NESTED, "deep-list/"
+    ),
     "en/unclosed-comment.md": Bad(
         "# Comment\n\nText.\n\n<!-- a note to self\n\nMore text.\n",
         5,
         "'<!--' is never closed: the rest of the page would not show",
-        None,
+        "unclosed-comment/",
     ),
     "en/unclosed-script.md": Bad(
         "# Script\n\nText.\n\nPut it in a <script> tag.\n",
         5,
         "'<script>' is never closed: the rest of the page would not show",
-        None,
+        "unclosed-script/",
     ),
     "en/dup/index.md": Bad("# Dup folder\n", 1, "maps to the same URL /en/dup/ as en/dup.md", None),
     "en/slug-b.md": Bad("# B\n", 1, "maps to the same URL /en/slug-b/ as en/slug-a.md", None),
@@ -281,9 +287,13 @@ def test_server_shows_the_error_in_place_of_the_page(bad_tree, bad_server, rel):
     assert SECRET not in response.text
 
 
-def test_pages_that_lose_content_still_serve_what_they_can(bad_server):
-    for url in ("/en/deep-quotes/", "/en/deep-list/", "/en/unclosed-comment/"):
-        assert bad_server.get(url).status == 200, url
+def test_a_page_that_would_lose_text_shows_its_error_in_both_languages(bad_tree, bad_server):
+    """Found while rendering, not loading: the Chinese fallback names the English file."""
+    for url in ("/en/unclosed-script/", "/zh/unclosed-script/", "/zh/deep-list/"):
+        response = bad_server.get(url)
+        assert response.status == 500, url
+        assert 'class="doc content-error"' in response.text
+    assert where(bad_tree.content, "en/deep-list.md", 3) in bad_server.get("/zh/deep-list/").text
 
 
 def test_no_source_or_secret_is_served(bad_server):
