@@ -59,8 +59,8 @@ _URL_UNSAFE_RE = re.compile(r"[#?%\\\x00-\x1f\x7f]")
 def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
     """The Markdown files below a language folder, as sorted POSIX paths; hidden ones skipped.
 
-    A link that leads out of the language folder is an error, not a page, and so is a name
-    that cannot be part of a URL.
+    A link that leads out of the language folder (to a page, a folder or any other file) is an
+    error, not a page, and so is a name that cannot be part of a URL.
     """
     paths: list[str] = []
     errors: list[ContentError] = []
@@ -71,23 +71,17 @@ def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         here = Path(folder)
         for d in list(dirs):
-            if (here / d).is_symlink() and not _inside((here / d).resolve(), real_root):
-                errors.append(
-                    ContentError(
-                        here / d, 0, "symbolic link points outside the content folder", "symlink"
-                    )
-                )
+            if (error := _link_error(here / d, real_root)) is not None:
+                errors.append(error)
                 dirs.remove(d)
         for name in sorted(files):
-            if name.startswith((".", "_")) or not name.endswith(".md"):
+            if name.startswith((".", "_")):
                 continue
             file = here / name
-            if file.is_symlink() and not _inside(file.resolve(), real_root):
-                errors.append(
-                    ContentError(
-                        file, 0, "symbolic link points outside the content folder", "symlink"
-                    )
-                )
+            if (error := _link_error(file, real_root)) is not None:
+                errors.append(error)
+                continue
+            if not name.endswith(".md"):
                 continue
             rel = file.relative_to(lang_root).as_posix()
             bad = _URL_UNSAFE_RE.search(rel)
@@ -103,6 +97,20 @@ def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
                 continue
             paths.append(rel)
     return paths, errors
+
+
+def _link_error(path: Path, real_root: Path) -> ContentError | None:
+    """An error for a symbolic link that leads out of the content folder, or nowhere."""
+    if not path.is_symlink():
+        return None
+    target = resolved(path)
+    if target is None:
+        message = "symbolic link cannot be followed (it loops)"
+    elif not _inside(target, real_root):
+        message = "symbolic link points outside the content folder"
+    else:
+        return None
+    return ContentError(path, 0, message, "symlink")
 
 
 def _inside(path: Path, root: Path) -> bool:

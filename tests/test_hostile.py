@@ -187,6 +187,13 @@ BAD = {
         "# All\n", 0, "the name has '%', which a URL cannot hold: rename it", "100%/"
     ),
     "en/leak.md": Bad(b"", 0, "symbolic link points outside the content folder", "leak/"),
+    "en/passwd.png": Bad(b"", 0, "symbolic link points outside the content folder", None),
+    "en/self.md": Bad(b"", 0, "symbolic link cannot be followed (it loops)", "self/"),
+}
+LINKS = {  # symbolic links of the bad tree, to paths below its root
+    "en/leak.md": "secret.md",
+    "en/passwd.png": "secret.md",
+    "en/self.md": "content/en/self.md",
 }
 # fine themselves: a page of the bad tree clashes with each
 FINE_BESIDE_BAD = {
@@ -228,9 +235,9 @@ def check_output(tree: Tree) -> str:
 @pytest.fixture(scope="module")
 def bad_tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
     files: dict[str, str | bytes] = {**GOOD, **FINE_BESIDE_BAD, "en/laughs.md": LAUGHS}
-    files.update({rel: bad.data for rel, bad in BAD.items() if rel != "en/leak.md"})
+    files.update({rel: bad.data for rel, bad in BAD.items() if rel not in LINKS})
     root = tmp_path_factory.mktemp("hostile-bad")
-    tree = built_tree(root, files, {"en/leak.md": "secret.md"})
+    tree = built_tree(root, files, LINKS)
     tree.check = run_cli("check", "--content", str(tree.content), timeout=HANG_GUARD)
     return tree
 
@@ -297,7 +304,7 @@ def test_a_page_that_would_lose_text_shows_its_error_in_both_languages(bad_tree,
 
 
 def test_no_source_or_secret_is_served(bad_server):
-    for url in ("/en/leak.md", "/en/guide.md", "/en/c%23sharp.md"):
+    for url in ("/en/leak.md", "/en/guide.md", "/en/c%23sharp.md", "/en/passwd.png", "/en/self.md"):
         response = bad_server.get(url)
         assert response.status == 404, url
         assert SECRET not in response.text
@@ -368,8 +375,8 @@ ODD_URLS = [
 @pytest.fixture(scope="module")
 def odd_tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
     root = tmp_path_factory.mktemp("hostile-odd")
-    # a link to a file outside, and a folder link that loops
-    return built_tree(root, ODD, {"en/leak.txt": "secret.md", "en/loop": "content/en"})
+    # a folder link that loops (a link out of the content is an error: see the bad tree)
+    return built_tree(root, ODD, {"en/loop": "content/en"})
 
 
 @pytest.fixture(scope="module")
