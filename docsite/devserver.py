@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from watchfiles import Change, watch
 
-from docsite.pages import default_url
+from docsite.pages import default_url, page_path
 
 if TYPE_CHECKING:
     from docsite.web import Docsite
@@ -175,4 +175,4 @@ class Watcher:
 
 def _site_path(content: Path, file: Path) -> str:
     lang, _, path = file.relative_to(content).as_posix().partition("/")
-    return f"{lang}/{default_url(path)}"
+    return f"{lang}/{default_url(page_path(path))}"

@@ -281,6 +281,7 @@ def _rewrite(ctx: RenderContext, href: str, line: int, is_image: bool) -> str | 
         ctx.warn(line, f"link '{href}' points outside the content folder", "link-outside")
         return None
     if target.endswith(".md") and not is_image:
+        target = unicodedata.normalize("NFC", target)  # as pages are known (pages.page_path)
         url = ctx.resolve_page(target)
         ctx.links.append(LinkRef(target, fragment, line, "page"))
         if url is None:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 import reprlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -83,6 +84,13 @@ class Page:
     @property
     def draft(self) -> bool:
         return bool(self.meta.get("draft"))
+
+
+def page_path(source_path: str) -> str:
+    """A source path as pages are known by (in URLs, the nav, links, other languages): Unicode
+    NFC, so that a file name saved decomposed (`cafe` + U+0301, as macOS writes it) and one
+    saved composed (`café`) are the same page, at the URL that browsers and static hosts use."""
+    return unicodedata.normalize("NFC", source_path)
 
 
 def default_url(path: str) -> str:
@@ -379,6 +387,7 @@ def _too_big(file: Path, size: int) -> ContentError:
 def load_page(content_root: Path, lang: str, path: str, data: bytes | None = None) -> Page:
     """Read content_root/lang/path into a Page; raises ContentError naming file and line."""
     file = content_root / lang / path
+    path = page_path(path)
     if data is None:
         try:
             size = file.stat().st_size

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from docsite.config import SiteConfig
 from docsite.errors import ContentError, Diagnostic
-from docsite.pages import Page, default_url, load_page
+from docsite.pages import Page, default_url, load_page, page_path
 from docsite.render import Rendered, Renderer
 from docsite.safety import is_regular_file, resolved
 
@@ -113,6 +113,18 @@ def _link_error(path: Path, real_root: Path) -> ContentError | None:
     return ContentError(path, 0, message, "symlink")
 
 
+def _same_name_error(page: Page, twin: Page) -> ContentError:
+    """Two files whose names differ only in Unicode form (é as one character, or e and an
+    accent) are one page."""
+    return ContentError(
+        page.source_file,
+        1,
+        f"maps to the same URL /{page.lang}/{page.url} as {twin.lang}/{twin.path} "
+        "(the names differ only in how their accents are encoded)",
+        "duplicate-url",
+    )
+
+
 def _inside(path: Path, root: Path) -> bool:
     return path == root or path.is_relative_to(root)
 
@@ -163,8 +175,11 @@ class Site:
                     continue
                 if page.draft and not self.config.include_drafts:
                     continue
+                if (twin := pages[lang].get(page.path)) is not None:
+                    errors.append(_same_name_error(page, twin))
+                    continue
                 warnings.extend(page.warnings)
-                pages[lang][path] = page
+                pages[lang][page.path] = page
         with self.lock:
             self.pages = pages
             self._load_errors = errors
@@ -187,9 +202,10 @@ class Site:
                     rel = file.relative_to(content)
                 except ValueError:
                     continue
-                lang, _, path = rel.as_posix().partition("/")
-                if lang not in self.config.languages or not path.endswith(".md"):
+                lang, _, source_path = rel.as_posix().partition("/")
+                if lang not in self.config.languages or not source_path.endswith(".md"):
                     continue
+                path = page_path(source_path)
                 old = self.pages.get(lang, {}).get(path)
                 had_error = any(Path(e.path) == file for e in self._load_errors)
                 self._load_errors = [e for e in self._load_errors if Path(e.path) != file]
@@ -197,14 +213,15 @@ class Site:
                 new: Page | None = None
                 if file.is_file() and not any(p.startswith((".", "_")) for p in Path(path).parts):
                     try:
-                        new = load_page(content, lang, path)
+                        new = load_page(content, lang, source_path)
                     except ContentError as exc:
                         self._load_errors.append(exc)
                         structural = True
                     if new is not None and new.draft and not self.config.include_drafts:
                         new = None
                 if new is None:
-                    self.pages.get(lang, {}).pop(path, None)
+                    if old is not None and old.source_file == file:  # not its other Unicode form
+                        self.pages.get(lang, {}).pop(path, None)
                     structural = structural or old is not None or had_error
                     continue
                 self.warnings.extend(new.warnings)
@@ -237,7 +254,7 @@ class Site:
             for lang in self.config.languages:
                 root = self.config.content_dir / lang
                 if parts.is_relative_to(root) and parts.suffix == ".md":
-                    rel = parts.relative_to(root).as_posix()
+                    rel = page_path(parts.relative_to(root).as_posix())
                     broken[(lang, default_url(rel))] = error
         all_entries: dict[str, dict[str, Entry]] = {}
         all_by_url: dict[str, dict[str, Entry]] = {}
@@ -333,6 +350,16 @@ class Site:
 
     def entry_at(self, lang: str, url: str) -> Entry | None:
         return self.by_url.get(lang, {}).get(url)
+
+    def normal_url(self, lang: str, url: str) -> str | None:
+        """The URL of the page a request names in another Unicode form (a decomposed é)."""
+        normal = page_path(url)
+        if normal == url:
+            return None
+        for candidate in (normal, normal + "/"):
+            if self.entry_at(lang, candidate) or (lang, candidate) in self.broken:
+                return candidate
+        return None
 
     def all_entries(self) -> Iterator[Entry]:
         for lang in self.config.languages:

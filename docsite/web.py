@@ -40,6 +40,7 @@ from docsite.navhtml import (
     when_current,
     when_open,
 )
+from docsite.pages import page_path
 from docsite.render import LRU
 from docsite.safety import guard_requests, send_file_or_404
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
@@ -177,7 +178,7 @@ class Docsite:
         content = self.config.content_dir
         with self._reindex_lock:
             for file in files:
-                path = file.relative_to(content).as_posix().partition("/")[2]
+                path = page_path(file.relative_to(content).as_posix().partition("/")[2])
                 self._reindex_todo.update((lang, path) for lang in self.config.languages)
             if self._reindexing:
                 return
@@ -601,6 +602,8 @@ def create_app(
         error = site.broken.get((lang, subpath))
         if error is not None:
             return _html_response(state.error_html(lang, subpath, error), 500)
+        if (normal := site.normal_url(lang, subpath)) is not None:  # a decomposed é
+            return redirect(f"{request.script_root}/{lang}/{normal}", 308)  # type: ignore[return-value]
         if subpath and not subpath.endswith("/"):
             if site.entry_at(lang, subpath + "/") or (lang, subpath + "/") in site.broken:
                 return redirect(f"{request.script_root}/{lang}/{subpath}/", 308)  # type: ignore[return-value]

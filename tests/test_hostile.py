@@ -186,6 +186,13 @@ BAD = {
     "en/100%.md": Bad(
         "# All\n", 0, "the name has '%', which a URL cannot hold: rename it", "100%/"
     ),
+    "en/caf\u00e9.md": Bad(
+        "# Composed\n",
+        1,
+        "maps to the same URL /en/caf\u00e9/ as en/caf\u00e9.md "
+        "(the names differ only in how their accents are encoded)",
+        None,
+    ),
     "en/leak.md": Bad(b"", 0, "symbolic link points outside the content folder", "leak/"),
     "en/passwd.png": Bad(b"", 0, "symbolic link points outside the content folder", None),
     "en/self.md": Bad(b"", 0, "symbolic link cannot be followed (it loops)", "self/"),
@@ -199,6 +206,7 @@ LINKS = {  # symbolic links of the bad tree, to paths below its root
 FINE_BESIDE_BAD = {
     "en/dup.md": "# Dup page\n",
     "en/slug-a.md": "---\ntitle: A\nslug: slug-b\n---\n",
+    "en/cafe\u0301.md": "# Decomposed\n",  # the same name as en/café.md, its é in two parts
 }
 
 
@@ -351,7 +359,12 @@ ODD = {
     "en/x..y/index.md": "# Dotted folder\n",
     "en/guide/logo.png": b"\x89PNG\r\n\x1a\nfake",
     "en/pictured.md": "# Pictured\n\n![logo](guide/logo.png)\n",  # so guide/ is not empty
+    # macOS saves names decomposed: e and U+0301; the page is at the composed URL (NFC)
+    "en/cafe\u0301.md": "# Caf\u00e9\n",
+    "en/accents.md": "# Accents\n\n[One](cafe\u0301.md) and [the same](caf\u00e9.md).\n",
 }
+CAFE = "caf\u00e9"  # composed
+DECOMPOSED = "cafe\u0301"
 ODD_URLS = [
     "en/empty/",
     "en/bom/",
@@ -369,6 +382,8 @@ ODD_URLS = [
     "en/x..y/",
     "zh/one-line/",
     "zh/中文 页面/",
+    f"en/{CAFE}/",
+    f"zh/{CAFE}/",
 ]
 
 
@@ -476,3 +491,27 @@ def test_the_built_site_holds_no_secret(odd_tree):
         if file.is_file():
             assert SECRET.encode() not in file.read_bytes(), file
     assert (odd_tree.out / "en" / "guide" / "logo.png").is_file()
+
+
+def test_a_decomposed_file_name_is_one_composed_url_everywhere(odd_tree, odd_server):
+    built = odd_tree.out
+    assert (built / "en" / CAFE / "index.html").is_file()
+    assert not (built / "en" / DECOMPOSED).exists()
+    outputs = [
+        built / "sitemap.xml",
+        built / "en" / "index.html",
+        built / "en" / "accents" / "index.html",
+    ]
+    outputs += [built / "zh" / "accents" / "index.html"]
+    for file in outputs:
+        text = file.read_text("utf-8")
+        assert f"{CAFE}/" in text, file
+        assert DECOMPOSED not in text, file
+    accents = (built / "en" / "accents" / "index.html").read_text("utf-8")
+    assert accents.count(f'<a href="../{CAFE}/">') == 2
+    assert odd_server.get("/en/" + quote(CAFE) + "/").status == 200
+    for lang in ("en", "zh"):
+        for tail in ("/", ""):
+            moved = odd_server.get(f"/{lang}/" + quote(DECOMPOSED) + tail)
+            assert moved.status == 308
+            assert moved.headers["location"] == f"/{lang}/" + quote(CAFE) + "/"
