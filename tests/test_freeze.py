@@ -7,6 +7,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -452,3 +453,61 @@ def test_a_write_that_fails_midway_keeps_the_old_output(tmp_path):
     assert "Traceback" not in result.stderr
     assert manifest(out) == before
     assert leftovers(out) == []
+
+
+def _process_state(pid: int) -> str | None:
+    """The state letter of a process (R, S, Z …), None when there is no such process."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def _forks_of(pid: int) -> list[int]:
+    """The child processes of pid that run its own command line (forks, not git or others)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == pid and (stat.parent / "cmdline").read_bytes() == command:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def _living(pids: list[int]) -> list[int]:
+    return [pid for pid in pids if _process_state(pid) not in (None, "Z")]  # Z: dead, unreaped
+
+
+def test_a_killed_build_takes_its_workers_with_it(tmp_path):
+    content = write_tree(tmp_path / "content", _parallel_tree())
+    args = ["build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-cache"]
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "DOCSITE_JOBS": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120  # a hang guard, not a timing
+        while not workers and process.poll() is None and time.monotonic() < deadline:
+            workers = _forks_of(process.pid)
+            time.sleep(0.005)
+        assert workers, "the build forked no worker"
+        process.kill()  # SIGKILL: the build has no chance to stop its workers itself
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while _living(workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _living(workers) == [], "workers outlived the build"
+    finally:
+        process.kill()
+        for pid in _living(workers):
+            os.kill(pid, signal.SIGKILL)
