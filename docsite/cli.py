@@ -146,14 +146,16 @@ def build(
     """Freeze the whole site into a static folder."""
     from docsite.check import check_site
     from docsite.freeze import freeze
+    from docsite.leftovers import cold_cache_dir, remove_stale_cold_caches
     from docsite.parallel import jobs, prerender
     from docsite.web import create_app
 
     started = time.perf_counter()
     overrides: dict[str, object] = {"content_dir": content_dir, "base_url": base_url}
     config = _config(**overrides)
+    remove_stale_cold_caches(config.cache_dir)
     if no_cache:
-        config = config.with_options(cache_dir=config.cache_dir / f"cold-{time.time_ns()}")
+        config = config.with_options(cache_dir=cold_cache_dir(config.cache_dir))
     app = create_app(config, server_search=False)
     state = app.extensions["docsite"]
     site = state.site

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import glob
 import os
 import shutil
 import sys
@@ -25,6 +24,7 @@ from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from docsite.errors import Diagnostic
+from docsite.leftovers import remove_stale_folders
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
 from docsite.staticsearch import StaticIndexStats, build_static_index
 from docsite.web import GENERATED_STATIC, Docsite, static_name
@@ -176,31 +176,3 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(b))
-
-
-STALE_SECONDS = 24 * 3600  # no build runs this long: older leftovers are stale whatever their pid
-
-
-def remove_stale_folders(out: Path) -> None:
-    """Remove the staging and old-output folders of builds that were killed (their process is
-    gone), so that they do not pile up beside the output."""
-    for kind in ("build", "old"):
-        prefix = f".{out.name}.{kind}-"
-        for folder in out.parent.glob(glob.escape(prefix) + "*"):
-            pid = folder.name[len(prefix) :].split("-", 1)[0]
-            try:
-                age = time.time() - folder.lstat().st_mtime
-            except OSError:
-                continue
-            if age > STALE_SECONDS or not (pid.isdigit() and _running(int(pid))):
-                shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from docsite.config import load_config
 from tests.conftest import CONTENT, ROOT, http_get, run_cli, static_http_server, write_tree
 from tests.test_server import SMALL_SITE
 
@@ -511,3 +512,40 @@ def test_a_killed_build_takes_its_workers_with_it(tmp_path):
         process.kill()
         for pid in _living(workers):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_the_next_build_removes_the_cold_caches_of_killed_builds(tmp_path):
+    cache = load_config().cache_dir  # where `build --no-cache` makes its cold cache
+    content = write_tree(tmp_path / "content", _parallel_tree())
+    before = set(cache.glob("cold-*"))
+    args = ["build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-cache"]
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    running = cache / f"cold-{os.getpid()}-1"  # as if this test were a build: kept
+    unnamed = cache / "cold-1733000000000000000"  # named as before pids were recorded
+    try:
+        deadline = time.monotonic() + 120  # a hang guard, not a timing
+        left: set[Path] = set()
+        while not left and process.poll() is None and time.monotonic() < deadline:
+            left = {f for f in set(cache.glob("cold-*")) - before if any(f.rglob("*.json"))}
+            time.sleep(0.01)
+        process.kill()
+        process.wait(timeout=30)
+        assert left, "the build wrote no cold cache before it ended"
+        assert all(folder.is_dir() for folder in left)  # what a killed build leaves
+        running.mkdir(parents=True)
+        unnamed.mkdir()
+        result = build(content, tmp_path / "site")
+        assert result.returncode == 0, result.stderr
+        assert [folder for folder in left if folder.exists()] == []
+        assert not unnamed.exists()
+        assert running.is_dir()
+    finally:
+        process.kill()
+        shutil.rmtree(running, ignore_errors=True)
+        shutil.rmtree(unnamed, ignore_errors=True)
