@@ -153,7 +153,8 @@ def build(
     started = time.perf_counter()
     overrides: dict[str, object] = {"content_dir": content_dir, "base_url": base_url}
     config = _config(**overrides)
-    remove_stale_cold_caches(config.cache_dir)
+    for line in remove_stale_cold_caches(config.cache_dir):
+        click.echo(line, err=True)
     if no_cache:
         config = config.with_options(cache_dir=cold_cache_dir(config.cache_dir))
     app = create_app(config, server_search=False)
@@ -181,7 +182,7 @@ def build(
             click.echo(f"\r  freezing {done}/{total}", nl=done == total, err=True)
 
     try:
-        result = freeze(app, out, progress)
+        result = freeze(app, out, progress, note=lambda line: click.echo(line, err=True))
     except OSError as exc:  # disk full, no permission, a file where a folder should be …
         raise click.ClickException(_output_error(exc, out)) from None
     except Exception as exc:

@@ -24,7 +24,7 @@ from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from docsite.errors import Diagnostic
-from docsite.leftovers import remove_stale_folders
+from docsite.leftovers import remove_stale_folders, remove_tree
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
 from docsite.staticsearch import StaticIndexStats, build_static_index
 from docsite.web import GENERATED_STATIC, Docsite, static_name
@@ -63,15 +63,21 @@ def freeze(
     app: Flask,
     out: Path,
     progress: Callable[[int, int, str], None] | None = None,
+    note: Callable[[str], object] = lambda line: print(line, file=sys.stderr),
 ) -> BuildResult:
-    """Write every URL of the app into `out`, replacing it only after a complete build."""
+    """Write every URL of the app into `out`, replacing it only after a complete build.
+
+    `note` gets a line for each folder a build could not remove (the old output, or what an
+    earlier build left); the next build tries again.
+    """
     started = time.perf_counter()
     state: Docsite = app.extensions["docsite"]
     out = out.resolve()
     if out.parent.exists() and not out.parent.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(out.parent))
     out.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_folders(out)
+    for line in remove_stale_folders(out):
+        note(line)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
     languages = list(state.config.languages)
     processes = min(jobs(), len(languages))
@@ -103,7 +109,8 @@ def freeze(
                 count, stats = future.result()
                 files += count
                 search.update(stats)
-        _replace(staging, out)
+        if (line := _replace(staging, out)) is not None:
+            note(line)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -143,15 +150,15 @@ def _freeze_share(languages: list[str], staging: Path) -> tuple[int, dict[str, S
     return count, build_static_index(state.site, staging, languages)
 
 
-def _replace(staging: Path, out: Path) -> None:
-    """Swap the finished build in (atomically where the system can), then drop the old one."""
+def _replace(staging: Path, out: Path) -> str | None:
+    """Swap the finished build in (atomically where the system can), then drop the old one;
+    a line when the old one could not be removed."""
     os.chmod(staging, 0o755)
     if not out.exists():
         staging.rename(out)
-        return
+        return None
     if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # it holds the old output now
-        return
+        return remove_tree(staging, "the previous output")  # it holds the old output now
     old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.monotonic_ns()}")
     out.rename(old)
     try:
@@ -159,7 +166,7 @@ def _replace(staging: Path, out: Path) -> None:
     except OSError:
         old.rename(out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    return remove_tree(old, "the previous output")
 
 
 def _exchange(a: Path, b: Path) -> bool:

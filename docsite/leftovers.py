@@ -11,8 +11,11 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
+
+from docsite.errors import display_path
 
 STALE_SECONDS = 24 * 3600  # no build runs this long: older leftovers are stale whatever their pid
 COLD_PREFIX = "cold-"
@@ -23,21 +26,47 @@ def cold_cache_dir(cache_dir: Path) -> Path:
     return cache_dir / f"{COLD_PREFIX}{os.getpid()}-{time.time_ns()}"
 
 
-def remove_stale_cold_caches(cache_dir: Path) -> None:
-    """Remove the cold caches of `--no-cache` builds that were killed."""
-    _remove_stale(cache_dir, COLD_PREFIX)
+def remove_stale_cold_caches(cache_dir: Path) -> list[str]:
+    """Remove the cold caches of `--no-cache` builds that were killed; a line for each that
+    stays (see remove_tree)."""
+    return _remove_stale(cache_dir, COLD_PREFIX)
 
 
-def remove_stale_folders(out: Path) -> None:
-    """Remove the staging and old-output folders of builds that were killed."""
-    for kind in ("build", "old"):
-        _remove_stale(out.parent, f".{out.name}.{kind}-")
+def remove_stale_folders(out: Path) -> list[str]:
+    """Remove the staging and old-output folders of builds that were killed or could not
+    remove them; a line for each that stays."""
+    return [
+        line
+        for kind in ("build", "old")
+        for line in _remove_stale(out.parent, f".{out.name}.{kind}-")
+    ]
 
 
-def _remove_stale(parent: Path, prefix: str) -> None:
-    for folder in parent.glob(glob.escape(prefix) + "*"):
+def _remove_stale(parent: Path, prefix: str) -> list[str]:
+    lines = []
+    for folder in sorted(parent.glob(glob.escape(prefix) + "*")):
         if _is_stale(folder, prefix):
-            shutil.rmtree(folder, ignore_errors=True)
+            line = remove_tree(folder, "left by an earlier build")
+            lines += [line] if line else []
+    return lines
+
+
+def remove_tree(folder: Path, what: str) -> str | None:
+    """Remove a folder and all it holds. None when it is gone; else one line that says what
+    stays and why (a read-only folder in it, a file in use), which the next build retries."""
+    failures: list[tuple[str, BaseException]] = []
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=lambda _f, path, exc: failures.append((path, exc)))
+    else:
+        shutil.rmtree(folder, onerror=lambda _f, path, info: failures.append((path, info[1])))
+    if not failures or not os.path.lexists(folder):
+        return None
+    path, exc = failures[0]
+    cause = getattr(exc, "strerror", None) or str(exc)
+    return (
+        f"warning: could not remove {display_path(folder)} ({what}): {cause}: "
+        f"{display_path(path)}; the next build tries again"
+    )
 
 
 def _is_stale(folder: Path, prefix: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import random
@@ -549,3 +550,47 @@ def test_the_next_build_removes_the_cold_caches_of_killed_builds(tmp_path):
         process.kill()
         shutil.rmtree(running, ignore_errors=True)
         shutil.rmtree(unnamed, ignore_errors=True)
+
+
+def lock(folder: Path) -> None:
+    """Make the entries of a folder impossible to remove (for root too: chattr +i)."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(folder)], check=True, capture_output=True)
+    else:
+        folder.chmod(0o555)
+
+
+def unlock(folder: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(folder)], check=False, capture_output=True)
+    else:
+        folder.chmod(0o755)
+
+
+def test_an_old_output_that_cannot_be_removed_is_said_and_retried(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    lock(out / "en" / "guide")
+    try:
+        for attempt in range(2):  # still locked: the next build tries again, and says so again
+            result = build(content, out)
+            assert result.returncode == 0, result.stderr
+            [left] = leftovers(out)
+            said = [line for line in result.stderr.splitlines() if "could not remove" in line]
+            what = "the previous output" if attempt == 0 else "left by an earlier build"
+            cause = os.strerror(errno.EPERM if os.geteuid() == 0 else errno.EACCES)
+            assert len(said) == 1, result.stderr
+            assert said[0].startswith(
+                f"warning: could not remove {rel(tmp_path / left)} ({what}): {cause}: "
+                f"{rel(tmp_path / left / 'en' / 'guide')}/"
+            )
+            assert said[0].endswith("; the next build tries again")
+    finally:
+        for folder in tmp_path.glob("*/en/guide"):
+            unlock(folder)
+        for folder in tmp_path.glob(".site.*/en/guide"):
+            unlock(folder)
+    result = build(content, out)
+    assert result.returncode == 0 and "could not remove" not in result.stderr
+    assert leftovers(out) == []
