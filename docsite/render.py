@@ -30,6 +30,7 @@ from docsite.pages import Page
 
 RENDERER_VERSION = "4"
 MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest
+PARSES_KEPT = 2  # parsed pages kept for their next language (tokens are large: few)
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -86,8 +87,11 @@ def _identifiers(code: str) -> list[str]:
     return [m for m in _IDENTIFIER_RE.findall(code) if len(m) > 2 and m not in _NOT_IDENTIFIERS]
 
 
-def extract_sections(tokens: list[Token], title: str) -> list[Section]:
-    """Split a page into sections at h2/h3, collecting their plain text and code identifiers."""
+def extract_sections(
+    tokens: list[Token], title: str, gettext: Callable[[str], str] = str
+) -> list[Section]:
+    """Split a page into sections at h2/h3, collecting their plain text and code identifiers
+    (UI strings in the page, such as admonition titles, in the language of `gettext`)."""
     sections = [Section(id="", heading=title, level=1, text="")]
     texts: list[list[str]] = [[]]
     idents: list[dict[str, None]] = [{}]
@@ -106,7 +110,9 @@ def extract_sections(tokens: list[Token], title: str) -> list[Section]:
             continue
         if token.type == "inline":
             for child in token.children or []:
-                if child.type in ("text", "code_inline"):
+                if child.type == "ui_text":
+                    texts[-1].append(gettext(child.content))
+                elif child.type in ("text", "code_inline"):
                     texts[-1].append(child.content)
                     if child.type == "code_inline":
                         idents[-1].update(dict.fromkeys(_identifiers(child.content)))
@@ -160,6 +166,20 @@ class Rendered:
         )
 
 
+@dataclass
+class Parsed:
+    """A page's tokens and what parsing found (ids, links, toc, warnings): the same in every
+    language; tokens are only read once parsed."""
+
+    tokens: list[Token]
+    context: RenderContext
+    has_h1: bool
+
+
+def _language_free(_text: str) -> Any:
+    raise AssertionError("parsing must not depend on the language: do it when rendering")
+
+
 class Renderer:
     """Renders pages through the one markdown-it parser, with a memory and a disk cache."""
 
@@ -169,6 +189,7 @@ class Renderer:
         self.ui_digest = ""  # of the UI translations (admonition titles are rendered)
         self.cache_dir = cache_dir / "render" if cache_dir else None
         self._memory: LRU[str, tuple[dict[str, str | None], Rendered]] = LRU(MEMORY_ENTRIES)
+        self._parses: LRU[tuple[str, str, str], Parsed] = LRU(PARSES_KEPT)
 
     def key(self, page: Page, ui_lang: str) -> str:
         parts = (
@@ -218,7 +239,9 @@ class Renderer:
             used[target] = resolve_page(target)
             return used[target]
 
-        rendered = self._render(page, tracking_resolve, gettext)
+        rendered = self._for_file(
+            self._render(page, tracking_resolve, gettext), str(page.source_file)
+        )
         self._store(key, used, rendered)
         return rendered
 
@@ -236,6 +259,7 @@ class Renderer:
         resolve_page: Callable[[str], str | None],
         gettext: Callable[[str], str],
     ) -> Rendered:
+        parsed = self._parse(page)
         ctx = RenderContext(
             file=str(page.source_file),
             page_path=page.path,
@@ -244,19 +268,37 @@ class Renderer:
             resolve_page=resolve_page,
             gettext=gettext,
         )
-        env = {"docsite": ctx}
-        tokens = self.md.parse(page.body, env)
-        html = self.md.renderer.render(tokens, self.md.options, env)
-        has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+        html = self.md.renderer.render(parsed.tokens, self.md.options, {"docsite": ctx})
         return Rendered(
             html=html,
-            toc=ctx.toc,
-            ids=ctx.ids,
-            links=ctx.links,
-            warnings=ctx.diagnostics,
-            has_h1=has_h1,
-            sections=extract_sections(tokens, page.title),
+            toc=list(parsed.context.toc),
+            ids=set(parsed.context.ids),
+            links=list(parsed.context.links),
+            warnings=[*parsed.context.diagnostics, *ctx.diagnostics],
+            has_h1=parsed.has_h1,
+            sections=extract_sections(parsed.tokens, page.title, gettext),
         )
+
+    def _parse(self, page: Page) -> Parsed:
+        """The tokens of a page, parsed once for every language it is rendered in (a page and
+        its fallbacks, or a translation that is a copy): what depends on the language, links
+        to pages and UI strings, is decided when rendering."""
+        key = (page.digest, page.path, page.url)
+        parsed = self._parses.get(key)
+        if parsed is None:
+            ctx = RenderContext(
+                file=str(page.source_file),
+                page_path=page.path,
+                page_url=page.url,
+                line_offset=page.body_line,
+                resolve_page=_language_free,
+                gettext=_language_free,
+            )
+            tokens = self.md.parse(page.body, {"docsite": ctx})
+            has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+            parsed = Parsed(tokens, ctx, has_h1)
+            self._parses.put(key, parsed)
+        return parsed
 
     def _lookup(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:
         hit = self._memory.get(key)
