@@ -626,7 +626,8 @@ def create_app(
             response.add_etag()
             response.make_conditional(request)
         else:
-            response = send_file_or_404(file, conditional=True, max_age=0)  # type: ignore[arg-type]
+            seconds = 31_536_000 if fingerprinted else 0  # max_age=0 would add no-cache
+            response = send_file_or_404(file, conditional=True, max_age=seconds)  # type: ignore[arg-type]
         if fingerprinted:
             response.cache_control.public = True
             response.cache_control.max_age = 31_536_000

@@ -369,10 +369,11 @@ def test_theme_assets_are_fingerprinted_and_cached_forever(small_server):
     page = small_server.get("/en/").text
     css = re.search(r'href="((?:\.\./)*_static/css/docsite\.[0-9a-f]{10}\.css)"', page)
     assert css, page[:2000]
-    response = small_server.get(urljoin("/en/", css.group(1)))
-    assert response.status == 200
-    assert "immutable" in response.headers["cache-control"]
-    assert "max-age=31536000" in response.headers["cache-control"]
+    for url in re.findall(r'(?:href|src)="((?:\.\./)*_static/[^"]+)"', page):
+        response = small_server.get(urljoin("/en/", url))
+        assert response.status == 200, url
+        directives = {d.strip() for d in response.headers["cache-control"].split(",")}
+        assert directives == {"public", "max-age=31536000", "immutable"}, url
     stale = small_server.get("/_static/css/docsite.0000000000.css")
     assert stale.status == 200 and "no-cache" in stale.headers["cache-control"]
 
