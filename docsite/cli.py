@@ -7,6 +7,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from docsite.config import SiteConfig, load_config
 from docsite.errors import ConfigError, ContentError, Diagnostic, display_path
 from docsite.site import Site
 from docsite.status import PageStatus, stamp_path, translation_status
+
+if TYPE_CHECKING:
+    from docsite.check import CheckReport
 
 # Each command imports the heavy parts it needs (Flask, the search engine) itself: `check`
 # runs on every save in some editors, and half its time would be importing what it never uses.
@@ -163,12 +167,8 @@ def build(
     prerender(site, jobs(), analyze=True)
     report = check_site(site)  # every problem at once, those found in rendering too
     _print_diagnostics(report.diagnostics)
-    if site.errors:
-        raise click.ClickException(
-            f"{len(site.errors)} page(s) have errors; nothing was written (the old {out} is kept)"
-        )
     if report.failed(strict):
-        raise click.ClickException(f"check failed; nothing was written (the old {out} is kept)")
+        raise click.ClickException(_refusal(report, out))
     if config.absolute_base is None:
         click.echo(
             "note: --base-url is a path, so sitemap.xml holds site-absolute paths; "
@@ -197,6 +197,19 @@ def build(
         + _summary(result.pages, len(report.errors), len(report.warnings), seconds),
         err=True,
     )
+
+
+def _refusal(report: CheckReport, out: Path) -> str:
+    """Why a build wrote nothing: the errors it listed (those found while loading and while
+    rendering), by count and by file, or the warnings that --strict refuses."""
+    if report.errors:
+        files = len({d.path for d in report.errors})
+        why = f"{len(report.errors)} error(s) in {files} file(s)"
+    else:
+        why = f"{len(report.warnings)} warning(s), which --strict refuses"
+    shown = display_path(out)
+    kept = f"the old {shown} is kept" if out.exists() else f"{shown} was not created"
+    return f"{why}; nothing was written ({kept})"
 
 
 def _output_error(exc: OSError, out: Path) -> str:

@@ -193,6 +193,7 @@ def test_failed_build_reports_every_bad_page_and_keeps_the_old_site(tmp_path):
             "en/bad-type.md": "---\ntitle: T\nsortorder: soon\n---\n",
             "zh/bad-bytes.md": b"---\ntitle: T\n---\n\xc3\x28\n",
             "en/unterminated.md": "---\ntitle: T\n\nno end\n",
+            "zh/unclosed.md": "# Script\n\n<script>\n",  # found while rendering, not loading
         },
     )
     (content / "en" / "index.md").write_text(
@@ -205,9 +206,12 @@ def test_failed_build_reports_every_bad_page_and_keeps_the_old_site(tmp_path):
         "bad-type.md:3: error: 'sortorder' must be an integer",
         "bad-bytes.md:4: error: invalid UTF-8",
         "unterminated.md:1: error: front matter opened with '---' is never closed",
+        "unclosed.md:3: error: '<script>' is never closed",
     ):
         assert expected in result.stderr, result.stderr
-    assert "nothing was written" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: 5 error(s) in 5 file(s); nothing was written (the old {rel(out)} is kept)"
+    )
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     assert (out / "en" / "index.html").read_bytes() == marker
     assert not list(tmp_path.glob(".site.*")), "no staging folder is left behind"

@@ -273,6 +273,10 @@ def test_check_and_build_fail_and_write_nothing(bad_tree):
     assert not bad_tree.out.exists()
     errors = [line for line in check_output(bad_tree).splitlines() if ": error: " in line]
     assert len(errors) == len(BAD) + 1, errors  # one each (and the laughs), not one per language
+    assert bad_tree.build.stderr.strip().splitlines()[-1] == (
+        f"Error: {len(errors)} error(s) in {len(errors)} file(s); "
+        f"nothing was written ({os.path.relpath(bad_tree.out, ROOT)} was not created)"
+    )
     assert SECRET not in output
 
 
