@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -210,6 +211,9 @@ FINE_BESIDE_BAD = {
 }
 
 
+ESCAPES = "# Escapes\n\n[A tab](a%09b.png), [a line break](x%0Ay.md).\n"  # warnings only
+
+
 def where(content: Path, rel: str, line: int) -> str:
     """A file and line as the CLI prints them (relative to the directory it runs in)."""
     path = os.path.relpath(content / rel, ROOT)
@@ -243,6 +247,7 @@ def check_output(tree: Tree) -> str:
 @pytest.fixture(scope="module")
 def bad_tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
     files: dict[str, str | bytes] = {**GOOD, **FINE_BESIDE_BAD, "en/laughs.md": LAUGHS}
+    files["en/escapes.md"] = ESCAPES
     files.update({rel: bad.data for rel, bad in BAD.items() if rel not in LINKS})
     root = tmp_path_factory.mktemp("hostile-bad")
     tree = built_tree(root, files, LINKS)
@@ -285,6 +290,15 @@ def test_the_good_pages_still_serve_beside_the_bad(bad_server):
         assert bad_server.get(url).status == 200, url
     assert "Dup page" in bad_server.get("/en/dup/").text
     assert bad_server.get("/api/search?q=guide").status == 200
+
+
+def test_every_line_check_and_build_print_is_one_line_of_printable_text(bad_tree):
+    for output in (check_output(bad_tree), bad_tree.build.stderr):
+        for line in output.splitlines():
+            assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]|\t", line), repr(line)
+        at = where(bad_tree.content, "en/escapes.md", 3)
+        assert f"{at}: warning: link to missing file 'a\\tb.png'" in output.splitlines()
+        assert f"{at}: warning: link to missing page 'x\\ny.md'" in output.splitlines()
 
 
 def test_a_value_too_big_to_quote_is_quoted_short(bad_tree):
