@@ -62,7 +62,16 @@ def guard_requests(app: Flask, trusted_hosts: Sequence[str] | None = None) -> No
         exc = request.routing_exception
         if isinstance(exc, RequestRedirect):
             return redirect(local_location(exc.new_url), exc.code)
+        if has_encoded_slash(request.environ):
+            abort(404)
         return None
+
+
+def has_encoded_slash(environ: dict[str, Any]) -> bool:
+    """Whether the path as sent holds a %2F. Decoded, /en/tutorial%2f is /en/tutorial/, but a
+    browser resolves the page's relative links against /en/: no URL of the site has one."""
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
+    return "%2f" in raw.partition("?")[0].lower()
 
 
 def local_location(url: str) -> str:

@@ -177,6 +177,10 @@ def test_a_trusted_host_list_refuses_other_hosts(tmp_path):
         "/_static/%00",
         "/_static/%2e%2e%2f%2e%2e%2fsecret.txt",
         "/_docsite/live.js/../../secret.txt",
+        "/en/guide%2frouting/",  # the page, at a URL its relative links do not work from
+        "/en/guide/routing%2f",
+        "/zh/guide%2Frouting/",
+        "/en/guide%2flogo.png",
     ],
 )
 def test_nothing_outside_content_and_theme_static_is_reachable(small_server, path):
