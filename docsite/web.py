@@ -558,8 +558,10 @@ def create_app(
     def api_search() -> Response:
         args = request.args
         lang = args.get("lang", state.config.default_language)
-        if lang not in (*state.config.languages, "all"):
-            lang = state.config.default_language
+        if lang not in (known := (*state.config.languages, "all")):
+            error = jsonify(error=f"lang must be one of {', '.join(known)}, not {lang!r}")
+            error.status_code = 400
+            return error
         try:
             limit = int(args.get("limit", "10"))
         except ValueError:

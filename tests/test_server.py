@@ -354,6 +354,14 @@ def test_search_api_answers_json_and_escapes_snippets(small_server, payload):
         assert "<" not in hit["title"] + hit["section"] + hit["url"]
 
 
+@pytest.mark.parametrize("lang", ["fr", "EN", "", "<b>zh</b>"])
+def test_search_api_refuses_a_language_it_does_not_have(small_server, lang):
+    response = small_server.get(f"/api/search?q=routing&lang={quote(lang)}")
+    assert response.status == 400
+    assert response.headers["content-type"] == "application/json"
+    assert json.loads(response.body) == {"error": f"lang must be one of en, zh, all, not {lang!r}"}
+
+
 def test_content_assets_are_served_with_fallback(small_server):
     en = small_server.get("/en/guide/logo.png")
     assert en.status == 200 and en.body.startswith(b"\x89PNG")
