@@ -557,7 +557,7 @@ def create_app(
     @app.get("/api/search")
     def api_search() -> Response:
         args = request.args
-        lang = args.get("lang", state.config.default_language)
+        lang = args.get("lang") or state.config.default_language
         if lang not in (known := (*state.config.languages, "all")):
             error = jsonify(error=f"lang must be one of {', '.join(known)}, not {lang!r}")
             error.status_code = 400
