@@ -37,6 +37,7 @@ SMALL_SITE = {
     ),
     "en/guide/logo.png": b"\x89PNG\r\n\x1a\nfake",
     "en/guide/broken.md": "---\ntitle: [never closed\n---\n",
+    "en/guide/broken-quote.md": '---\ntitle: "never closed\nsortorder: 1\n---\nText.\n',
     "zh/index.md": "---\ntitle: 首页\nsortorder: 0\n---\n欢迎。\n",
     "zh/guide/index.md": "---\ntitle: 指南\nsortorder: 1\n---\n指南。\n",
     "zh/guide/routing.md": "---\ntitle: 路由\n---\n## 规则 {#rules}\n",
@@ -103,6 +104,17 @@ def test_broken_page_shows_its_error_and_others_still_serve(small_server):
     assert "broken.md:2" in broken.text
     assert "invalid YAML in front matter" in broken.text
     assert small_server.get("/en/guide/routing/").status == 200
+
+
+def test_the_error_page_marks_the_line_that_opened_an_unclosed_quote(small_server):
+    page = small_server.get("/en/guide/broken-quote/")
+    assert page.status == 500
+    assert "broken-quote.md:2</code>" in page.text
+    assert "the quote opened on this line is not closed" in page.text
+    source = re.search(r'<pre class="error-source">(.*?)</pre>', page.text, re.S)
+    assert source, page.text
+    marked = re.findall(r'class="error-line"><span class="lineno">(\d+)<', source.group(1))
+    assert marked == ["2"]
 
 
 def test_missing_page_gets_the_themed_404_in_the_right_language(small_server):
