@@ -18,6 +18,7 @@ import pytest
 from docsite.config import load_config
 from docsite.site import Site
 from docsite.theme import Theme
+from docsite.web import create_app
 from tests.conftest import (
     CONTENT,
     Server,
@@ -115,6 +116,28 @@ def test_the_error_page_marks_the_line_that_opened_an_unclosed_quote(small_serve
     assert source, page.text
     marked = re.findall(r'class="error-line"><span class="lineno">(\d+)<', source.group(1))
     assert marked == ["2"]
+
+
+def test_the_error_page_lists_the_lines_plainly_and_says_it_reloads(small_server):
+    page = small_server.get("/en/guide/broken/").text
+    assert "Fix the file and save: this page reloads by itself." in page
+    assert "reload;" not in page
+    assert 'class=""' not in page
+    source = re.search(r'<pre class="error-source">(.*?)</pre>', page, re.S)
+    assert source, page
+    # each line is a block of its own: a newline between them would show as a blank line
+    assert "\n" not in source.group(1)
+    lines = re.findall(r'<span( class="error-line")?><span class="lineno">(\d+)<', source.group(1))
+    assert lines == [("", "1"), (' class="error-line"', "2"), ("", "3")]
+
+
+def test_the_error_page_of_a_server_without_live_reload_says_to_reload(tmp_path):
+    content = write_tree(tmp_path / "content", {"en/bad.md": "---\ntitle: [oops\n---\n"})
+    config = load_config(content_dir=content, cache_dir=tmp_path / "cache")
+    page = create_app(config, server_search=False).test_client().get("/en/bad/")
+    assert page.status_code == 500
+    assert "Fix the file and reload; the other pages are still served." in page.text
+    assert "reloads by itself" not in page.text
 
 
 def test_missing_page_gets_the_themed_404_in_the_right_language(small_server):
