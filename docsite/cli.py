@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
+import socket
 import sys
 import time
 from pathlib import Path
@@ -97,6 +99,7 @@ def serve(
     from docsite.web import create_app
 
     _check_exposure(host, debug, unsafe_debug)
+    _check_port(host, port)
     config = _config(content_dir=content_dir, include_drafts=drafts)
     app = create_app(config, live=True, trusted_hosts=trusted_hosts)
     site = app.extensions["docsite"].site
@@ -126,6 +129,28 @@ def _check_exposure(host: str, debug: bool, unsafe_debug: bool) -> None:
         + "; publish with `build` or gunicorn instead",
         err=True,
     )
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse, before anything is loaded or printed, an address this process cannot listen on
+    (most often a port another server holds)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise click.UsageError(f"--host {host}: {getattr(exc, 'strerror', None) or exc}") from None
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.UsageError(
+                    f"port {port} on {host} is taken by another program: stop it, "
+                    "or serve on another port with --port N"
+                ) from None
+            raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @main.command()

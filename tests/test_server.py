@@ -487,6 +487,21 @@ def test_the_debugger_is_refused_on_a_host_other_machines_reach(tmp_path, host):
     assert "Serving" not in result.stderr
 
 
+def test_a_port_that_is_taken_is_refused_before_anything_is_served(tmp_path):
+    content = write_tree(tmp_path / "content", {"en/index.md": "# Home\n"})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--content", str(content), "--port", str(port), timeout=60)
+    assert result.returncode == 2
+    assert "Serving" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: port {port} on 127.0.0.1 is taken by another program: stop it, "
+        "or serve on another port with --port N"
+    )
+
+
 def test_serving_on_a_public_interface_warns(tmp_path):
     content = write_tree(tmp_path / "content", {"en/index.md": "# Home\n"})
     server = start_server(["serve", "--content", str(content), "--host", "0.0.0.0"])
