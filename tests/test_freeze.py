@@ -19,7 +19,16 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from docsite.config import load_config
-from tests.conftest import CONTENT, ROOT, http_get, run_cli, static_http_server, write_tree
+from tests.conftest import (
+    CONTENT,
+    FASTAPI,
+    ROOT,
+    http_get,
+    needs_fastapi,
+    run_cli,
+    static_http_server,
+    write_tree,
+)
 from tests.test_server import SMALL_SITE
 
 GOOD_SITE = {k: v for k, v in SMALL_SITE.items() if "broken" not in k}
@@ -242,12 +251,10 @@ def test_build_summary_and_no_cache(tmp_path):
     )
 
 
+@needs_fastapi
 def test_fastapi_corpus_builds_without_error(tmp_path):
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fastapi"
-    if not corpus.is_dir():
-        pytest.fail(f"the FastAPI corpus is expected beside the repository at {corpus}")
     out = tmp_path / "site"
-    result = build(corpus, out)
+    result = build(FASTAPI, out)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "0 error(s)" in result.stderr.strip().splitlines()[-1]
     english = list((out / "en").rglob("index.html"))
@@ -258,15 +265,31 @@ def test_fastapi_corpus_builds_without_error(tmp_path):
     assert page_problems == []
 
 
+@needs_fastapi
 def test_fastapi_pages_keep_their_mkdocs_anchors(tmp_path):
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fastapi"
     out = tmp_path / "site"
-    assert build(corpus, out).returncode == 0
+    assert build(FASTAPI, out).returncode == 0
     chinese = parse(out / "zh" / "tutorial" / "first-steps" / "index.html")
     english = parse(out / "en" / "tutorial" / "first-steps" / "index.html")
     assert len(english.heading_ids) > 5
     assert english.heading_ids == chinese.heading_ids
     assert "step-2-create-a-fastapi-instance" in english.heading_ids
+
+
+def test_the_outside_corpus_tests_skip_with_their_reason_where_it_is_absent(tmp_path):
+    """A fresh clone has no ../shared beside it: its own tests must pass there."""
+    args = ["tests/test_freeze.py", "-k", "fastapi", "-q", "-rs", "-p", "no:cacheprovider"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *args],
+        cwd=ROOT,
+        env={**os.environ, "DOCSITE_FASTAPI_CORPUS": str(tmp_path / "absent")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "2 skipped" in result.stdout
+    assert f"the FastAPI corpus is not at {tmp_path / 'absent'}" in result.stdout
 
 
 def _parallel_tree() -> dict[str, str | bytes]:
