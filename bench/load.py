@@ -1,18 +1,20 @@
 """Load test: many keep-alive connections against the doc server, every response verified.
 
     python -m bench.load --scenario gunicorn --connections 100 --seconds 30
-    python -m bench.load --scenario live --connections 100 --seconds 30
+    python -m bench.load --scenario live --connections 100 --seconds 45 --edit-every 0.05
     python -m bench.load --scenario gunicorn live --record   # both, appended to bench/RESULTS.md
 
 `gunicorn`: the production server, `gunicorn -w 2 'docsite:create_app(content_dir=…)'`, on the
 project's content. `live`: `python build.py serve` on a copy of the content while an editor
-thread keeps editing pages, and adding and deleting pages of a scratch folder.
+thread, every --edit-every seconds, adds, edits, breaks (front matter that does not parse) or
+deletes a page of a scratch folder, or edits the text of an existing page.
 
 Each connection is a raw HTTP/1.1 socket (asyncio streams) that sends one request after the
 other over a mix of page URLs of both languages and /api/search URLs. Every response is read to
 its Content-Length and checked; what counts as wrong:
 
-- `5xx`: any status of 500 or more.
+- `5xx`: any status of 500 or more, except a 500 that is docsite's error page for a page of
+  the scratch folder (the editor breaks those on purpose; such answers are counted apart).
 - `status`: any other status than 200, except a 404 for a page of the scratch folder (the
   editor deletes those; every other page, edited or not, exists the whole time).
 - `truncated`: the connection ended before Content-Length bytes came, or a page does not end
@@ -67,6 +69,8 @@ EDITED_PAGES = 4  # existing pages whose text the live editor changes (never the
 RESPONSE_TIMEOUT = 60.0
 WARM_UP_CONNECTIONS = 8
 KINDS = ("5xx", "status", "truncated", "wrong page", "connection")
+ERROR_PAGE = '<article class="doc content-error"'  # docsite's page for a page with an error
+EDIT_EVERY = 0.05  # seconds between two changes of the live editor
 _TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
@@ -76,6 +80,7 @@ class Expectations:
 
     titles: dict[str, set[str]] = field(default_factory=dict)  # page path -> allowed titles
     may_vanish: set[str] = field(default_factory=set)  # page paths that may be 404
+    may_break: set[str] = field(default_factory=set)  # … that may be a page with an error
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def allow(self, path: str, title: str) -> None:
@@ -94,6 +99,7 @@ class Tally:
     examples: dict[str, str] = field(default_factory=dict)  # the first of each kind
     statuses: Counter[int] = field(default_factory=Counter)
     slowest: tuple[float, str] = (0.0, "")
+    broken_pages: int = 0  # the error page of a page the editor broke: expected
 
     def problem(self, kind: str, detail: str) -> None:
         self.wrong[kind] += 1
@@ -113,6 +119,7 @@ class Result:
     examples: dict[str, str]
     statuses: dict[int, int]
     slowest: tuple[float, str]
+    broken_pages: int = 0
     edits: int = 0
 
     @property
@@ -129,7 +136,10 @@ class Result:
             "  wrong: " + ", ".join(f"{k} {self.wrong.get(k, 0)}" for k in KINDS),
         ]
         if self.edits:
-            lines.append(f"  editor: {self.edits} file changes during the run")
+            lines.append(
+                f"  editor: {self.edits} file changes during the run; "
+                f"{self.broken_pages} answers were the error page of a page it broke (expected)"
+            )
         lines += [f"  first {kind}: {detail}" for kind, detail in self.examples.items()]
         return "\n".join(lines)
 
@@ -156,6 +166,9 @@ def search_paths() -> list[str]:
 def verify(path: str, status: int, body: bytes, expect: Expectations, tally: Tally) -> None:
     """Classify one complete answer; a problem is counted in the tally."""
     tally.statuses[status] += 1
+    if status == 500 and path in expect.may_break and ERROR_PAGE.encode() in body:
+        tally.broken_pages += 1
+        return
     if status >= 500:
         tally.problem("5xx", f"{status} for {path}")
         return
@@ -286,6 +299,7 @@ async def _load(
     for kind, count in warm.wrong.items():  # a wrong answer while warming up is wrong too
         tally.wrong[kind] += count
         tally.examples.setdefault(kind, warm.examples[kind])
+    tally.broken_pages += warm.broken_pages
     return tally, elapsed
 
 
@@ -317,6 +331,7 @@ def run_load(
         examples=dict(tally.examples),
         statuses=dict(tally.statuses),
         slowest=tally.slowest,
+        broken_pages=tally.broken_pages,
     )
 
 
@@ -381,15 +396,24 @@ def _mix(pages: list[str], scratch: list[str] | None = None) -> list[tuple[str, 
 
 
 class Editor(threading.Thread):
-    """Edits a content folder while the live server serves it: appends to the text of a few
-    existing pages, and writes, rewrites and deletes the pages of a scratch folder. Saves are
-    atomic (a temporary file renamed over the page), as most editors save."""
+    """Edits a content folder while the live server serves it, one change every `every`
+    seconds: appends to the text of a few existing pages, and adds, rewrites, breaks and
+    deletes the pages of a scratch folder. Saves are atomic (a temporary file renamed over the
+    page), as most editors save."""
 
-    def __init__(self, content: Path, expect: Expectations, edited: list[str], seed: int) -> None:
+    def __init__(
+        self,
+        content: Path,
+        expect: Expectations,
+        edited: list[str],
+        seed: int,
+        every: float = EDIT_EVERY,
+    ) -> None:
         super().__init__(name="bench-editor", daemon=True)
         self.content = content
         self.expect = expect
         self.edited = edited  # paths below content/, e.g. "en/tutorial/index.md"
+        self.every = every
         self.rng = random.Random(seed)
         self.stop_event = threading.Event()
         self.changes = 0
@@ -424,9 +448,15 @@ class Editor(threading.Thread):
         os.replace(tmp, file)
         self.changes += 1
 
+    def break_scratch(self, lang: str, k: int) -> None:
+        """A save that breaks the page: its URL shows docsite's error page (a 500)."""
+        self.version += 1
+        body = f"---\ntitle: [never closed {self.version}\n---\n\nBroken by the load test.\n"
+        self._save(self.content / lang / SCRATCH / f"page-{k}.md", body)
+
     def run(self) -> None:
         try:
-            while not self.stop_event.wait(self.rng.uniform(0.02, 0.15)):
+            while not self.stop_event.wait(self.every):
                 self.step()
         except BaseException as exc:  # reported by the run, which then fails
             self.error = exc
@@ -436,21 +466,27 @@ class Editor(threading.Thread):
         lang = self.rng.choice(("en", "zh"))
         k = self.rng.randrange(SCRATCH_PAGES)
         scratch = self.content / lang / SCRATCH / f"page-{k}.md"
-        if op < 0.3 and self.edited:
+        if op < 0.25 and self.edited:
             file = self.content / self.rng.choice(self.edited)
             self.version += 1
             self._save(
                 file, file.read_text("utf-8") + f"\nEdited by the load test ({self.version}).\n"
             )
-        elif op < 0.7 or not scratch.exists():
-            self.write_scratch(lang, k)
+        elif op < 0.6 or not scratch.exists():
+            self.write_scratch(lang, k)  # adds the page, or edits it
+        elif op < 0.8:
+            self.break_scratch(lang, k)
         else:
             scratch.unlink()
             self.changes += 1
 
 
 def run_scenario(
-    scenario: str, connections: int, seconds: float, content: Path | None = None
+    scenario: str,
+    connections: int,
+    seconds: float,
+    content: Path | None = None,
+    edit_every: float = EDIT_EVERY,
 ) -> Result:
     """Start the scenario's server, load it, stop it; the verified figures."""
     source = content or ROOT / "content"
@@ -460,7 +496,7 @@ def run_scenario(
         if scenario == "gunicorn":
             result = _gunicorn(source, log, connections, seconds)
         elif scenario == "live":
-            result = _live(source, work / "content", log, connections, seconds)
+            result = _live(source, work / "content", log, connections, seconds, edit_every)
         else:
             raise ValueError(f"unknown scenario {scenario!r}")
         traceback = first_traceback(log) if result.wrong["5xx"] else None
@@ -476,17 +512,20 @@ def _gunicorn(content: Path, log: Path, connections: int, seconds: float) -> Res
         return run_load("gunicorn", base, _mix(pages), expect, connections, seconds)
 
 
-def _live(source: Path, copy: Path, log: Path, connections: int, seconds: float) -> Result:
+def _live(
+    source: Path, copy: Path, log: Path, connections: int, seconds: float, edit_every: float
+) -> Result:
     shutil.copytree(source, copy)
     expect, pages = page_expectations(copy)
     rng = random.Random(1)
     en_pages = sorted(p.relative_to(copy).as_posix() for p in (copy / "en").rglob("*.md"))
     edited = rng.sample(en_pages, min(EDITED_PAGES, len(en_pages)))
-    editor = Editor(copy, expect, edited, seed=2)
+    editor = Editor(copy, expect, edited, seed=2, every=edit_every)
     for k in range(SCRATCH_PAGES // 2):  # some exist from the start, the rest come later
         editor.write_scratch("en", k)
     scratch = [Editor.scratch_url(lang, k) for lang in ("en", "zh") for k in range(SCRATCH_PAGES)]
     expect.may_vanish.update(scratch)
+    expect.may_break.update(scratch)
     port = free_port()
     with server(serve_command(copy, port), port, log) as base:
         editor.start()
@@ -540,12 +579,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--content", type=Path, default=None, help="default: content/")
     parser.add_argument(
+        "--edit-every",
+        type=float,
+        default=EDIT_EVERY,
+        help=f"live: seconds between two changes of the editor (default {EDIT_EVERY})",
+    )
+    parser.add_argument(
         "--record", action="store_true", help="append the figures to bench/RESULTS.md"
     )
     args = parser.parse_args(argv)
     results = []
     for scenario in args.scenario:
-        result = run_scenario(scenario, args.connections, args.seconds, args.content)
+        result = run_scenario(
+            scenario, args.connections, args.seconds, args.content, args.edit_every
+        )
         print(result.report(), flush=True)
         results.append(result)
     if args.record:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask, Response
 from werkzeug.exceptions import NotFound
 
 from docsite.config import SiteConfig, load_config
+from docsite.safety import guard_requests
 from docsite.state import Docsite
 from docsite.theme import CSP_HEADER_EXTRA
 from docsite.views import bp, language_for_request, not_found_html
@@ -24,13 +26,15 @@ def create_app(
     *,
     server_search: bool = True,
     live: bool = False,
+    trusted_hosts: Sequence[str] | None = None,
     **overrides: Any,
 ) -> Flask:
     """The docsite Flask application.
 
     With `server_search` off (as when freezing), no whoosh index is built: the pages use the
     static search index that the freezer writes. `live` (what `serve` uses) watches the
-    sources and reloads the browsers showing a page that changed.
+    sources and reloads the browsers showing a page that changed. `trusted_hosts` (behind a
+    proxy: the names the site is served as) answers any other Host header with a 400.
     """
     if config is None:
         config = load_config(**overrides)
@@ -38,6 +42,7 @@ def create_app(
         config = config.with_options(**overrides)
     app = Flask(__name__, static_folder=None)
     app.config["DOCSITE_FREEZING"] = False
+    guard_requests(app, trusted_hosts)
     state = Docsite(config, server_search=server_search)
     app.extensions["docsite"] = state
     app.register_blueprint(bp)

@@ -16,6 +16,7 @@ index.md is a page with its own folder (images beside it), not an empty section.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -65,8 +66,11 @@ class CheckReport:
 
 
 def render_all(site: Site) -> dict[tuple[str, str], Rendered]:
-    """Every page of every language rendered (fallback pages included), by (lang, path)."""
-    return {(entry.lang, entry.page.path): site.render(entry) for entry in site.all_entries()}
+    """Every page of every language rendered (fallback pages included), by (lang, path).
+
+    A page's languages come one after the other, so that they share one parse."""
+    entries = sorted(site.all_entries(), key=lambda entry: entry.page.path)
+    return {(entry.lang, entry.page.path): site.render(entry) for entry in entries}
 
 
 def check_site(
@@ -88,11 +92,12 @@ def check_site(
     rendered = render_all(site)
     external: dict[ExternalLink, None] = {}
     linked_files: set[Path] = set()
+    lookups = Lookups(site)
     for entry in site.all_entries():
         page_render = rendered[(entry.lang, entry.page.path)]
         for warning in page_render.warnings:
             add(warning)
-        for diagnostic in _check_links(site, entry, page_render, rendered, linked_files):
+        for diagnostic in _check_links(lookups, entry, page_render, rendered, linked_files):
             if entry.fallback:
                 # A link that is broken in the original is reported once, for the original.
                 original = diagnostic.message.removesuffix(f" (in /{entry.lang}/)")
@@ -121,14 +126,25 @@ def check_site(
     return report
 
 
+class Lookups:
+    """What links name, looked up once per target, not once per link: a page may link one
+    file thousands of times, and each lookup asks the file system."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.find_asset = functools.cache(site.find_asset)
+        self.is_draft = functools.cache(functools.partial(_is_draft, site))
+
+
 def _check_links(
-    site: Site,
+    lookups: Lookups,
     entry: Entry,
     page_render: Rendered,
     rendered: dict[tuple[str, str], Rendered],
     linked_files: set[Path],
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    site = lookups.site
     file = str(entry.page.source_file)
     where = f" (in /{entry.lang}/)" if entry.fallback else ""
 
@@ -143,7 +159,7 @@ def _check_links(
                 problem(link.line, f"link to missing anchor '#{link.fragment}'", "missing-anchor")
             continue
         if link.kind == "file":
-            asset = site.find_asset(entry.lang, link.target)
+            asset = lookups.find_asset(entry.lang, link.target)
             if asset is None:
                 problem(link.line, f"link to missing file '{link.target}'", "missing-file")
             else:
@@ -151,7 +167,7 @@ def _check_links(
             continue
         target = site.entries.get(entry.lang, {}).get(link.target)
         if target is None:
-            if _is_draft(site, entry.lang, link.target):
+            if lookups.is_draft(entry.lang, link.target):
                 message = f"link to draft page '{link.target}' (drafts are not published)"
                 problem(link.line, message, "draft-link")
             else:

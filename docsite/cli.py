@@ -7,11 +7,14 @@ up from it with a docsite.toml, or a pyproject.toml with [tool.docsite]), or on 
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
+import socket
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,9 +23,13 @@ from docsite.errors import ConfigError, ContentError, Diagnostic, display_path
 from docsite.site import Site
 from docsite.status import PageStatus, stamp_path, translation_status
 
+if TYPE_CHECKING:
+    from docsite.check import CheckReport
+
 # Each command imports the heavy parts it needs (Flask, the search engine) itself: `check`
 # runs on every save in some editors, and half its time would be importing what it never uses.
 
+UNSAFE_DEBUG = "--unsafe-debug-on-public-host"
 content_option = click.option(
     "--content",
     "content_dir",
@@ -71,17 +78,44 @@ def main(config_file: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option(
-    "--debug/--no-debug", default=False, help="Flask debug mode (never on a public host)."
+    "--debug/--no-debug",
+    default=False,
+    help="Flask debug mode, with Werkzeug's debugger (refused on a host other machines reach).",
+)
+@click.option(
+    UNSAFE_DEBUG,
+    "unsafe_debug",
+    is_flag=True,
+    help="Allow --debug on a non-loopback --host: anyone who reaches the port can run any "
+    "code on this machine through the debugger.",
 )
 @click.option(
     "--drafts/--no-drafts", default=True, show_default=True, help="Serve draft pages too."
 )
-def serve(content_dir: Path | None, host: str, port: int, debug: bool, drafts: bool) -> None:
+@click.option(
+    "--trusted-host",
+    "trusted_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Behind a proxy: a host name the site is served as (repeatable); "
+    "a request for any other Host is refused with a 400.",
+)
+def serve(
+    content_dir: Path | None,
+    host: str,
+    port: int,
+    debug: bool,
+    unsafe_debug: bool,
+    drafts: bool,
+    trusted_hosts: tuple[str, ...],
+) -> None:
     """Serve the documentation while you edit it."""
     from docsite.app import create_app
 
+    _check_exposure(host, debug, unsafe_debug)
+    _check_port(host, port)
     config = _config(content_dir=content_dir, include_drafts=drafts)
-    app = create_app(config, live=True)
+    app = create_app(config, live=True, trusted_hosts=trusted_hosts)
     site = app.extensions["docsite"].site
     _print_diagnostics([e.diagnostic for e in site.errors])
     pages = ", ".join(f"{len(site.entries[lang])} {lang}" for lang in config.languages)
@@ -89,6 +123,48 @@ def serve(content_dir: Path | None, host: str, port: int, debug: bool, drafts: b
         f"Serving {pages} pages from {config.content_dir} at http://{host}:{port}/", err=True
     )
     app.run(host=host, port=port, debug=debug, use_reloader=False, threaded=True)
+
+
+def _check_exposure(host: str, debug: bool, unsafe_debug: bool) -> None:
+    """Refuse the debugger where other machines reach it; warn about a public dev server."""
+    from docsite.safety import is_loopback
+
+    if is_loopback(host):
+        return
+    if debug and not unsafe_debug:
+        raise click.UsageError(
+            f"--debug on --host {host} would let anyone who reaches the port run code on this "
+            f"machine (Werkzeug's debugger); use a loopback host such as 127.0.0.1, "
+            f"or add {UNSAFE_DEBUG} if you really mean it"
+        )
+    click.echo(
+        f"warning: the development server on {host} can be reached from other machines"
+        + ("; its debugger runs any code they send" if debug else "")
+        + "; publish with `build` or gunicorn instead",
+        err=True,
+    )
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse, before anything is loaded or printed, an address this process cannot listen on
+    (most often a port another server holds)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise click.UsageError(f"--host {host}: {getattr(exc, 'strerror', None) or exc}") from None
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.UsageError(
+                    f"port {port} on {host} is taken by another program: stop it, "
+                    "or serve on another port with --port N"
+                ) from None
+            raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @main.command()
@@ -113,26 +189,25 @@ def build(
     from docsite.app import create_app
     from docsite.check import check_site
     from docsite.freeze import freeze
+    from docsite.leftovers import cold_cache_dir, remove_stale_cold_caches
     from docsite.parallel import jobs, prerender
 
     started = time.perf_counter()
     overrides: dict[str, object] = {"content_dir": content_dir, "base_url": base_url}
     config = _config(**overrides)
     out = out or config.root / "site"
+    for line in remove_stale_cold_caches(config.cache_dir):
+        click.echo(line, err=True)
     if no_cache:
-        config = config.with_options(cache_dir=config.cache_dir / f"cold-{time.time_ns()}")
+        config = config.with_options(cache_dir=cold_cache_dir(config.cache_dir))
     app = create_app(config, server_search=False)
     state = app.extensions["docsite"]
     site = state.site
     prerender(site, jobs(), analyze=True)
     report = check_site(site)  # every problem at once, those found in rendering too
     _print_diagnostics(report.diagnostics)
-    if site.errors:
-        raise click.ClickException(
-            f"{len(site.errors)} page(s) have errors; nothing was written (the old {out} is kept)"
-        )
     if report.failed(strict):
-        raise click.ClickException(f"check failed; nothing was written (the old {out} is kept)")
+        raise click.ClickException(_refusal(report, out))
     if config.absolute_base is None:
         click.echo(
             "note: --base-url is a path, so sitemap.xml holds site-absolute paths; "
@@ -146,7 +221,7 @@ def build(
             click.echo(f"\r  freezing {done}/{total}", nl=done == total, err=True)
 
     try:
-        result = freeze(app, out, progress)
+        result = freeze(app, out, progress, note=lambda line: click.echo(line, err=True))
     except OSError as exc:  # disk full, no permission, a file where a folder should be …
         raise click.ClickException(_output_error(exc, out)) from None
     except Exception as exc:
@@ -161,6 +236,19 @@ def build(
         + _summary(result.pages, len(report.errors), len(report.warnings), seconds),
         err=True,
     )
+
+
+def _refusal(report: CheckReport, out: Path) -> str:
+    """Why a build wrote nothing: the errors it listed (those found while loading and while
+    rendering), by count and by file, or the warnings that --strict refuses."""
+    if report.errors:
+        files = len({d.path for d in report.errors})
+        why = f"{len(report.errors)} error(s) in {files} file(s)"
+    else:
+        why = f"{len(report.warnings)} warning(s), which --strict refuses"
+    shown = display_path(out)
+    kept = f"the old {shown} is kept" if out.exists() else f"{shown} was not created"
+    return f"{why}; nothing was written ({kept})"
 
 
 def _output_error(exc: OSError, out: Path) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -16,6 +17,15 @@ def display_path(path: Path | str) -> str:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+
+
+# Control characters, and the line separators Unicode adds to them
+_UNPRINTABLE_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Text with each control character (a TAB, a line break …) written as its escape."""
+    return _UNPRINTABLE_RE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True)
@@ -33,8 +43,9 @@ class Diagnostic:
     code: str = ""
 
     def __str__(self) -> str:
+        """One line of printable text, whatever the file name or the message quotes."""
         where = f"{display_path(self.path)}:{self.line}" if self.line else display_path(self.path)
-        return f"{where}: {self.level}: {self.message}"
+        return printable(f"{where}: {self.level}: {self.message}")
 
     def as_dict(self) -> dict[str, object]:
         return {

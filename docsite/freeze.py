@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import glob
 import os
 import shutil
 import sys
@@ -27,6 +26,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from docsite import urls
 from docsite.context import GENERATED_STATIC, static_name
 from docsite.errors import Diagnostic
+from docsite.leftovers import remove_stale_folders, remove_tree
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
 from docsite.state import Docsite
 from docsite.staticsearch import StaticIndexStats, build_static_index
@@ -59,16 +59,17 @@ def freeze(
     app: Flask,
     out: Path,
     progress: Callable[[int, int, str], None] | None = None,
+    note: Callable[[str], object] = lambda line: print(line, file=sys.stderr),
 ) -> BuildResult:
-    """Write every URL of the app into `out`, replacing it only after a complete build."""
+    """Write every URL of the app into `out`, replacing it only after a complete build.
+
+    `note` gets a line for each folder a build could not remove (the old output, or what an
+    earlier build left); the next build tries again.
+    """
     started = time.perf_counter()
     state: Docsite = app.extensions["docsite"]
     out = out.resolve()
-    if out.parent.exists() and not out.parent.is_dir():
-        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(out.parent))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_folders(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
+    staging = _staging_folder(out, note)
     languages = list(state.config.languages)
     processes = min(jobs(), len(languages))
     if sum(len(state.site.entries[lang]) for lang in languages) < MIN_PAGES:
@@ -76,15 +77,7 @@ def freeze(
     # Each process freezes and indexes whole languages; the first also the shared files.
     groups = shares(languages, lambda lang: len(state.site.entries[lang]), processes)
     try:
-        app.config.update(
-            FREEZER_DESTINATION=str(staging),
-            FREEZER_BASE_URL=state.config.base_url,
-            FREEZER_REMOVE_EXTRA_FILES=False,
-            FREEZER_IGNORE_MIMETYPE_WARNINGS=True,
-            FREEZER_REDIRECT_POLICY="error",
-            FREEZER_SKIP_EXISTING=False,
-            DOCSITE_FREEZING=True,
-        )
+        _configure_freezer(app, staging, state.config.base_url)
         mine = [*_shared_urls(state)]
         for lang in groups[0]:
             mine.extend(_language_urls(state, lang))
@@ -99,7 +92,8 @@ def freeze(
                 count, stats = future.result()
                 files += count
                 search.update(stats)
-        _replace(staging, out)
+        if (line := _replace(staging, out)) is not None:
+            note(line)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -114,6 +108,28 @@ def freeze(
         seconds=time.perf_counter() - started,
         processes=processes,
     )
+
+
+def _configure_freezer(app: Flask, staging: Path, base_url: str) -> None:
+    app.config.update(
+        FREEZER_DESTINATION=str(staging),
+        FREEZER_BASE_URL=base_url,
+        FREEZER_REMOVE_EXTRA_FILES=False,
+        FREEZER_IGNORE_MIMETYPE_WARNINGS=True,
+        FREEZER_REDIRECT_POLICY="error",
+        FREEZER_SKIP_EXISTING=False,
+        DOCSITE_FREEZING=True,
+    )
+
+
+def _staging_folder(out: Path, note: Callable[[str], object]) -> Path:
+    """A fresh folder beside `out` to build into, after removing what killed builds left."""
+    if out.parent.exists() and not out.parent.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(out.parent))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for line in remove_stale_folders(out):
+        note(line)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
 
 
 def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], object]) -> int:
@@ -139,15 +155,15 @@ def _freeze_share(languages: list[str], staging: Path) -> tuple[int, dict[str, S
     return count, build_static_index(state.site, staging, languages)
 
 
-def _replace(staging: Path, out: Path) -> None:
-    """Swap the finished build in (atomically where the system can), then drop the old one."""
+def _replace(staging: Path, out: Path) -> str | None:
+    """Swap the finished build in (atomically where the system can), then drop the old one;
+    a line when the old one could not be removed."""
     os.chmod(staging, 0o755)
     if not out.exists():
         staging.rename(out)
-        return
+        return None
     if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # it holds the old output now
-        return
+        return remove_tree(staging, "the previous output")  # it holds the old output now
     old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.monotonic_ns()}")
     out.rename(old)
     try:
@@ -155,7 +171,7 @@ def _replace(staging: Path, out: Path) -> None:
     except OSError:
         old.rename(out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    return remove_tree(old, "the previous output")
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -172,31 +188,3 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(b))
-
-
-STALE_SECONDS = 24 * 3600  # no build runs this long: older leftovers are stale whatever their pid
-
-
-def remove_stale_folders(out: Path) -> None:
-    """Remove the staging and old-output folders of builds that were killed (their process is
-    gone), so that they do not pile up beside the output."""
-    for kind in ("build", "old"):
-        prefix = f".{out.name}.{kind}-"
-        for folder in out.parent.glob(glob.escape(prefix) + "*"):
-            pid = folder.name[len(prefix) :].split("-", 1)[0]
-            try:
-                age = time.time() - folder.lstat().st_mtime
-            except OSError:
-                continue
-            if age > STALE_SECONDS or not (pid.isdigit() and _running(int(pid))):
-                shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True

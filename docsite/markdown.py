@@ -6,6 +6,7 @@ The plugins read a `RenderContext` from the render env under the key "docsite".
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
 import unicodedata
@@ -111,6 +112,7 @@ def heading_ids(state: StateCore) -> None:
         for t in state.tokens
         if t.type == "heading_open" and "explicit_id" in t.meta
     }
+    suffixes: dict[str, int] = {}  # the next number to try after a slug (ids only grow)
     for i, token in enumerate(state.tokens):
         if token.type != "heading_open":
             continue
@@ -123,10 +125,11 @@ def heading_ids(state: StateCore) -> None:
         else:
             base = slugify(text) or "section"
             ident = base
-            n = 1
-            while ident in used or ident in explicit:
-                ident = f"{base}-{n}"
-                n += 1
+            if ident in used or ident in explicit:
+                n = suffixes.get(base, 1)
+                while (ident := f"{base}-{n}") in used or ident in explicit:
+                    n += 1
+                suffixes[base] = n + 1
         used[ident] = used.get(ident, 0) + 1
         token.attrSet("id", ident)
         close = _matching_close(state.tokens, i)
@@ -138,9 +141,9 @@ def heading_ids(state: StateCore) -> None:
 
 
 def _matching_close(tokens: list[Token], start: int) -> Token:
-    for token in tokens[start + 1 :]:
-        if token.type == "heading_close":
-            return token
+    for i in range(start + 1, len(tokens)):  # (a slice would copy the rest of the page)
+        if tokens[i].type == "heading_close":
+            return tokens[i]
     raise ValueError("heading without close")
 
 
@@ -155,8 +158,24 @@ def footnote_ids(state: StateCore) -> None:
             ctx.ids.add(f"fnref{token.meta['id'] + 1}")
 
 
+@dataclass(frozen=True)
+class PageLink:
+    """A link to another page (on a link_open token's meta), resolved when the page is rendered:
+    the same parse serves every language, whose pages may be at other URLs."""
+
+    target: str  # the page's source path below content/<lang>/
+    fragment: str  # as written
+
+    def href(self, ctx: RenderContext) -> str | None:
+        url = ctx.resolve_page(self.target)
+        if url is None:
+            return None
+        return relative_url(ctx.page_url, url) + (f"#{self.fragment}" if self.fragment else "")
+
+
 def rewrite_links(state: StateCore) -> None:
-    """Relative links to `.md` files become relative URLs of the target page; record every link."""
+    """Relative links to `.md` files become relative URLs of the target page (when rendered);
+    links to files become relative to the page's URL; every link is recorded."""
     ctx = _ctx(state.env)
     for block in state.tokens:
         if block.type != "inline" or not block.children:
@@ -172,7 +191,9 @@ def rewrite_links(state: StateCore) -> None:
             if not isinstance(value, str):
                 continue
             new = _rewrite(ctx, value, ctx.line_of(block), attr == "src")
-            if new is not None:
+            if isinstance(new, PageLink):
+                child.meta["page_link"] = new
+            elif new is not None:
                 child.attrSet(attr, new)
     # ids that authors write in raw HTML are anchors too
     for token in walk_tokens(state.tokens):
@@ -181,7 +202,7 @@ def rewrite_links(state: StateCore) -> None:
                 ctx.ids.add(match.group(1))
 
 
-def _rewrite(ctx: RenderContext, href: str, line: int, is_image: bool) -> str | None:
+def _rewrite(ctx: RenderContext, href: str, line: int, is_image: bool) -> str | PageLink | None:
     if href[:8].lower().startswith(("http://", "https://")):
         ctx.links.append(LinkRef(href, "", line, "external"))
         return None
@@ -198,20 +219,16 @@ def _rewrite(ctx: RenderContext, href: str, line: int, is_image: bool) -> str | 
         ctx.warn(line, f"link '{href}' points outside the content folder", "link-outside")
         return None
     if target.endswith(".md") and not is_image:
-        url = ctx.resolve_page(target)
+        target = unicodedata.normalize("NFC", target)  # as pages are known (pages.page_path)
         ctx.links.append(LinkRef(target, fragment, line, "page"))
-        if url is None:
-            return None
-        rel = relative_url(ctx.page_url, url)
-    else:
-        ctx.links.append(LinkRef(target, fragment, line, "file"))
-        rel = relative_url(ctx.page_url, target)
-    return rel + (f"#{parts.fragment}" if parts.fragment else "")
+        return PageLink(target, parts.fragment)
+    ctx.links.append(LinkRef(target, fragment, line, "file"))
+    return relative_url(ctx.page_url, target) + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def admonition_titles(state: StateCore) -> None:
-    """Admonitions written without a title get the localized default title of their kind."""
-    ctx = _ctx(state.env)
+    """Admonitions written without a title get the default title of their kind, translated
+    when the page is rendered (a `ui_text` token)."""
     tokens = state.tokens
     for i, token in enumerate(tokens):
         if token.type != "admonition_open":
@@ -220,16 +237,17 @@ def admonition_titles(state: StateCore) -> None:
         if " " in params:  # an explicit title was given
             continue
         kind = token.meta.get("tag", "")
-        title = ctx.gettext(ADMONITION_TITLES.get(kind, kind.title() or "Note"))
+        title = ADMONITION_TITLES.get(kind, kind.title() or "Note")
         if i + 2 < len(tokens) and tokens[i + 1].type == "admonition_title_open":
             inline = tokens[i + 2]
             inline.content = title
-            inline.children = [_text_token(title)]
+            inline.children = [ui_text_token(title)]
 
 
-def _text_token(text: str) -> Token:
-    token = Token("text", "", 0)
-    token.content = text
+def ui_text_token(message: str) -> Token:
+    """A UI string in the page (its English text), translated when the page is rendered."""
+    token = Token("ui_text", "", 0)
+    token.content = message
     return token
 
 
@@ -283,6 +301,26 @@ def render_fence(
     return f'<div class="codeblock" data-lang="{lang}">{title}{body}</div>\n'
 
 
+def render_link_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """A link to a page gets its URL in the language being rendered (tokens stay as parsed)."""
+    token = tokens[idx]
+    link = token.meta.get("page_link")
+    href = link.href(_ctx(env)) if isinstance(link, PageLink) else None
+    if href is None:
+        return self.renderToken(tokens, idx, options, env)
+    resolved = copy.copy(token)
+    resolved.attrs = {**token.attrs, "href": href}
+    return self.renderToken([resolved], 0, options, env)
+
+
+def render_ui_text(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return str(escape(_ctx(env).gettext(tokens[idx].content)))
+
+
 def render_code_block(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
@@ -318,7 +356,8 @@ def render_blocks_container(
     title = title.strip()
     # the opening token's partner closes with the right tag
     depth = 0
-    for other in tokens[idx:]:
+    for i in range(idx, len(tokens)):  # (a slice would copy the rest of the page)
+        other = tokens[i]
         if other.type == "container_blocks_open":
             depth += 1
         elif other.type == "container_blocks_close":
@@ -362,6 +401,8 @@ def create_markdown(extensions: Sequence[MarkdownExtension] = ()) -> MarkdownIt:
     md.add_render_rule("fence", render_fence)
     md.add_render_rule("code_block", render_code_block)
     md.add_render_rule("heading_close", render_heading_close)
+    md.add_render_rule("link_open", render_link_open)
+    md.add_render_rule("ui_text", render_ui_text)
     md.add_render_rule("container_blocks_open", render_blocks_container)
     md.add_render_rule("container_blocks_close", render_blocks_container)
     for extension in extensions:

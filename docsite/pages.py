@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 import reprlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -84,6 +85,13 @@ class Page:
     @property
     def draft(self) -> bool:
         return bool(self.meta.get("draft"))
+
+
+def page_path(source_path: str) -> str:
+    """A source path as pages are known by (in URLs, the nav, links, other languages): Unicode
+    NFC, so that a file name saved decomposed (`cafe` + U+0301, as macOS writes it) and one
+    saved composed (`café`) are the same page, at the URL that browsers and static hosts use."""
+    return unicodedata.normalize("NFC", source_path)
 
 
 def _line_at(text: bytes, offset: int) -> int:
@@ -171,13 +179,29 @@ def _parse_yaml(block: str, file: Path) -> dict[str, Any]:
             file, 2, "front matter is nested too deeply", "front-matter-syntax"
         ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        line, problem = _yaml_problem(exc)
         raise ContentError(
             file, line, f"invalid YAML in front matter: {problem}", "front-matter-syntax"
         ) from None
     return _as_mapping(data, file)
+
+
+# A quote or a bracket left open is noticed where the block ends or the next key starts, a line
+# or more after the mistake: then the line that opened it is the one to fix.
+_UNCLOSED = {"while scanning a quoted scalar": "quote", "while parsing a flow": "bracket"}
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> tuple[int, str]:
+    """The file line (the block starts on line 2) and the message of a YAML error."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    context = str(getattr(exc, "context", None) or "")
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = problem_mark or context_mark
+    opened = next((what for start, what in _UNCLOSED.items() if context.startswith(start)), None)
+    if opened and context_mark is not None and mark is not None and context_mark.line < mark.line:
+        return context_mark.line + 2, f"{problem} (the {opened} opened on this line is not closed)"
+    return (mark.line + 2 if mark is not None else 1), problem
 
 
 def _as_mapping(data: object, file: Path) -> dict[str, Any]:
@@ -376,6 +400,7 @@ def _too_big(file: Path, size: int) -> ContentError:
 def load_page(content_root: Path, lang: str, path: str, data: bytes | None = None) -> Page:
     """Read content_root/lang/path into a Page; raises ContentError naming file and line."""
     file = content_root / lang / path
+    path = page_path(path)
     if data is None:
         try:
             size = file.stat().st_size

@@ -7,8 +7,11 @@ workers send back only what the parent needs (rendered pages, or a few counts).
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -20,6 +23,7 @@ from docsite.staticsearch import DocTerms, adopt_analyzed, analyze_ahead
 T = TypeVar("T")
 MIN_PAGES = 16  # below this, starting a process costs more than it saves
 _INHERITED: object = None  # what the forked workers of a fork_pool inherit
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 
 def jobs(requested: int | None = None) -> int:
@@ -103,13 +107,30 @@ def fork_pool(payload: object, workers: int) -> Iterator[ProcessPoolExecutor]:
     _INHERITED = payload
     # With no workers wanted, a pool that is never submitted to never forks.
     pool = ProcessPoolExecutor(
-        max_workers=max(1, workers), mp_context=multiprocessing.get_context("fork")
+        max_workers=max(1, workers),
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
     )
     try:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _INHERITED = None
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker: end when the build that forked it ends, even by SIGKILL.
+
+    Otherwise a killed build leaves its workers blocked for ever, writing results into a pipe
+    that nobody reads. Linux sends the signal asked for with PR_SET_PDEATHSIG when the parent
+    dies; the parent may have died before that was asked, which getppid() tells.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def inherited(kind: type[T]) -> T:

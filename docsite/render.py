@@ -28,13 +28,14 @@ from typing import Any, Generic, TypeVar
 from markdown_it.token import Token
 
 from docsite import highlight, markdown, mdchecks, mdcontext, pages, urls
-from docsite.errors import Diagnostic
+from docsite.errors import ContentError, Diagnostic
 from docsite.markdown import create_markdown
 from docsite.mdcontext import LinkRef, RenderContext, TocEntry
 from docsite.pages import Page
 from docsite.plugins import Registry, code_digest
 
 MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest
+PARSES_KEPT = 2  # parsed pages kept for their next language (tokens are large: few)
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -91,8 +92,11 @@ def _identifiers(code: str) -> list[str]:
     return [m for m in _IDENTIFIER_RE.findall(code) if len(m) > 2 and m not in _NOT_IDENTIFIERS]
 
 
-def extract_sections(tokens: list[Token], title: str) -> list[Section]:
-    """Split a page into sections at h2/h3, collecting their plain text and code identifiers."""
+def extract_sections(
+    tokens: list[Token], title: str, gettext: Callable[[str], str] = str
+) -> list[Section]:
+    """Split a page into sections at h2/h3, collecting their plain text and code identifiers
+    (UI strings in the page, such as admonition titles, in the language of `gettext`)."""
     sections = [Section(id="", heading=title, level=1, text="")]
     texts: list[list[str]] = [[]]
     idents: list[dict[str, None]] = [{}]
@@ -111,7 +115,9 @@ def extract_sections(tokens: list[Token], title: str) -> list[Section]:
             continue
         if token.type == "inline":
             for child in token.children or []:
-                if child.type in ("text", "code_inline"):
+                if child.type == "ui_text":
+                    texts[-1].append(gettext(child.content))
+                elif child.type in ("text", "code_inline"):
                     texts[-1].append(child.content)
                     if child.type == "code_inline":
                         idents[-1].update(dict.fromkeys(_identifiers(child.content)))
@@ -139,6 +145,14 @@ class Rendered:
     has_h1: bool
     sections: list[Section] = field(default_factory=list)
 
+    def error(self) -> ContentError | None:
+        """The first error rendering found (blocks nested too deep, an unclosed <script>):
+        the page would lose text, so the server shows this instead, as a build reports it."""
+        for warning in self.warnings:
+            if warning.level == "error":
+                return ContentError(warning.path, warning.line, warning.message, warning.code)
+        return None
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["ids"] = sorted(self.ids)
@@ -155,6 +169,20 @@ class Rendered:
             has_h1=data["has_h1"],
             sections=[Section(**section) for section in data.get("sections", [])],
         )
+
+
+@dataclass
+class Parsed:
+    """A page's tokens and what parsing found (ids, links, toc, warnings): the same in every
+    language; tokens are only read once parsed."""
+
+    tokens: list[Token]
+    context: RenderContext
+    has_h1: bool
+
+
+def _language_free(_text: str) -> Any:
+    raise AssertionError("parsing must not depend on the language: do it when rendering")
 
 
 class Renderer:
@@ -177,6 +205,7 @@ class Renderer:
         self.code_digest += plugins.markdown_digest()
         self.cache_dir = cache_dir / "render" if cache_dir else None
         self._memory: LRU[str, tuple[dict[str, str | None], Rendered]] = LRU(MEMORY_ENTRIES)
+        self._parses: LRU[tuple[str, str, str], Parsed] = LRU(PARSES_KEPT)
 
     def key(self, page: Page, ui_lang: str) -> str:
         parts = (
@@ -226,7 +255,9 @@ class Renderer:
             used[target] = resolve_page(target)
             return used[target]
 
-        rendered = self._render(page, tracking_resolve, gettext)
+        rendered = self._for_file(
+            self._render(page, tracking_resolve, gettext), str(page.source_file)
+        )
         self._store(key, used, rendered)
         return rendered
 
@@ -244,6 +275,7 @@ class Renderer:
         resolve_page: Callable[[str], str | None],
         gettext: Callable[[str], str],
     ) -> Rendered:
+        parsed = self._parse(page)
         ctx = RenderContext(
             file=str(page.source_file),
             page_path=page.path,
@@ -252,19 +284,37 @@ class Renderer:
             resolve_page=resolve_page,
             gettext=gettext,
         )
-        env = {"docsite": ctx}
-        tokens = self.md.parse(page.body, env)
-        html = self.md.renderer.render(tokens, self.md.options, env)
-        has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+        html = self.md.renderer.render(parsed.tokens, self.md.options, {"docsite": ctx})
         return Rendered(
             html=html,
-            toc=ctx.toc,
-            ids=ctx.ids,
-            links=ctx.links,
-            warnings=ctx.diagnostics,
-            has_h1=has_h1,
-            sections=extract_sections(tokens, page.title),
+            toc=list(parsed.context.toc),
+            ids=set(parsed.context.ids),
+            links=list(parsed.context.links),
+            warnings=[*parsed.context.diagnostics, *ctx.diagnostics],
+            has_h1=parsed.has_h1,
+            sections=extract_sections(parsed.tokens, page.title, gettext),
         )
+
+    def _parse(self, page: Page) -> Parsed:
+        """The tokens of a page, parsed once for every language it is rendered in (a page and
+        its fallbacks, or a translation that is a copy): what depends on the language, links
+        to pages and UI strings, is decided when rendering."""
+        key = (page.digest, page.path, page.url)
+        parsed = self._parses.get(key)
+        if parsed is None:
+            ctx = RenderContext(
+                file=str(page.source_file),
+                page_path=page.path,
+                page_url=page.url,
+                line_offset=page.body_line,
+                resolve_page=_language_free,
+                gettext=_language_free,
+            )
+            tokens = self.md.parse(page.body, {"docsite": ctx})
+            has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+            parsed = Parsed(tokens, ctx, has_h1)
+            self._parses.put(key, parsed)
+        return parsed
 
     def _lookup(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:
         hit = self._memory.get(key)

@@ -20,7 +20,7 @@ from docsite.entry import Entry
 from docsite.errors import ContentError, Diagnostic
 from docsite.gitdates import LastUpdated
 from docsite.nav import Nav, NavNode, build_nav
-from docsite.pages import Page
+from docsite.pages import Page, page_path
 from docsite.plugins import PageSource, Registry, plugins_for
 from docsite.render import Rendered, Renderer
 from docsite.sources import Sources, asset_paths, find_asset, merge_sources, read_sources
@@ -163,6 +163,16 @@ class Site:
 
     def entry_at(self, lang: str, url: str) -> Entry | None:
         return self.by_url.get(lang, {}).get(url)
+
+    def normal_url(self, lang: str, url: str) -> str | None:
+        """The URL of the page a request names in another Unicode form (a decomposed é)."""
+        normal = page_path(url)
+        if normal == url:
+            return None
+        for candidate in (normal, normal + "/"):
+            if self.entry_at(lang, candidate) or (lang, candidate) in self.broken:
+                return candidate
+        return None
 
     def all_entries(self) -> Iterator[Entry]:
         for lang in self.config.languages:

@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 
 from docsite.config import SiteConfig
 from docsite.errors import ContentError, Diagnostic, display_path
-from docsite.pages import Page, load_page
+from docsite.pages import Page, load_page, page_path
+from docsite.safety import is_regular_file, resolved
 
 # Characters a page's URL cannot carry as they are: '#' and '?' end the path, '%' starts an
 # escape, a backslash is a separator to some clients, control characters break the HTML.
@@ -46,17 +47,21 @@ class Sources:
                 rel = file.relative_to(content)
             except ValueError:
                 continue
-            lang, _, path = rel.as_posix().partition("/")
-            if lang not in config.languages or not path.endswith(".md"):
+            lang, _, source_path = rel.as_posix().partition("/")
+            if lang not in config.languages or not source_path.endswith(".md"):
                 continue
+            path = page_path(source_path)
             errors = [e for e in errors if Path(e.path) != file]
             warnings = [w for w in warnings if Path(w.path) != file]
-            pages.setdefault(lang, {}).pop(path, None)
+            old = pages.setdefault(lang, {}).get(path)
+            if old is not None and old.source_file == file:  # not its other Unicode form
+                del pages[lang][path]
             changed.add(f"{lang}:{path}")
-            if not file.is_file() or any(p.startswith((".", "_")) for p in Path(path).parts):
+            hidden = any(p.startswith((".", "_")) for p in Path(path).parts)
+            if not file.is_file() or hidden:
                 continue
             try:
-                page = load_page(content, lang, path)
+                page = load_page(content, lang, source_path)
             except ContentError as exc:
                 errors.append(exc)
                 continue
@@ -90,16 +95,19 @@ def read_sources(config: SiteConfig) -> Sources:
                 continue
             if page.draft and not config.include_drafts:
                 continue
+            if (twin := pages[lang].get(page.path)) is not None:
+                errors.append(_same_name_error(page, twin))
+                continue
             warnings.extend(page.warnings)
-            pages[lang][path] = page
+            pages[lang][page.path] = page
     return Sources(pages, tuple(errors), tuple(warnings))
 
 
 def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
     """The Markdown files below a language folder, as sorted POSIX paths; hidden ones skipped.
 
-    A link that leads out of the language folder is an error, not a page, and so is a name
-    that cannot be part of a URL.
+    A link that leads out of the language folder (to a page, a folder or any other file) is an
+    error, not a page, and so is a name that cannot be part of a URL.
     """
     paths: list[str] = []
     errors: list[ContentError] = []
@@ -110,15 +118,17 @@ def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         here = Path(folder)
         for d in list(dirs):
-            if (here / d).is_symlink() and not _inside((here / d).resolve(), real_root):
-                errors.append(_symlink_error(here / d))
+            if (error := _link_error(here / d, real_root)) is not None:
+                errors.append(error)
                 dirs.remove(d)
         for name in sorted(files):
-            if name.startswith((".", "_")) or not name.endswith(".md"):
+            if name.startswith((".", "_")):
                 continue
             file = here / name
-            if file.is_symlink() and not _inside(file.resolve(), real_root):
-                errors.append(_symlink_error(file))
+            if (error := _link_error(file, real_root)) is not None:
+                errors.append(error)
+                continue
+            if not name.endswith(".md"):
                 continue
             rel = file.relative_to(lang_root).as_posix()
             bad = _URL_UNSAFE_RE.search(rel)
@@ -130,8 +140,30 @@ def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
     return paths, errors
 
 
-def _symlink_error(file: Path) -> ContentError:
-    return ContentError(file, 0, "symbolic link points outside the content folder", "symlink")
+def _link_error(path: Path, real_root: Path) -> ContentError | None:
+    """An error for a symbolic link that leads out of the content folder, or nowhere."""
+    if not path.is_symlink():
+        return None
+    target = resolved(path)
+    if target is None:
+        message = "symbolic link cannot be followed (it loops)"
+    elif not _inside(target, real_root):
+        message = "symbolic link points outside the content folder"
+    else:
+        return None
+    return ContentError(path, 0, message, "symlink")
+
+
+def _same_name_error(page: Page, twin: Page) -> ContentError:
+    """Two files whose names differ only in Unicode form (é as one character, or e and an
+    accent) are one page."""
+    return ContentError(
+        page.source_file,
+        1,
+        f"maps to the same URL /{page.lang}/{page.url} as {twin.lang}/{twin.path} "
+        "(the names differ only in how their accents are encoded)",
+        "duplicate-url",
+    )
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -149,9 +181,11 @@ def find_asset(config: SiteConfig, lang: str, rel: str) -> Path | None:
     ):
         return None
     for candidate_lang in (lang, config.default_language):
-        root = (config.content_dir / candidate_lang).resolve()
-        file = (root / rel).resolve()
-        if file.is_file() and file.is_relative_to(root):
+        root = resolved(config.content_dir / candidate_lang)
+        if root is None:
+            continue
+        file = resolved(root / rel)
+        if file is not None and file.is_relative_to(root) and is_regular_file(file):
             return file
     return None
 

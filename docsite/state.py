@@ -224,6 +224,9 @@ class Docsite:
         cached = self._html.get(key)
         if cached and cached[0] == snap.site.generation:
             return cached[1]
+        rendered = snap.site.render(entry)
+        if (error := rendered.error()) is not None:
+            raise error  # shown by the page view as the error page
         links = Links(snap.theme, entry.site_path)
         context = self.context(snap, entry.lang, links)
         context.update(page_context(snap, entry, links))

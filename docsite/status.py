@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from docsite.errors import ContentError
-from docsite.pages import Page, decode_source, load_page
+from docsite.pages import Page, decode_source, load_page, page_path
 from docsite.site import Site
 
 HASH_CHARS = 8
@@ -98,7 +98,7 @@ _SOURCE_LINE_RE = re.compile(r"^source:[^\n]*$", re.M)
 
 def stamp(site: Site, lang: str, path: str) -> str:
     """Record the original's current hash in the translation's front matter; returns it."""
-    original = site.pages.get(site.config.default_language, {}).get(path)
+    original = site.pages.get(site.config.default_language, {}).get(page_path(path))
     file = site.config.content_dir / lang / path
     if original is None:
         raise ContentError(file, 0, f"no {site.config.default_language} original for {path}")

@@ -33,6 +33,7 @@ from markupsafe import Markup
 
 from docsite.config import SiteConfig
 from docsite.errors import ConfigError
+from docsite.safety import is_regular_file
 
 MAX_THEME_DEPTH = 8
 # The Content-Security-Policy every page satisfies. Scripts come from the site itself, plus the
@@ -175,7 +176,7 @@ class Theme:
             return None
         for folder in self.chain:
             candidate = folder / "static" / name
-            if candidate.is_file():
+            if is_regular_file(candidate):
                 return candidate
         return None
 

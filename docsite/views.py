@@ -8,13 +8,15 @@ from __future__ import annotations
 import hashlib
 import re
 
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request, send_file
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request
 from jinja2 import TemplateError
 from markupsafe import Markup
 
 from docsite import urls
 from docsite.context import GENERATED_STATIC, Links, Snapshot, static_name
 from docsite.errorpages import template_error_html
+from docsite.errors import ContentError
+from docsite.safety import send_file_or_404
 from docsite.search import clean_query
 from docsite.state import Docsite
 
@@ -63,9 +65,11 @@ def index() -> Response:
 def api_search() -> Response:
     state = _state()
     config = state.config
-    lang = request.args.get("lang", config.default_language)
-    if lang not in (*config.languages, "all"):
-        lang = config.default_language
+    lang = request.args.get("lang") or config.default_language
+    if lang not in (known := (*config.languages, "all")):
+        error = jsonify(error=f"lang must be one of {', '.join(known)}, not {lang!r}")
+        error.status_code = 400
+        return error
     try:
         limit = int(request.args.get("limit", "10"))
     except ValueError:
@@ -116,6 +120,8 @@ def page(lang: str, subpath: str = "") -> Response:
     if entry is not None:
         try:
             return html_response(state.page_body(snap, entry))
+        except ContentError as exc:  # found while rendering (nesting, unclosed <script>)
+            return html_response(state.error_html(snap, lang, subpath, exc), 500)
         except TemplateError as exc:
             if not state.live:
                 raise
@@ -123,12 +129,14 @@ def page(lang: str, subpath: str = "") -> Response:
     error = site.broken.get((lang, subpath))
     if error is not None:
         return html_response(state.error_html(snap, lang, subpath, error), 500)
+    if (normal := site.normal_url(lang, subpath)) is not None:  # a decomposed é
+        return redirect(f"{request.script_root}/{lang}/{normal}", 308)  # type: ignore[return-value]
     if subpath and not subpath.endswith("/"):
         if site.entry_at(lang, subpath + "/") or (lang, subpath + "/") in site.broken:
             return redirect(f"{request.script_root}/{lang}/{subpath}/", 308)  # type: ignore[return-value]
         asset = site.find_asset(lang, subpath)
         if asset is not None:
-            return send_file(asset, conditional=True, max_age=300)
+            return send_file_or_404(asset, conditional=True, max_age=300)
     abort(404)
 
 
@@ -147,7 +155,8 @@ def theme_static(name: str) -> Response:
         response.add_etag()
         response.make_conditional(request)
     else:
-        response = send_file(file, conditional=True, max_age=0)  # type: ignore[arg-type]
+        seconds = 31_536_000 if fingerprinted else 0  # max_age=0 would add no-cache
+        response = send_file_or_404(file, conditional=True, max_age=seconds)  # type: ignore[arg-type]
     if fingerprinted:
         response.cache_control.public = True
         response.cache_control.max_age = 31_536_000

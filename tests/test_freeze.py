@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import random
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -16,7 +18,17 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import CONTENT, ROOT, http_get, run_cli, static_http_server, write_tree
+from docsite.config import load_config
+from tests.conftest import (
+    CONTENT,
+    FASTAPI,
+    ROOT,
+    http_get,
+    needs_fastapi,
+    run_cli,
+    static_http_server,
+    write_tree,
+)
 from tests.test_server import SMALL_SITE
 
 GOOD_SITE = {k: v for k, v in SMALL_SITE.items() if "broken" not in k}
@@ -190,6 +202,7 @@ def test_failed_build_reports_every_bad_page_and_keeps_the_old_site(tmp_path):
             "en/bad-type.md": "---\ntitle: T\nsortorder: soon\n---\n",
             "zh/bad-bytes.md": b"---\ntitle: T\n---\n\xc3\x28\n",
             "en/unterminated.md": "---\ntitle: T\n\nno end\n",
+            "zh/unclosed.md": "# Script\n\n<script>\n",  # found while rendering, not loading
         },
     )
     (content / "en" / "index.md").write_text(
@@ -202,9 +215,12 @@ def test_failed_build_reports_every_bad_page_and_keeps_the_old_site(tmp_path):
         "bad-type.md:3: error: 'sortorder' must be an integer",
         "bad-bytes.md:4: error: invalid UTF-8",
         "unterminated.md:1: error: front matter opened with '---' is never closed",
+        "unclosed.md:3: error: '<script>' is never closed",
     ):
         assert expected in result.stderr, result.stderr
-    assert "nothing was written" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: 5 error(s) in 5 file(s); nothing was written (the old {rel(out)} is kept)"
+    )
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     assert (out / "en" / "index.html").read_bytes() == marker
     assert not list(tmp_path.glob(".site.*")), "no staging folder is left behind"
@@ -235,12 +251,10 @@ def test_build_summary_and_no_cache(tmp_path):
     )
 
 
+@needs_fastapi
 def test_fastapi_corpus_builds_without_error(tmp_path):
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fastapi"
-    if not corpus.is_dir():
-        pytest.fail(f"the FastAPI corpus is expected beside the repository at {corpus}")
     out = tmp_path / "site"
-    result = build(corpus, out)
+    result = build(FASTAPI, out)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "0 error(s)" in result.stderr.strip().splitlines()[-1]
     english = list((out / "en").rglob("index.html"))
@@ -251,15 +265,31 @@ def test_fastapi_corpus_builds_without_error(tmp_path):
     assert page_problems == []
 
 
+@needs_fastapi
 def test_fastapi_pages_keep_their_mkdocs_anchors(tmp_path):
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "fastapi"
     out = tmp_path / "site"
-    assert build(corpus, out).returncode == 0
+    assert build(FASTAPI, out).returncode == 0
     chinese = parse(out / "zh" / "tutorial" / "first-steps" / "index.html")
     english = parse(out / "en" / "tutorial" / "first-steps" / "index.html")
     assert len(english.heading_ids) > 5
     assert english.heading_ids == chinese.heading_ids
     assert "step-2-create-a-fastapi-instance" in english.heading_ids
+
+
+def test_the_outside_corpus_tests_skip_with_their_reason_where_it_is_absent(tmp_path):
+    """A fresh clone has no ../shared beside it: its own tests must pass there."""
+    args = ["tests/test_freeze.py", "-k", "fastapi", "-q", "-rs", "-p", "no:cacheprovider"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *args],
+        cwd=ROOT,
+        env={**os.environ, "DOCSITE_FASTAPI_CORPUS": str(tmp_path / "absent")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "2 skipped" in result.stdout
+    assert f"the FastAPI corpus is not at {tmp_path / 'absent'}" in result.stdout
 
 
 def _parallel_tree() -> dict[str, str | bytes]:
@@ -451,4 +481,143 @@ def test_a_write_that_fails_midway_keeps_the_old_output(tmp_path):
     )
     assert "Traceback" not in result.stderr
     assert manifest(out) == before
+    assert leftovers(out) == []
+
+
+def _process_state(pid: int) -> str | None:
+    """The state letter of a process (R, S, Z …), None when there is no such process."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def _forks_of(pid: int) -> list[int]:
+    """The child processes of pid that run its own command line (forks, not git or others)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == pid and (stat.parent / "cmdline").read_bytes() == command:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def _living(pids: list[int]) -> list[int]:
+    return [pid for pid in pids if _process_state(pid) not in (None, "Z")]  # Z: dead, unreaped
+
+
+def test_a_killed_build_takes_its_workers_with_it(tmp_path):
+    content = write_tree(tmp_path / "content", _parallel_tree())
+    args = ["build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-cache"]
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "DOCSITE_JOBS": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120  # a hang guard, not a timing
+        while not workers and process.poll() is None and time.monotonic() < deadline:
+            workers = _forks_of(process.pid)
+            time.sleep(0.005)
+        assert workers, "the build forked no worker"
+        process.kill()  # SIGKILL: the build has no chance to stop its workers itself
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while _living(workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _living(workers) == [], "workers outlived the build"
+    finally:
+        process.kill()
+        for pid in _living(workers):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_the_next_build_removes_the_cold_caches_of_killed_builds(tmp_path):
+    cache = load_config().cache_dir  # where `build --no-cache` makes its cold cache
+    content = write_tree(tmp_path / "content", _parallel_tree())
+    before = set(cache.glob("cold-*"))
+    args = ["build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-cache"]
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    running = cache / f"cold-{os.getpid()}-1"  # as if this test were a build: kept
+    unnamed = cache / "cold-1733000000000000000"  # named as before pids were recorded
+    try:
+        deadline = time.monotonic() + 120  # a hang guard, not a timing
+        left: set[Path] = set()
+        while not left and process.poll() is None and time.monotonic() < deadline:
+            left = {f for f in set(cache.glob("cold-*")) - before if any(f.rglob("*.json"))}
+            time.sleep(0.01)
+        process.kill()
+        process.wait(timeout=30)
+        assert left, "the build wrote no cold cache before it ended"
+        assert all(folder.is_dir() for folder in left)  # what a killed build leaves
+        running.mkdir(parents=True)
+        unnamed.mkdir()
+        result = build(content, tmp_path / "site")
+        assert result.returncode == 0, result.stderr
+        assert [folder for folder in left if folder.exists()] == []
+        assert not unnamed.exists()
+        assert running.is_dir()
+    finally:
+        process.kill()
+        shutil.rmtree(running, ignore_errors=True)
+        shutil.rmtree(unnamed, ignore_errors=True)
+
+
+def lock(folder: Path) -> None:
+    """Make the entries of a folder impossible to remove (for root too: chattr +i)."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(folder)], check=True, capture_output=True)
+    else:
+        folder.chmod(0o555)
+
+
+def unlock(folder: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(folder)], check=False, capture_output=True)
+    else:
+        folder.chmod(0o755)
+
+
+def test_an_old_output_that_cannot_be_removed_is_said_and_retried(tmp_path):
+    content = write_tree(tmp_path / "content", GOOD_SITE)
+    out = tmp_path / "site"
+    assert build(content, out).returncode == 0
+    lock(out / "en" / "guide")
+    try:
+        for attempt in range(2):  # still locked: the next build tries again, and says so again
+            result = build(content, out)
+            assert result.returncode == 0, result.stderr
+            [left] = leftovers(out)
+            said = [line for line in result.stderr.splitlines() if "could not remove" in line]
+            what = "the previous output" if attempt == 0 else "left by an earlier build"
+            cause = os.strerror(errno.EPERM if os.geteuid() == 0 else errno.EACCES)
+            assert len(said) == 1, result.stderr
+            assert said[0].startswith(
+                f"warning: could not remove {rel(tmp_path / left)} ({what}): {cause}: "
+                f"{rel(tmp_path / left / 'en' / 'guide')}/"
+            )
+            assert said[0].endswith("; the next build tries again")
+    finally:
+        for folder in tmp_path.glob("*/en/guide"):
+            unlock(folder)
+        for folder in tmp_path.glob(".site.*/en/guide"):
+            unlock(folder)
+    result = build(content, out)
+    assert result.returncode == 0 and "could not remove" not in result.stderr
     assert leftovers(out) == []

@@ -363,9 +363,13 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
 def test_any_query_gets_the_documented_json(client, q, lang, limit):
     with hang_guard():
         response = client.get("/api/search", query_string={"q": q, "lang": lang, "limit": limit})
-    assert response.status_code == 200
     assert response.mimetype == "application/json"
     data = response.get_json()
+    if lang not in ("en", "zh", "all", ""):  # "": the default language
+        assert response.status_code == 400
+        assert data == {"error": f"lang must be one of en, zh, all, not {lang!r}"}
+        return
+    assert response.status_code == 200
     assert set(data) == {"query", "total", "results", "suggestion"}
     assert isinstance(data["query"], str) and len(data["query"]) <= MAX_QUERY_CHARS
     assert isinstance(data["total"], int) and data["total"] >= len(data["results"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -154,20 +155,26 @@ BAD = {
         b"---\rtitle: T\r---\r\rfine\rnot\x00fine\r", 6, "NUL byte in the text", "nul-cr/"
     ),
     "en/huge.md": Bad(HUGE, 0, f"file is {HUGE_MB}; a page may be at most 4 MB: split it", "huge/"),
-    "en/deep-quotes.md": Bad("# Quotes\n\n" + "> " * 10_000 + "lost\n\nAfter.\n", 3, NESTED, None),
-    "en/deep-quotes-tight.md": Bad("# Quotes\n\n" + ">" * 10_000 + " lost\n", 3, NESTED, None),
-    "en/deep-list.md": Bad("# List\n\n" + "- " * 10_000 + "lost\n\nAfter.\n", 3, NESTED, None),
+    "en/deep-quotes.md": Bad(
+        "# Quotes\n\n" + "> " * 10_000 + "lost\n\nAfter.\n", 3, NESTED, "deep-quotes/"
+    ),
+    "en/deep-quotes-tight.md": Bad(
+        "# Quotes\n\n" + ">" * 10_000 + " lost\n", 3, NESTED, "deep-quotes-tight/"
+    ),
+    "en/deep-list.md": Bad(
+        "# List\n\n" + "- " * 10_000 + "lost\n\nAfter.\n", 3, NESTED, "deep-list/"
+    ),
     "en/unclosed-comment.md": Bad(
         "# Comment\n\nText.\n\n<!-- a note to self\n\nMore text.\n",
         5,
         "'<!--' is never closed: the rest of the page would not show",
-        None,
+        "unclosed-comment/",
     ),
     "en/unclosed-script.md": Bad(
         "# Script\n\nText.\n\nPut it in a <script> tag.\n",
         5,
         "'<script>' is never closed: the rest of the page would not show",
-        None,
+        "unclosed-script/",
     ),
     "en/dup/index.md": Bad("# Dup folder\n", 1, "maps to the same URL /en/dup/ as en/dup.md", None),
     "en/slug-b.md": Bad("# B\n", 1, "maps to the same URL /en/slug-b/ as en/slug-a.md", None),
@@ -180,13 +187,31 @@ BAD = {
     "en/100%.md": Bad(
         "# All\n", 0, "the name has '%', which a URL cannot hold: rename it", "100%/"
     ),
+    "en/caf\u00e9.md": Bad(
+        "# Composed\n",
+        1,
+        "maps to the same URL /en/caf\u00e9/ as en/caf\u00e9.md "
+        "(the names differ only in how their accents are encoded)",
+        None,
+    ),
     "en/leak.md": Bad(b"", 0, "symbolic link points outside the content folder", "leak/"),
+    "en/passwd.png": Bad(b"", 0, "symbolic link points outside the content folder", None),
+    "en/self.md": Bad(b"", 0, "symbolic link cannot be followed (it loops)", "self/"),
+}
+LINKS = {  # symbolic links of the bad tree, to paths below its root
+    "en/leak.md": "secret.md",
+    "en/passwd.png": "secret.md",
+    "en/self.md": "content/en/self.md",
 }
 # fine themselves: a page of the bad tree clashes with each
 FINE_BESIDE_BAD = {
     "en/dup.md": "# Dup page\n",
     "en/slug-a.md": "---\ntitle: A\nslug: slug-b\n---\n",
+    "en/cafe\u0301.md": "# Decomposed\n",  # the same name as en/café.md, its é in two parts
 }
+
+
+ESCAPES = "# Escapes\n\n[A tab](a%09b.png), [a line break](x%0Ay.md).\n"  # warnings only
 
 
 def where(content: Path, rel: str, line: int) -> str:
@@ -222,9 +247,10 @@ def check_output(tree: Tree) -> str:
 @pytest.fixture(scope="module")
 def bad_tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
     files: dict[str, str | bytes] = {**GOOD, **FINE_BESIDE_BAD, "en/laughs.md": LAUGHS}
-    files.update({rel: bad.data for rel, bad in BAD.items() if rel != "en/leak.md"})
+    files["en/escapes.md"] = ESCAPES
+    files.update({rel: bad.data for rel, bad in BAD.items() if rel not in LINKS})
     root = tmp_path_factory.mktemp("hostile-bad")
-    tree = built_tree(root, files, {"en/leak.md": "secret.md"})
+    tree = built_tree(root, files, LINKS)
     tree.check = run_cli("check", "--content", str(tree.content), timeout=HANG_GUARD)
     return tree
 
@@ -252,6 +278,10 @@ def test_check_and_build_fail_and_write_nothing(bad_tree):
     assert not bad_tree.out.exists()
     errors = [line for line in check_output(bad_tree).splitlines() if ": error: " in line]
     assert len(errors) == len(BAD) + 1, errors  # one each (and the laughs), not one per language
+    assert bad_tree.build.stderr.strip().splitlines()[-1] == (
+        f"Error: {len(errors)} error(s) in {len(errors)} file(s); "
+        f"nothing was written ({os.path.relpath(bad_tree.out, ROOT)} was not created)"
+    )
     assert SECRET not in output
 
 
@@ -260,6 +290,15 @@ def test_the_good_pages_still_serve_beside_the_bad(bad_server):
         assert bad_server.get(url).status == 200, url
     assert "Dup page" in bad_server.get("/en/dup/").text
     assert bad_server.get("/api/search?q=guide").status == 200
+
+
+def test_every_line_check_and_build_print_is_one_line_of_printable_text(bad_tree):
+    for output in (check_output(bad_tree), bad_tree.build.stderr):
+        for line in output.splitlines():
+            assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]|\t", line), repr(line)
+        at = where(bad_tree.content, "en/escapes.md", 3)
+        assert f"{at}: warning: link to missing file 'a\\tb.png'" in output.splitlines()
+        assert f"{at}: warning: link to missing page 'x\\ny.md'" in output.splitlines()
 
 
 def test_a_value_too_big_to_quote_is_quoted_short(bad_tree):
@@ -281,13 +320,17 @@ def test_server_shows_the_error_in_place_of_the_page(bad_tree, bad_server, rel):
     assert SECRET not in response.text
 
 
-def test_pages_that_lose_content_still_serve_what_they_can(bad_server):
-    for url in ("/en/deep-quotes/", "/en/deep-list/", "/en/unclosed-comment/"):
-        assert bad_server.get(url).status == 200, url
+def test_a_page_that_would_lose_text_shows_its_error_in_both_languages(bad_tree, bad_server):
+    """Found while rendering, not loading: the Chinese fallback names the English file."""
+    for url in ("/en/unclosed-script/", "/zh/unclosed-script/", "/zh/deep-list/"):
+        response = bad_server.get(url)
+        assert response.status == 500, url
+        assert 'class="doc content-error"' in response.text
+    assert where(bad_tree.content, "en/deep-list.md", 3) in bad_server.get("/zh/deep-list/").text
 
 
 def test_no_source_or_secret_is_served(bad_server):
-    for url in ("/en/leak.md", "/en/guide.md", "/en/c%23sharp.md"):
+    for url in ("/en/leak.md", "/en/guide.md", "/en/c%23sharp.md", "/en/passwd.png", "/en/self.md"):
         response = bad_server.get(url)
         assert response.status == 404, url
         assert SECRET not in response.text
@@ -334,7 +377,12 @@ ODD = {
     "en/x..y/index.md": "# Dotted folder\n",
     "en/guide/logo.png": b"\x89PNG\r\n\x1a\nfake",
     "en/pictured.md": "# Pictured\n\n![logo](guide/logo.png)\n",  # so guide/ is not empty
+    # macOS saves names decomposed: e and U+0301; the page is at the composed URL (NFC)
+    "en/cafe\u0301.md": "# Caf\u00e9\n",
+    "en/accents.md": "# Accents\n\n[One](cafe\u0301.md) and [the same](caf\u00e9.md).\n",
 }
+CAFE = "caf\u00e9"  # composed
+DECOMPOSED = "cafe\u0301"
 ODD_URLS = [
     "en/empty/",
     "en/bom/",
@@ -352,14 +400,16 @@ ODD_URLS = [
     "en/x..y/",
     "zh/one-line/",
     "zh/中文 页面/",
+    f"en/{CAFE}/",
+    f"zh/{CAFE}/",
 ]
 
 
 @pytest.fixture(scope="module")
 def odd_tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
     root = tmp_path_factory.mktemp("hostile-odd")
-    # a link to a file outside, and a folder link that loops
-    return built_tree(root, ODD, {"en/leak.txt": "secret.md", "en/loop": "content/en"})
+    # a folder link that loops (a link out of the content is an error: see the bad tree)
+    return built_tree(root, ODD, {"en/loop": "content/en"})
 
 
 @pytest.fixture(scope="module")
@@ -459,3 +509,27 @@ def test_the_built_site_holds_no_secret(odd_tree):
         if file.is_file():
             assert SECRET.encode() not in file.read_bytes(), file
     assert (odd_tree.out / "en" / "guide" / "logo.png").is_file()
+
+
+def test_a_decomposed_file_name_is_one_composed_url_everywhere(odd_tree, odd_server):
+    built = odd_tree.out
+    assert (built / "en" / CAFE / "index.html").is_file()
+    assert not (built / "en" / DECOMPOSED).exists()
+    outputs = [
+        built / "sitemap.xml",
+        built / "en" / "index.html",
+        built / "en" / "accents" / "index.html",
+    ]
+    outputs += [built / "zh" / "accents" / "index.html"]
+    for file in outputs:
+        text = file.read_text("utf-8")
+        assert f"{CAFE}/" in text, file
+        assert DECOMPOSED not in text, file
+    accents = (built / "en" / "accents" / "index.html").read_text("utf-8")
+    assert accents.count(f'<a href="../{CAFE}/">') == 2
+    assert odd_server.get("/en/" + quote(CAFE) + "/").status == 200
+    for lang in ("en", "zh"):
+        for tail in ("/", ""):
+            moved = odd_server.get(f"/{lang}/" + quote(DECOMPOSED) + tail)
+            assert moved.status == 308
+            assert moved.headers["location"] == f"/{lang}/" + quote(CAFE) + "/"

@@ -12,6 +12,7 @@ from bench.load import KINDS, Expectations, Tally, run_load, run_scenario, verif
 
 NOTHING_WRONG = dict.fromkeys(KINDS, 0)
 PAGE = "<!doctype html><html><head><title>{}</title></head><body>…</body></html>\n"
+ERROR = PAGE.replace("…", '<article class="doc content-error" role="alert">…</article>')
 
 
 @pytest.mark.parametrize("scenario", ["gunicorn", "live"])
@@ -29,6 +30,7 @@ def expectations() -> Expectations:
     expect.allow("/en/a/", "A — Docs")
     expect.allow("/en/scratch/", "Scratch v1 — Docs")
     expect.may_vanish.add("/en/scratch/")
+    expect.may_break.add("/en/scratch/")
     return expect
 
 
@@ -43,6 +45,10 @@ def expectations() -> Expectations:
         ("/en/scratch/", 404, "not found", None),  # the editor deletes it at times
         ("/en/scratch/", 200, PAGE.format("Scratch v1 — Docs"), None),
         ("/en/scratch/", 200, PAGE.format("Scratch v2 — Docs"), "wrong page"),  # never written
+        ("/en/scratch/", 500, ERROR, None),  # the editor broke it: its error page
+        ("/en/scratch/", 500, "Internal Server Error", "5xx"),  # anything else is wrong
+        ("/en/scratch/", 503, ERROR, "5xx"),
+        ("/en/a/", 500, ERROR, "5xx"),  # a page nobody breaks
         ("/api/search?q=x", 200, '{"results": [], "total": 0}', None),
         ("/api/search?q=x", 200, '{"results": [', "wrong page"),
         ("/api/search?q=x", 500, "", "5xx"),

@@ -93,6 +93,9 @@ def test_index_page_urls(tmp_path):
     [
         ("---\ntitle: Fine\nsortorder: [1, 2\n---\n", 3, "invalid YAML"),
         ("---\ntitle: a\n  bad: indent\n---\n", 3, "invalid YAML"),
+        ('---\ntitle: "never closed\nsortorder: 1\n---\n', 2, "quote opened on this line"),
+        ("---\ntitle: [1, 2\nsortorder: 1\n---\n", 2, "bracket opened on this line"),
+        ("---\ntitle: T\nmeta: {a: 1\n\nsortorder: 1\n---\n", 3, "bracket opened on this"),
         ("---\n- a\n- b\n---\n", 2, "not a list"),
         ("---\njust a string\n---\n", 2, "not a str"),
         ("---\ntitle: T\nsortorder: first\n---\n", 3, "'sortorder' must be an integer"),

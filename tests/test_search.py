@@ -337,8 +337,10 @@ def test_api_survives_any_query(project_server, q):
 
 
 def test_api_bad_parameters_fall_back(project_server):
-    assert api(project_server, q="blueprint", lang="fr", limit="x")["total"] > 0
+    assert api(project_server, q="blueprint", limit="x")["total"] > 0
     assert len(api(project_server, q="blueprint", limit="-5")["results"]) == 1
+    # a language the site does not have is refused (test_server checks the JSON error)
+    assert project_server.get("/api/search?q=blueprint&lang=fr").status == 400
 
 
 def test_search_page_works_without_javascript(project_server):

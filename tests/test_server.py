@@ -14,11 +14,20 @@ from pathlib import Path
 from urllib.parse import quote, urljoin
 
 import pytest
+from docsite.web import create_app
 
 from docsite.config import load_config
 from docsite.site import Site
 from docsite.theme import Theme
-from tests.conftest import CONTENT, Server, start_server, stop_server, write_tree
+from tests.conftest import (
+    CONTENT,
+    Server,
+    free_port,
+    run_cli,
+    start_server,
+    stop_server,
+    write_tree,
+)
 
 SMALL_SITE = {
     "en/index.md": "---\ntitle: Home\nsortorder: 0\n---\nWelcome. [Guide](guide/index.md)\n",
@@ -29,6 +38,7 @@ SMALL_SITE = {
     ),
     "en/guide/logo.png": b"\x89PNG\r\n\x1a\nfake",
     "en/guide/broken.md": "---\ntitle: [never closed\n---\n",
+    "en/guide/broken-quote.md": '---\ntitle: "never closed\nsortorder: 1\n---\nText.\n',
     "zh/index.md": "---\ntitle: 首页\nsortorder: 0\n---\n欢迎。\n",
     "zh/guide/index.md": "---\ntitle: 指南\nsortorder: 1\n---\n指南。\n",
     "zh/guide/routing.md": "---\ntitle: 路由\n---\n## 规则 {#rules}\n",
@@ -42,6 +52,9 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     outside = write_tree(root / "outside", {"secret.txt": "TOP SECRET"})
     write_tree(root, {"secret.txt": "TOP SECRET", "secret.md": "# TOP SECRET\n"})  # beside content/
     (content / "en" / "guide" / "leak.txt").symlink_to(outside / "secret.txt")
+    (content / "en" / "guide" / "self").symlink_to("self")  # a link to itself: ELOOP
+    (content / "en" / "guide" / "ping").symlink_to("pong")
+    (content / "en" / "guide" / "pong").symlink_to("ping")
     server = start_server(["serve", "--content", str(content)])
     yield server
     stop_server(server)
@@ -94,6 +107,39 @@ def test_broken_page_shows_its_error_and_others_still_serve(small_server):
     assert small_server.get("/en/guide/routing/").status == 200
 
 
+def test_the_error_page_marks_the_line_that_opened_an_unclosed_quote(small_server):
+    page = small_server.get("/en/guide/broken-quote/")
+    assert page.status == 500
+    assert "broken-quote.md:2</code>" in page.text
+    assert "the quote opened on this line is not closed" in page.text
+    source = re.search(r'<pre class="error-source">(.*?)</pre>', page.text, re.S)
+    assert source, page.text
+    marked = re.findall(r'class="error-line"><span class="lineno">(\d+)<', source.group(1))
+    assert marked == ["2"]
+
+
+def test_the_error_page_lists_the_lines_plainly_and_says_it_reloads(small_server):
+    page = small_server.get("/en/guide/broken/").text
+    assert "Fix the file and save: this page reloads by itself." in page
+    assert "reload;" not in page
+    assert 'class=""' not in page
+    source = re.search(r'<pre class="error-source">(.*?)</pre>', page, re.S)
+    assert source, page
+    # each line is a block of its own: a newline between them would show as a blank line
+    assert "\n" not in source.group(1)
+    lines = re.findall(r'<span( class="error-line")?><span class="lineno">(\d+)<', source.group(1))
+    assert lines == [("", "1"), (' class="error-line"', "2"), ("", "3")]
+
+
+def test_the_error_page_of_a_server_without_live_reload_says_to_reload(tmp_path):
+    content = write_tree(tmp_path / "content", {"en/bad.md": "---\ntitle: [oops\n---\n"})
+    config = load_config(content_dir=content, cache_dir=tmp_path / "cache")
+    page = create_app(config, server_search=False).test_client().get("/en/bad/")
+    assert page.status_code == 500
+    assert "Fix the file and reload; the other pages are still served." in page.text
+    assert "reloads by itself" not in page.text
+
+
 def test_missing_page_gets_the_themed_404_in_the_right_language(small_server):
     en = small_server.get("/en/no/such/page/")
     assert en.status == 404
@@ -107,6 +153,39 @@ def test_missing_trailing_slash_redirects(small_server):
     response = small_server.get("/en/guide/routing")
     assert response.status == 308
     assert response.headers["location"].endswith("/en/guide/routing/")
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/en", "/en/"),
+        ("/zh/guide", "/zh/guide/"),
+        ("/en//guide/", "/en/guide/"),
+        ("/nope", "/nope/"),
+        ("//evil.example", "/evil.example/"),  # a path, never "//host"
+        ("/en?a=1", "/en/?a=1"),
+        ("/en/guide/routing", "/en/guide/routing/"),
+    ],
+)
+def test_redirects_stay_on_the_site_whatever_the_host_header(small_server, path, location):
+    response = small_server.get(path, {"Host": "evil.example"})
+    assert response.status in (301, 302, 307, 308)
+    assert response.headers["location"] == location
+
+
+def test_a_trusted_host_list_refuses_other_hosts(tmp_path):
+    content = write_tree(
+        tmp_path / "content", {"en/index.md": "# Home\n", "zh/index.md": "# 首页\n"}
+    )
+    args = ["serve", "--content", str(content), "--trusted-host", "127.0.0.1"]
+    server = start_server([*args, "--trusted-host", "docs.example.org"])
+    try:
+        assert server.get("/en/").status == 200
+        assert server.get("/en/", {"Host": "docs.example.org"}).status == 200
+        assert server.get("/en/", {"Host": "evil.example"}).status == 400
+        assert server.get("/en", {"Host": "evil.example"}).status == 400
+    finally:
+        stop_server(server)
 
 
 @pytest.mark.parametrize(
@@ -133,6 +212,10 @@ def test_missing_trailing_slash_redirects(small_server):
         "/_static/%00",
         "/_static/%2e%2e%2f%2e%2e%2fsecret.txt",
         "/_docsite/live.js/../../secret.txt",
+        "/en/guide%2frouting/",  # the page, at a URL its relative links do not work from
+        "/en/guide/routing%2f",
+        "/zh/guide%2Frouting/",
+        "/en/guide%2flogo.png",
     ],
 )
 def test_nothing_outside_content_and_theme_static_is_reachable(small_server, path):
@@ -141,6 +224,34 @@ def test_nothing_outside_content_and_theme_static_is_reachable(small_server, pat
     assert b"TOP SECRET" not in response.body
     assert b"[tool.docsite]" not in response.body
     assert b"def create_app" not in response.body
+
+
+LONG = "a" * 256  # one segment longer than a file name may be (ENAMETOOLONG)
+CHINESE = "%E4%B8%AD" * 86  # 258 bytes once decoded
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/" + LONG,
+        "/zh/" + LONG,
+        "/en/" + LONG + ".png",
+        "/en/guide/" + LONG + "/x.png",
+        "/en/" + CHINESE,
+        "/zh/guide/" + CHINESE,
+        "/_static/" + LONG,
+        "/_static/css/" + LONG + ".css",
+        "/_static/css/docsite.0123456789" + LONG + ".css",
+        "/en/guide/self",
+        "/en/guide/self/logo.png",
+        "/zh/guide/ping",
+        "/en/guide/pong/x",
+    ],
+)
+def test_a_path_the_file_system_refuses_is_a_404(small_server, path):
+    response = small_server.get(path)
+    assert response.status == 404, response.text[:300]
+    assert 'class="doc not-found"' in response.text  # the themed 404 page
 
 
 def raw_request(server: Server, request: bytes) -> tuple[int, bytes]:
@@ -278,6 +389,14 @@ def test_search_api_answers_json_and_escapes_snippets(small_server, payload):
         assert "<" not in hit["title"] + hit["section"] + hit["url"]
 
 
+@pytest.mark.parametrize("lang", ["fr", "EN", " ", "<b>zh</b>"])
+def test_search_api_refuses_a_language_it_does_not_have(small_server, lang):
+    response = small_server.get(f"/api/search?q=routing&lang={quote(lang)}")
+    assert response.status == 400
+    assert response.headers["content-type"] == "application/json"
+    assert json.loads(response.body) == {"error": f"lang must be one of en, zh, all, not {lang!r}"}
+
+
 def test_content_assets_are_served_with_fallback(small_server):
     en = small_server.get("/en/guide/logo.png")
     assert en.status == 200 and en.body.startswith(b"\x89PNG")
@@ -297,10 +416,11 @@ def test_theme_assets_are_fingerprinted_and_cached_forever(small_server):
     page = small_server.get("/en/").text
     css = re.search(r'href="((?:\.\./)*_static/css/docsite\.[0-9a-f]{10}\.css)"', page)
     assert css, page[:2000]
-    response = small_server.get(urljoin("/en/", css.group(1)))
-    assert response.status == 200
-    assert "immutable" in response.headers["cache-control"]
-    assert "max-age=31536000" in response.headers["cache-control"]
+    for url in re.findall(r'(?:href|src)="((?:\.\./)*_static/[^"]+)"', page):
+        response = small_server.get(urljoin("/en/", url))
+        assert response.status == 200, url
+        directives = {d.strip() for d in response.headers["cache-control"].split(",")}
+        assert directives == {"public", "max-age=31536000", "immutable"}, url
     stale = small_server.get("/_static/css/docsite.0000000000.css")
     assert stale.status == 200 and "no-cache" in stale.headers["cache-control"]
 
@@ -353,6 +473,44 @@ def test_sitemap_and_robots(small_server):
 
 def test_binds_loopback_by_default(small_server):
     assert small_server.base.startswith("http://127.0.0.1:")
+    assert "warning" not in small_server.output()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.1", "docs.example.org"])
+def test_the_debugger_is_refused_on_a_host_other_machines_reach(tmp_path, host):
+    content = write_tree(tmp_path / "content", {"en/index.md": "# Home\n"})
+    args = ["--content", str(content), "--debug", "--host", host, "--port", str(free_port())]
+    result = run_cli("serve", *args, timeout=30)
+    assert result.returncode == 2
+    assert f"--debug on --host {host} would let anyone" in result.stderr
+    assert "--unsafe-debug-on-public-host" in result.stderr
+    assert "Serving" not in result.stderr
+
+
+def test_a_port_that_is_taken_is_refused_before_anything_is_served(tmp_path):
+    content = write_tree(tmp_path / "content", {"en/index.md": "# Home\n"})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--content", str(content), "--port", str(port), timeout=60)
+    assert result.returncode == 2
+    assert "Serving" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: port {port} on 127.0.0.1 is taken by another program: stop it, "
+        "or serve on another port with --port N"
+    )
+
+
+def test_serving_on_a_public_interface_warns(tmp_path):
+    content = write_tree(tmp_path / "content", {"en/index.md": "# Home\n"})
+    server = start_server(["serve", "--content", str(content), "--host", "0.0.0.0"])
+    try:
+        assert server.get("/en/").status == 200
+        warning = "warning: the development server on 0.0.0.0 can be reached from other machines"
+        assert warning in server.output()
+    finally:
+        stop_server(server)
 
 
 def test_create_app_works_under_flask_cli(tmp_path: Path):
