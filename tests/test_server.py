@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, urljoin
 
 import pytest
-from docsite.web import create_app
+from docsite.app import create_app
 
 from docsite.config import load_config
 from docsite.site import Site
