@@ -26,7 +26,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from docsite.errors import Diagnostic
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
-from docsite.staticsearch import StaticIndexStats, build_static_index
+from docsite.search import StaticIndexStats, build_static_index
 from docsite.web import GENERATED_STATIC, Docsite, static_name
 
 

@@ -1,5 +1,5 @@
 // Search in a frozen site, with no server: reads the _search/<lang>/ index that
-// docsite.staticsearch writes, analyses the query the way the server does, and answers in the
+// docsite.search.static writes, analyses the query the way the server does, and answers in the
 // shape of /api/search. Loaded by search.js only on sites built with `build.py build`.
 (function () {
   "use strict";

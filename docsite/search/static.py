@@ -24,18 +24,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from docsite.search import (
-    _CJK_RUN_RE,
-    FIELDS,
-    SCHEMA_VERSION,
-    STOP_WORDS,
-    SearchDoc,
-    average_lengths,
-    bm25f_weights,
-    documents,
-    idf,
-    index_terms,
-)
+from docsite.search.analysis import _CJK_RUN_RE, STOP_WORDS, index_terms
+from docsite.search.documents import FIELDS, SearchDoc, documents
+from docsite.search.ranking import average_lengths, bm25f_weights, idf
+from docsite.search.server import SCHEMA_VERSION
 from docsite.site import Entry, Site
 
 _ANALYZED: dict[str, DocTerms] = {}  # see adopt_analyzed

@@ -1,0 +1,62 @@
+"""What a searchable document is: one section of one rendered page in one language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from docsite.site import Entry, Site
+
+FIELDS = ("title", "summary", "section", "breadcrumb", "body", "code")
+
+
+@dataclass
+class SearchDoc:
+    """One section of one page in one language, as it is indexed."""
+
+    id: str
+    page: str
+    lang: str
+    digest: str
+    url: str  # site-absolute path: /zh/user-guide/blueprints/#anchor
+    page_title: str
+    title: str  # what names the page (title, nav title, slug): on the page's top document only
+    summary: str  # the page's own description (`meta`): on the top document only
+    section: str
+    breadcrumb: str  # where the section is: the sections above the page, and the page title
+    body: str
+    code: str
+
+
+def page_key(entry: Entry) -> str:
+    return f"{entry.lang}:{entry.page.path}"
+
+
+def documents(site: Site, entry: Entry) -> list[SearchDoc]:
+    """The search documents of a page: its top and each h2/h3 section."""
+    rendered = site.render(entry)
+    digest = site.renderer.key(entry.page, entry.lang)
+    crumbs = " › ".join(node.title for node in site.breadcrumbs(entry))
+    page = entry.page
+    slug = PurePosixPath(page.url.rstrip("/")).name.replace("-", " ").replace("_", " ")
+    names = " ".join(dict.fromkeys((page.title, page.nav_title, slug)))
+    docs = []
+    for section in rendered.sections:
+        anchor = f"#{section.id}" if section.id else ""
+        docs.append(
+            SearchDoc(
+                id=f"{page_key(entry)}#{section.id}",
+                page=page_key(entry),
+                lang=entry.lang,
+                digest=digest,
+                url=f"/{entry.site_path}{anchor}",
+                page_title=page.title,
+                title="" if section.id else names,
+                summary="" if section.id else str(page.meta.get("meta", "")),
+                section=section.heading if section.id else "",
+                breadcrumb=f"{crumbs} › {page.title}" if section.id else crumbs,
+                body=section.text,
+                code=" ".join(section.code),
+            )
+        )
+    return docs
