@@ -9,7 +9,7 @@ import os
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,9 @@ from typing import Any
 from whoosh import collectors, formats
 from whoosh import index as whoosh_index
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
-from whoosh.matching import FilterMatcher, Matcher
+from whoosh.matching import Matcher
+from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F, BaseScorer, MultiWeighting, WeightingModel
 from whoosh.searching import Searcher
 
@@ -343,9 +343,9 @@ def make_hit(stored: Mapping[str, Any], marks: re.Pattern[str] | None, score: fl
 
 class WordMatcher:
     """Words-only queries, without whoosh's matcher trees: each word's postings in WEIGHTED
-    are read whole (a block at a time from whoosh's codec) into {document: weight} and
-    combined with dict operations, which in pure Python is several times faster than
-    walking matchers posting by posting. Postings are read once for all the fallbacks."""
+    are read once into {document: score} (whoosh's public matcher API: `is_active`, `id`,
+    `weight`, `next`) and combined with dict operations, which in pure Python is faster than
+    walking a tree of matchers. Postings are read once for all the fallbacks."""
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
@@ -365,35 +365,21 @@ class WordMatcher:
         """A word's score (idf x stored weight) in each live document that has it."""
         if word not in self._scores:
             scores: dict[int, float] = {}
-            for searcher, offset in self.searcher.leaf_searchers():
-                reader = searcher.reader()
-                for lang in languages:
-                    key = weighted_term(lang, word)
-                    if (WEIGHTED, key) not in reader:
-                        continue
+            reader = self.searcher.reader()
+            for lang in languages:
+                key = weighted_term(lang, word)
+                if (WEIGHTED, key) in reader:
                     weight = weighted_idf(self.searcher, key)
-                    for docnum, w in _postings(reader, key):
-                        scores[docnum + offset] = weight * w
-                if reader.has_deletions():
-                    for docnum in [d for d in scores if d >= offset]:
-                        if reader.is_deleted(docnum - offset):
-                            del scores[docnum]
+                    for docnum, w in postings(reader, WEIGHTED, key):
+                        scores[docnum] = weight * w
             self._scores[word] = scores
         return self._scores[word]
 
 
-def _postings(reader: Any, key: str) -> Iterable[tuple[int, float]]:
-    """(document, weight) of a WEIGHTED term in one segment, deleted documents included."""
-    matcher = reader.postings(WEIGHTED, key)
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    if isinstance(matcher, W3LeafMatcher):  # whoosh's block codec: decode a block at once
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            yield from zip(matcher._ids, matcher._weights, strict=True)
-            matcher._next_block()
-        return
+def postings(reader: IndexReader, fieldname: str, text: str) -> Iterator[tuple[int, float]]:
+    """(document number, weight) of each live document that holds a term: the reader's
+    matcher leaves deleted documents out and numbers documents across segments."""
+    matcher = reader.postings(fieldname, text)
     while matcher.is_active():
         yield matcher.id(), matcher.weight()
         matcher.next()
