@@ -54,14 +54,14 @@ def test_identifiers_are_indexed_whole_and_in_parts(identifier, parts):
 
 
 def test_chinese_is_segmented_and_english_inside_stays_english():
-    indexed = analyze("用蓝图注册 url_for 和 Blueprints", mode="index")
+    indexed = analyze("用蓝图注册 url_for 和 Blueprints", mode="index", lang="zh")
     assert "蓝图" in indexed and "注册" in indexed
     assert "url_for" in indexed and "url" in indexed and "blueprint" in indexed
     assert "和" not in indexed  # a function word
     # search mode indexes the whole word and its parts; a query uses the whole word
-    assert {"请求", "上下文", "请求上下文"} <= set(analyze("请求上下文", mode="index"))
-    assert analyze("请求上下文") == ["请求上下文"]
-    assert analyze("上传文件") in (["上传文件"], ["上传", "文件"])
+    assert {"请求", "上下文", "请求上下文"} <= set(analyze("请求上下文", mode="index", lang="zh"))
+    assert analyze("请求上下文", lang="zh") == ["请求上下文"]
+    assert analyze("上传文件", lang="zh") in (["上传文件"], ["上传", "文件"])
 
 
 def test_query_parsing_phrases_prefixes_and_junk():

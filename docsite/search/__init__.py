@@ -1,15 +1,18 @@
-"""Full-text search: one analyzer, one ranking, a whoosh index for the server and a static
-index for the frozen site.
+"""Full-text search: one analysis, one ranking and one fallback chain, implemented by a
+whoosh index for the server and by a static index (read by static-search.js) for the frozen
+site, which answer every query with the same documents in the same order.
 
-- `analysis`: what a word is (tokenizer, Chinese segmentation, identifiers, stemming);
-- `documents`: what a searchable document is (a section of a rendered page);
-- `ranking`: how a document is weighed (BM25F, computed when indexing);
-- `query`: how a query is read and answered (parsing, fallbacks, snippets, results);
+- `analysis`: what a word is, per language profile (tokens, CJK segmentation, identifiers,
+  stop words, stemming);
+- `documents`: what a searchable document is (a section of a rendered page) and its terms;
+- `ranking`: how a document is weighed (BM25F, stored as integers when indexing);
+- `query`: how a query is read and answered (parsing, the fallback chain, the order of
+  results, snippets);
 - `server`: the whoosh index of the doc server;
-- `static`: the JSON index of a frozen site, read by static-search.js.
+- `static`: the JSON index of a frozen site.
 """
 
-from docsite.search.analysis import analyze
+from docsite.search.analysis import Profile, analyze, profile_for, set_language_profile
 from docsite.search.documents import SearchDoc, documents, page_key
 from docsite.search.query import (
     MAX_LIMIT,
@@ -36,6 +39,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "DocTerms",
     "Hit",
+    "Profile",
     "SearchDoc",
     "SearchIndex",
     "SearchResult",
@@ -50,4 +54,6 @@ __all__ = [
     "make_snippet",
     "page_key",
     "parse_query",
+    "profile_for",
+    "set_language_profile",
 ]

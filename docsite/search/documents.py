@@ -1,13 +1,21 @@
-"""What a searchable document is: one section of one rendered page in one language."""
+"""What a searchable document is: one section of one rendered page in one language, and its
+analysis (the terms of each field, and which terms follow each other, for phrases)."""
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import PurePosixPath
 
+from docsite.search.analysis import Profile, profile_for
 from docsite.site import Entry, Site
 
 FIELDS = ("title", "summary", "section", "breadcrumb", "body", "code")
+# Where a phrase can match: the page's names, the heading and the prose (not the breadcrumb,
+# whose titles follow each other by accident, nor code).
+PHRASE_FIELDS = ("title", "section", "body")
 
 
 @dataclass
@@ -60,3 +68,33 @@ def documents(site: Site, entry: Entry) -> list[SearchDoc]:
             )
         )
     return docs
+
+
+@dataclass
+class DocTerms:
+    """One document analysed: how often each term occurs in each field, and the pairs of
+    terms that follow each other in a phrase field ("a b", see `Profile.phrase_terms`)."""
+
+    fields: dict[str, Counter[str]]
+    pairs: frozenset[str]
+
+
+def analyze_doc(doc: SearchDoc, profile: Profile | None = None) -> DocTerms:
+    profile = profile or profile_for(doc.lang)
+    fields = {name: Counter(profile.index_terms(getattr(doc, name))) for name in FIELDS}
+    pairs: set[str] = set()
+    for name in PHRASE_FIELDS:
+        terms = profile.phrase_terms(getattr(doc, name))
+        pairs.update(pair_term(a, b) for a, b in pairwise(terms))
+    return DocTerms(fields, frozenset(pairs))
+
+
+def pair_term(first: str, second: str) -> str:
+    """Two terms that follow each other (terms hold no spaces)."""
+    return f"{first} {second}"
+
+
+def doc_key(doc: SearchDoc) -> str:
+    """What a document's analysis depends on: its text and its language's profile."""
+    texts = [profile_for(doc.lang).name, *(getattr(doc, name) for name in FIELDS)]
+    return hashlib.sha256("\0".join(texts).encode()).hexdigest()

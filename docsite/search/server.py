@@ -1,57 +1,88 @@
-"""The server's search index: whoosh, in a cache folder, updated page by page."""
+"""The doc server's search index: whoosh, in a cache folder, updated page by page.
+
+The index keeps, for every document, each term's stored weight W(t, d) (docsite.search.ranking)
+in the postings of one field, WEIGHTED, whose terms are "<lang> <term>": a word's postings
+hold one language only. PAIRS holds "<lang> <a> <b>" for two terms that follow each other
+(phrases), and SPELLING the words as written, for "did you mean". Queries are answered by
+docsite.search.query through `LanguageIndex`, which reads postings with whoosh's public
+matcher API only.
+"""
 
 from __future__ import annotations
 
 import fcntl
-import heapq
+import hashlib
 import json
+import logging
 import os
 import re
 import threading
-from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from whoosh import collectors, formats
+import jieba
+import whoosh
+from whoosh import formats
 from whoosh import index as whoosh_index
-from whoosh import query as Q
-from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
-from whoosh.matching import Matcher
+from whoosh.fields import ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.reading import IndexReader
-from whoosh.scoring import BM25F, BaseScorer, MultiWeighting, WeightingModel
 from whoosh.searching import Searcher
 
-from docsite.search.analysis import _CJK_RUN_RE, ANALYZER, analyze, word_terms
-from docsite.search.documents import page_key
+from docsite.search.analysis import (
+    WORD_RE,
+    Profile,
+    clear_memos,
+    identifier_parts,
+    is_cjk,
+    profile_for,
+)
+from docsite.search.documents import (
+    PHRASE_FIELDS,
+    DocTerms,
+    SearchDoc,
+    analyze_doc,
+    documents,
+    page_key,
+)
 from docsite.search.query import (
     MAX_LIMIT,
     Hit,
-    ParsedQuery,
     SearchResult,
+    answer,
     clean_query,
     highlighter,
+    hit_order,
     make_snippet,
     parse_query,
 )
 from docsite.search.ranking import (
-    FIELD_B,
-    FIELD_BOOSTS,
-    K1,
-    WEIGHTED,
-    AnalyzedDoc,
-    analyzed_documents,
     average_lengths,
-    bm25f_weights,
+    display_score,
     idf,
     measure_averages,
-    weighted_term,
+    stored_weights,
 )
 from docsite.site import Entry, Site
 
-SCHEMA_VERSION = "6"  # the schema pickles the analyzer by its module: moved in 6
+WEIGHTED = "weighted"
+PAIRS = "pairs"
+SPELLING = "spelling"
 AVERAGES_FILE = "field-lengths.json"
+log = logging.getLogger(__name__)
+
+
+def _code_version() -> str:
+    """A digest of what an index's contents depend on: this package's code, jieba and whoosh.
+    An index written by other code lives in another folder and is never mixed with this one."""
+    digest = hashlib.sha256(f"{jieba.__version__} {whoosh.versionstring()}".encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+SCHEMA_VERSION = _code_version()
 
 
 class WeightedTerms(FieldType):
@@ -65,51 +96,6 @@ class WeightedTerms(FieldType):
             yield term.encode("utf-8"), 1, float(weight), b""
 
 
-class StoredWeightScorer(BaseScorer):
-    """idf x the posting's weight; exact per-block maxima, so a collector may skip blocks."""
-
-    def __init__(self, idf: float, max_weight: float) -> None:
-        self.idf = idf
-        self.max_weight = max_weight
-
-    def supports_block_quality(self) -> bool:
-        return True
-
-    def score(self, matcher: Matcher) -> float:
-        return self.idf * float(matcher.weight())
-
-    def max_quality(self) -> float:
-        return self.idf * self.max_weight
-
-    def block_quality(self, matcher: Matcher) -> float:
-        return self.idf * float(matcher.block_max_weight())
-
-
-class StoredWeight(WeightingModel):
-    """Scores a term of the WEIGHTED field with the weight computed when it was indexed."""
-
-    def scorer(
-        self, searcher: Searcher, fieldname: str, text: str, qf: int = 1
-    ) -> StoredWeightScorer:
-        info = searcher.term_info(fieldname, text)
-        return StoredWeightScorer(weighted_idf(searcher, text), info.max_weight())
-
-
-def weighted_idf(searcher: Searcher, key: str | bytes) -> float:
-    """The idf of a WEIGHTED term among the documents of its language."""
-    top = searcher.get_parent()  # document counts are the whole index's, not a segment's
-    lang = (key.decode() if isinstance(key, bytes) else key).partition(" ")[0]
-    docs = top.doc_frequency("lang", lang) or top.doc_count_all()
-    return idf(docs, top.doc_frequency(WEIGHTED, key))
-
-
-# phrases and prefixes are scored by whoosh's BM25F over the fields they match in
-WEIGHTING = MultiWeighting(
-    BM25F(B=0.75, K1=K1, **{f"{name}_B": b for name, b in FIELD_B.items()}),
-    **{WEIGHTED: StoredWeight()},
-)
-
-
 def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
@@ -118,14 +104,89 @@ def make_schema() -> Schema:
         digest=STORED(),
         url=STORED(),
         page_title=STORED(),
-        title=TEXT(analyzer=ANALYZER, field_boost=FIELD_BOOSTS["title"]),
-        summary=TEXT(analyzer=ANALYZER, field_boost=FIELD_BOOSTS["summary"]),
-        section=TEXT(analyzer=ANALYZER, stored=True, field_boost=FIELD_BOOSTS["section"]),
-        breadcrumb=TEXT(analyzer=ANALYZER, stored=True, field_boost=FIELD_BOOSTS["breadcrumb"]),
-        body=TEXT(analyzer=ANALYZER, stored=True, spelling=True),
-        code=TEXT(analyzer=ANALYZER, field_boost=FIELD_BOOSTS["code"]),
-        **{WEIGHTED: WeightedTerms()},
+        section=STORED(),
+        body=STORED(),
+        **{
+            WEIGHTED: WeightedTerms(),
+            PAIRS: WeightedTerms(),
+            SPELLING: KEYWORD(lowercase=False, scorable=False),
+        },
     )
+
+
+def language_term(lang: str, term: str) -> str:
+    """A term of WEIGHTED or PAIRS: the word (or pair) in documents of one language."""
+    return f"{lang} {term}"
+
+
+def spelling_words(doc: SearchDoc, profile: Profile) -> str:
+    """The words of a document as readers write them (lower-cased, not stemmed), space
+    separated: what "did you mean" suggests from."""
+    words: set[str] = set()
+    for name in PHRASE_FIELDS:
+        for word in WORD_RE.findall(getattr(doc, name)):
+            if is_cjk(word):
+                continue
+            token = word.removeprefix("@")
+            words.update(p.lower() for p in (token, *identifier_parts(token)))
+    return " ".join(sorted(words - profile.stop_words))
+
+
+def postings(reader: IndexReader, fieldname: str, text: str) -> Iterator[tuple[int, float]]:
+    """(document number, weight) of each live document that holds a term: the reader's
+    matcher leaves deleted documents out and numbers documents across segments."""
+    if (fieldname, text) not in reader:
+        return
+    matcher = reader.postings(fieldname, text)
+    while matcher.is_active():
+        yield matcher.id(), matcher.weight()
+        matcher.next()
+
+
+class LanguageIndex:
+    """The documents of one language in a searcher, as docsite.search.query asks for them
+    (`TermSource`). Lives for one search: it memoizes what it read."""
+
+    def __init__(self, searcher: Searcher, lang: str) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.lang = lang
+        self.profile = profile_for(lang)
+        self.docs = searcher.doc_frequency("lang", lang)
+        self._scores: dict[str, dict[int, int]] = {}
+        self._stored: dict[int, Mapping[str, Any]] = {}
+
+    def known(self, piece: str) -> bool:
+        return self.doc_frequency(piece) > 0
+
+    def doc_frequency(self, term: str) -> int:
+        return int(self.searcher.doc_frequency(WEIGHTED, language_term(self.lang, term)))
+
+    def scores(self, term: str) -> dict[int, int]:
+        if term not in self._scores:
+            key = language_term(self.lang, term)
+            weight = idf(self.docs, self.doc_frequency(term))
+            found = postings(self.reader, WEIGHTED, key)
+            self._scores[term] = {doc: weight * int(w) for doc, w in found}
+        return self._scores[term]
+
+    def expand(self, prefix: str) -> list[str]:
+        head = language_term(self.lang, "")
+        found = self.reader.expand_prefix(WEIGHTED, head + prefix)
+        return [term.decode("utf-8")[len(head) :] for term in found]
+
+    def pair_docs(self, pair: str) -> set[int]:
+        return {doc for doc, _ in postings(self.reader, PAIRS, language_term(self.lang, pair))}
+
+    def stored(self, doc: int) -> Mapping[str, Any]:
+        if doc not in self._stored:
+            self._stored[doc] = self.searcher.stored_fields(doc)
+        return self._stored[doc]
+
+    def tiebreak(self, doc: int) -> tuple[str, str, int]:
+        # documents of one page keep their order in the index: the number follows the page
+        stored = self.stored(doc)
+        return (stored["url"], stored["section"], doc)
 
 
 class SearchIndex:
@@ -152,15 +213,23 @@ class SearchIndex:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _open(self) -> Any:
-        """The index, created when missing; call with the file lock held, or for reading."""
+        """The index, created when missing or unreadable; call with the file lock held."""
         with self._lock:
             if self._ix is None:
-                if whoosh_index.exists_in(str(self.folder)):
-                    self._ix = whoosh_index.open_dir(str(self.folder))
-                else:
-                    self.folder.mkdir(parents=True, exist_ok=True)
-                    self._ix = whoosh_index.create_in(str(self.folder), make_schema())
+                folder = str(self.folder)
+                try:
+                    self._ix = whoosh_index.open_dir(folder)
+                except whoosh_index.EmptyIndexError:
+                    self._ix = self._create()
+                except Exception:  # a half-written or foreign index is rebuilt, not served
+                    log.warning("search index in %s unreadable: rebuilding it", folder)
+                    self._ix = self._create()
             return self._ix
+
+    def _create(self) -> Any:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / AVERAGES_FILE).unlink(missing_ok=True)
+        return whoosh_index.create_in(str(self.folder), make_schema())
 
     def sync(self, site: Site) -> dict[str, int]:
         """Bring the index in line with the site: (re)index changed pages, drop removed ones."""
@@ -179,24 +248,36 @@ class SearchIndex:
             if averages is None:  # a new index (or its averages were lost): weigh every page
                 stale = list(wanted.values())
             if stale or removed:
-                measured = averages is None
-                if averages is None:
-                    # A pass of its own, so that no more than one page's analysis is held at
-                    # a time (words are memoized: the second analysis costs little).
-                    averages = measure_averages(
-                        doc for entry in stale for doc in analyzed_documents(site, entry)
-                    )
-                writer = ix.writer(procs=1, limitmb=64)
-                for key in removed:
-                    writer.delete_by_term("page", key)
-                for entry in stale:
-                    self._write_page(writer, entry, analyzed_documents(site, entry), averages)
-                writer.commit()
-                if measured:
-                    self._save_averages(averages)
-                self._forget_searcher()
-                word_terms.cache_clear()  # its memo speeds a full indexing, then only costs memory
+                self._rewrite(ix, site, stale, removed, averages)
             return {"updated": len(stale), "removed": len(removed), "pages": len(wanted)}
+
+    def _rewrite(
+        self,
+        ix: Any,
+        site: Site,
+        stale: list[Entry],
+        removed: list[str],
+        averages: dict[str, dict[str, float]] | None,
+    ) -> None:
+        measured = averages is None
+        if averages is None:
+            # A pass of its own, so that no more than one page's analysis is held at a time
+            # (words are memoized: the second analysis costs little).
+            averages = measure_averages(
+                (doc.lang, terms.fields)
+                for entry in stale
+                for doc, terms in analyzed_documents(site, entry)
+            )
+        writer = ix.writer(procs=1, limitmb=64)
+        for key in removed:
+            writer.delete_by_term("page", key)
+        for entry in stale:
+            self._write_page(writer, entry, analyzed_documents(site, entry), averages)
+        writer.commit()
+        if measured:
+            self._save_averages(averages)
+        self._forget_searcher()
+        clear_memos()  # the word memos speed a full indexing, then only cost memory
 
     def update_page(self, site: Site, entry: Entry | None, key: str) -> None:
         """Re-index one page (after a live edit); `entry` None removes it."""
@@ -252,17 +333,31 @@ class SearchIndex:
     def _write_page(
         writer: Any,
         entry: Entry,
-        docs: list[AnalyzedDoc],
+        docs: list[tuple[SearchDoc, DocTerms]],
         averages: Mapping[str, Mapping[str, float]],
         replace: bool = True,
     ) -> None:
         if replace:
             writer.delete_by_term("page", page_key(entry))
-        lengths = averages.get(entry.lang) or average_lengths(doc.counts for doc in docs)
-        for doc in docs:
-            weights = bm25f_weights(doc.counts, lengths)
-            terms = [(weighted_term(entry.lang, term), w) for term, w in weights.items()]
-            writer.add_document(**doc.doc.__dict__, **{WEIGHTED: terms})
+        lengths = averages.get(entry.lang) or average_lengths(terms.fields for _, terms in docs)
+        profile = profile_for(entry.lang)
+        for doc, terms in docs:
+            weights = stored_weights(terms.fields, lengths)
+            writer.add_document(
+                id=doc.id,
+                page=doc.page,
+                lang=doc.lang,
+                digest=doc.digest,
+                url=doc.url,
+                page_title=doc.page_title,
+                section=doc.section,
+                body=doc.body,
+                **{
+                    WEIGHTED: [(language_term(doc.lang, t), w) for t, w in weights.items()],
+                    PAIRS: [(language_term(doc.lang, pair), 1) for pair in sorted(terms.pairs)],
+                    SPELLING: spelling_words(doc, profile),
+                },
+            )
 
     def _current_searcher(self) -> Searcher:
         with self._lock:
@@ -270,154 +365,87 @@ class SearchIndex:
                 if self._ix is None:
                     with self._file_lock():
                         self._open()
-                self._searcher = self._ix.searcher(weighting=WEIGHTING)
+                self._searcher = self._ix.searcher()
             elif not self._searcher.up_to_date():
                 self._searcher = self._searcher.refresh()
             return self._searcher
 
     def search(self, raw: str, lang: str = "en", limit: int = 10) -> SearchResult:
+        """Answer a query in one language, or in every language ("all"): see
+        docsite.search.query for what answers and in which order."""
         text = clean_query(raw)
         limit = max(1, min(int(limit), MAX_LIMIT))
         result = SearchResult(query=text, total=0)
-        parsed = parse_query(text)
-        if parsed.empty:
+        if not text:
             return result
         # One search at a time per process: a whoosh searcher reads its files by seek-and-read,
         # so two threads searching with it at once read each other's positions (a threaded
         # `serve` got "UnpicklingError: invalid load key"). Writers never hold this for long.
         with self._lock:
-            return self._search(parsed, result, lang, limit)
-
-    def _search(
-        self, parsed: ParsedQuery, result: SearchResult, lang: str, limit: int
-    ) -> SearchResult:
-        searcher = self._current_searcher()
-        if lang == "all":
-            parsed.languages = tuple(t.decode() for t in searcher.lexicon("lang"))
-        else:
-            parsed.languages = (lang,)
-        if not (parsed.phrases or parsed.prefixes):
-            found = WordMatcher(searcher).search(parsed, limit)
-            if found is None:
-                result.suggestion = suggest(searcher, parsed)
-                return result
-            result.total, top = found
-            marks = highlighter(parsed.highlight_terms(), parsed.words)
-            for score, docnum in top:
-                result.results.append(make_hit(searcher.stored_fields(docnum), marks, score))
-            return result
-        hits = None
-        for query in parsed.queries(searcher.doc_frequency):
-            if lang != "all":
-                # words are of one language already (see WEIGHTED), phrases and prefixes not.
-                # As a clause, not a filter: whoosh intersects postings instead of building
-                # the set of every document of the language on each query
-                query = Q.And([query, Q.Term("lang", lang, boost=0.0)])
-            # replace=0: a pruning collector estimates each matcher's best score, and under
-            # field boosts that estimate is wrong, so good hits would be dropped.
-            collector = collectors.TopCollector(limit=limit, usequality=False, replace=0)
-            searcher.search_with_collector(query, collector)
-            hits = collector.results()
-            if hits.scored_length():
-                break
-        if hits is None or not hits.scored_length():
-            result.suggestion = suggest(searcher, parsed)
-            return result
-        result.total = len(hits)
-        marks = highlighter(parsed.highlight_terms(), parsed.words)
-        for hit in hits:
-            result.results.append(make_hit(hit.fields(), marks, float(hit.score or 0.0)))
+            searcher = self._current_searcher()
+            if lang == "all":
+                languages = sorted(t.decode("utf-8") for t in searcher.lexicon("lang"))
+            else:
+                languages = [lang]
+            sources = [LanguageIndex(searcher, code) for code in languages]
+            asked = False
+            for source in sources:
+                asked = self._search_language(source, text, limit, result) or asked
+            result.results = sorted(result.results, key=hit_order)[:limit]
+            if asked and not result.total:
+                result.suggestion = suggest(searcher, sources, text)
         return result
 
+    @staticmethod
+    def _search_language(source: LanguageIndex, text: str, limit: int, out: SearchResult) -> bool:
+        """Add one language's answer to `out`; False when the query asks for nothing there."""
+        parsed = parse_query(text, source.lang, source.known)
+        if parsed.empty:
+            return False
+        found = answer(parsed, source, limit)
+        out.total += found.total
+        marks = highlighter(parsed.highlight_terms(), parsed.words)
+        for score, doc in found.top:
+            out.results.append(make_hit(source.stored(doc), marks, score))
+        return True
 
-def make_hit(stored: Mapping[str, Any], marks: re.Pattern[str] | None, score: float) -> Hit:
+
+def analyzed_documents(site: Site, entry: Entry) -> list[tuple[SearchDoc, DocTerms]]:
+    return [(doc, analyze_doc(doc)) for doc in documents(site, entry)]
+
+
+def make_hit(stored: Mapping[str, Any], marks: re.Pattern[str] | None, score: int) -> Hit:
     return Hit(
         url=stored["url"],
         title=stored["page_title"],
         section=stored["section"],
         snippet=make_snippet(stored["body"], marks),
         lang=stored["lang"],
-        score=score,
+        score=display_score(score),
+        rank=score,
     )
 
 
-class WordMatcher:
-    """Words-only queries, without whoosh's matcher trees: each word's postings in WEIGHTED
-    are read once into {document: score} (whoosh's public matcher API: `is_active`, `id`,
-    `weight`, `next`) and combined with dict operations, which in pure Python is faster than
-    walking a tree of matchers. Postings are read once for all the fallbacks."""
-
-    def __init__(self, searcher: Searcher) -> None:
-        self.searcher = searcher
-        self._scores: dict[str, dict[int, float]] = {}
-
-    def search(self, parsed: ParsedQuery, limit: int) -> tuple[int, list[tuple[float, int]]] | None:
-        """(matches, best (score, document number) first), or None when nothing matches."""
-        for mode, words in parsed.plans(self.searcher.doc_frequency):
-            scores = [self.word_scores(parsed.languages, word) for word in words]
-            combined = _intersect(scores) if mode == "and" else _union(scores)
-            if combined:
-                best = heapq.nsmallest(limit, combined.items(), key=lambda i: (-i[1], i[0]))
-                return len(combined), [(score, docnum) for docnum, score in best]
-        return None
-
-    def word_scores(self, languages: tuple[str, ...], word: str) -> dict[int, float]:
-        """A word's score (idf x stored weight) in each live document that has it."""
-        if word not in self._scores:
-            scores: dict[int, float] = {}
-            reader = self.searcher.reader()
-            for lang in languages:
-                key = weighted_term(lang, word)
-                if (WEIGHTED, key) in reader:
-                    weight = weighted_idf(self.searcher, key)
-                    for docnum, w in postings(reader, WEIGHTED, key):
-                        scores[docnum] = weight * w
-            self._scores[word] = scores
-        return self._scores[word]
-
-
-def postings(reader: IndexReader, fieldname: str, text: str) -> Iterator[tuple[int, float]]:
-    """(document number, weight) of each live document that holds a term: the reader's
-    matcher leaves deleted documents out and numbers documents across segments."""
-    matcher = reader.postings(fieldname, text)
-    while matcher.is_active():
-        yield matcher.id(), matcher.weight()
-        matcher.next()
-
-
-def _intersect(scores: list[dict[int, float]]) -> dict[int, float]:
-    if not scores:
-        return {}
-    ordered = sorted(scores, key=len)
-    combined = dict(ordered[0])
-    for other in ordered[1:]:
-        combined = {d: s + w for d, s in combined.items() if (w := other.get(d)) is not None}
-    return combined
-
-
-def _union(scores: list[dict[int, float]]) -> dict[int, float]:
-    combined: dict[int, float] = defaultdict(float)
-    for one in scores:
-        for docnum, score in one.items():
-            combined[docnum] += score
-    return combined
-
-
-def suggest(searcher: Searcher, parsed: ParsedQuery) -> str | None:
-    """A "did you mean" from the unstemmed words of the index, when a word is unknown."""
-    corrector = searcher.corrector("body")
+def suggest(searcher: Searcher, sources: list[LanguageIndex], text: str) -> str | None:
+    """A "did you mean" from the words of the index as written, when a word is unknown."""
+    corrector = searcher.corrector(SPELLING)
+    parsed = parse_query(text, sources[0].lang, sources[0].known)
     changed = False
     out: list[str] = []
     for word in parsed.words:
-        terms = analyze(word)
-        known = terms and all(searcher.doc_frequency("body", t) for t in terms)
-        if known or _CJK_RUN_RE.match(word):
+        known = any(_known_word(source, word) for source in sources)
+        if known or is_cjk(word):
             out.append(word)
             continue
-        options = corrector.suggest(word.lower(), limit=1)
+        options = corrector.suggest(word.lower().removeprefix("@"), limit=1)
         if options:
             out.append(options[0])
             changed = True
         else:
             out.append(word)
     return " ".join(out) if changed else None
+
+
+def _known_word(source: LanguageIndex, word: str) -> bool:
+    terms = source.profile.query_terms(word, source.known)
+    return bool(terms) and all(source.doc_frequency(t) for t in terms)

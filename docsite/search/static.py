@@ -1,17 +1,21 @@
 """The static search index of a frozen site: small JSON files the browser fetches on demand.
 
-It is built from the same documents and the same analyzer as the server index, with the
-same BM25F field weights, so a frozen site answers like the server:
+It holds the documents, terms and stored weights the server index holds (docsite.search.ranking),
+and static-search.js answers queries from it exactly as the server does (docsite.search.query):
 
-    _search/<lang>/meta.json        sizes, field settings, stop words, shard names
-    _search/<lang>/vocab.json       the Chinese words of the index (to segment queries)
-    _search/<lang>/t-<shard>.json   {term: [doc, weight, doc, weight, …]} and the surface
-                                    forms of English words whose term differs ({"forms": …})
+    _search/<lang>/meta.json        sizes, shard names, the analysis profile (stop words,
+                                    stemmer, longest query word)
+    _search/<lang>/vocab.json       the CJK words of the index (to segment queries)
+    _search/<lang>/t-<shard>.json   {term: [idf, doc, W, doc, W, …]}, documents ascending
+    _search/<lang>/p-<shard>.json   {"a b": [doc, doc, …]}: where term b follows term a
     _search/<lang>/d-<n>.json       documents n*CHUNK …: [url, page title, section, excerpt]
 
+Documents are numbered in the order that breaks ties between equal scores (URL, section
+title, position in the page), so the browser orders by number where the server looks up URLs.
 A term's shard is its first character for ASCII letters and digits, else a hash of the first
-character, so a prefix query (blue*) reads one shard. A query downloads meta and vocab once,
-then one or two term shards per word and the document chunks of the hits it shows.
+character, so a prefix query (blue*) reads one shard; a pair's shard is its first term's.
+A query downloads meta (and vocab for CJK) once, then a shard or two per word and the
+document chunks of the hits it shows.
 """
 
 from __future__ import annotations
@@ -20,19 +24,20 @@ import hashlib
 import json
 import os
 import pickle
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from docsite.search.analysis import _CJK_RUN_RE, STOP_WORDS, index_terms
-from docsite.search.documents import FIELDS, SearchDoc, documents
-from docsite.search.ranking import average_lengths, bm25f_weights, idf
+from docsite.search.analysis import Profile, is_cjk, profile_for
+from docsite.search.documents import DocTerms, SearchDoc, analyze_doc, doc_key, documents
+from docsite.search.ranking import average_lengths, idf, stored_weights
 from docsite.search.server import SCHEMA_VERSION
 from docsite.site import Entry, Site
 
 _ANALYZED: dict[str, DocTerms] = {}  # see adopt_analyzed
+FORMAT = 2
 CHUNK = 40
-CACHE_VERSION = f"1-{SCHEMA_VERSION}"  # analyzed documents; the analyzer's version is the schema's
+CACHE_VERSION = f"2-{SCHEMA_VERSION}"  # analyzed documents; the code's digest covers analysis
 EXCERPT_CHARS = 320
 CJK_SHARDS = 24
 
@@ -52,10 +57,6 @@ class StaticIndexStats:
     bytes: int
 
 
-def _field_text(doc: SearchDoc, name: str) -> str:
-    return str(getattr(doc, name))
-
-
 def build_static_index(
     site: Site, out: Path, languages: list[str] | None = None
 ) -> dict[str, StaticIndexStats]:
@@ -70,18 +71,9 @@ def build_static_index(
         ]
         file = f"static-search/{folder_key}-{lang}.pickle"
         cache = TermCache(config.cache_dir / file if config.cache_dir else None)
-        stats[lang] = _write_language(docs, out / "_search" / lang, cache)
+        stats[lang] = write_language(docs, out / "_search" / lang, cache, profile_for(lang))
         cache.save()
     return stats
-
-
-@dataclass
-class DocTerms:
-    """One document analyzed: term counts per field, surface forms, CJK words."""
-
-    fields: dict[str, Counter[str]]
-    forms: dict[str, str]
-    cjk: set[str]
 
 
 class TermCache:
@@ -125,10 +117,6 @@ class TermCache:
             pass  # a cache that cannot be written only costs speed
 
 
-def doc_key(doc: SearchDoc) -> str:
-    return hashlib.sha256("\0".join(_field_text(doc, n) for n in FIELDS).encode()).hexdigest()
-
-
 def analyze_ahead(site: Site, entries: list[Entry]) -> dict[str, DocTerms]:
     """Analyze pages' documents before the index is built (by the build's render workers)."""
     return {doc_key(doc): analyze_doc(doc) for e in entries for doc in documents(site, e)}
@@ -139,83 +127,76 @@ def adopt_analyzed(analyzed: dict[str, DocTerms]) -> None:
     _ANALYZED.update(analyzed)
 
 
-def analyze_doc(doc: SearchDoc) -> DocTerms:
-    fields: dict[str, Counter[str]] = {}
-    forms: dict[str, str] = {}
-    cjk: set[str] = set()
-    for name in FIELDS:
-        terms = []
-        for term, original in index_terms(_field_text(doc, name)):
-            terms.append(term)
-            surface = original.lower()  # what a reader types, before stemming
-            if surface != term and not _CJK_RUN_RE.match(surface):
-                forms[surface] = term
-        fields[name] = Counter(terms)
-        cjk.update(t for t in terms if _CJK_RUN_RE.match(t))
-    return DocTerms(fields, forms, cjk)
+def tie_order(docs: list[SearchDoc]) -> list[SearchDoc]:
+    """Documents in the order that breaks ties (docsite.search.query): URL, section title,
+    then position (a stable sort keeps a page's documents in their order)."""
+    return sorted(docs, key=lambda doc: (doc.url, doc.section))
 
 
-def _write_language(docs: list[SearchDoc], folder: Path, cache: TermCache) -> StaticIndexStats:
+def write_language(
+    docs: list[SearchDoc], folder: Path, cache: TermCache, profile: Profile
+) -> StaticIndexStats:
     folder.mkdir(parents=True, exist_ok=True)
-    freqs: list[dict[str, Counter[str]]] = []
-    forms: dict[str, str] = {}
-    vocab: set[str] = set()
-    for doc in docs:
-        analyzed = cache.terms(doc)
-        forms.update(analyzed.forms)
-        vocab.update(analyzed.cjk)
-        freqs.append(analyzed.fields)
-    averages = average_lengths(freqs)
-    doc_freq: Counter[str] = Counter()
-    for per_field in freqs:
-        doc_freq.update({term for counter in per_field.values() for term in counter})
-    total = len(docs)
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for number, per_field in enumerate(freqs):
-        for term, score in bm25f_weights(per_field, averages).items():
-            postings[term].append((number, score * idf(total, doc_freq[term])))
-    shards: dict[str, dict[str, object]] = defaultdict(dict)
-    for term, items in postings.items():
-        items.sort(key=lambda item: -item[1])
-        flat: list[float | int] = []
-        for number, weight in items:
-            flat.extend((number, round(weight, 2)))
-        shards[shard_of(term)][term] = flat
-    for surface, term in forms.items():
-        shard = shards[shard_of(surface)]
-        shard.setdefault("forms", {})
-        shard["forms"][surface] = term  # type: ignore[index]
-    written = 0
-    files = 0
-
-    def write(name: str, data: object) -> None:
-        nonlocal written, files
-        blob = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        (folder / name).write_text(blob, encoding="utf-8")
-        written += len(blob.encode())
-        files += 1
-
+    docs = tie_order(docs)
+    analyzed = [cache.terms(doc) for doc in docs]
+    averages = average_lengths(terms.fields for terms in analyzed)
+    postings: dict[str, list[int]] = defaultdict(list)
+    pairs: dict[str, list[int]] = defaultdict(list)
+    for number, terms in enumerate(analyzed):
+        for term, weight in stored_weights(terms.fields, averages).items():
+            postings[term].extend((number, weight))
+        for pair in terms.pairs:
+            pairs[pair].append(number)
+    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for term, flat in postings.items():
+        shards[shard_of(term)][term] = [idf(len(docs), len(flat) // 2), *flat]
+    pair_shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for pair, numbers in pairs.items():
+        pair_shards[shard_of(pair)][pair] = numbers
+    writer = _Writer(folder)
     for name, shard in shards.items():
-        write(f"t-{name}.json", shard)
-    for start in range(0, total, CHUNK):
-        write(
+        writer.write(f"t-{name}.json", shard)
+    for name, shard in pair_shards.items():
+        writer.write(f"p-{name}.json", shard)
+    for start in range(0, len(docs), CHUNK):
+        chunk = docs[start : start + CHUNK]
+        writer.write(
             f"d-{start // CHUNK}.json",
-            [
-                [d.url, d.page_title, d.section, d.body[:EXCERPT_CHARS]]
-                for d in docs[start : start + CHUNK]
-            ],
+            [[d.url, d.page_title, d.section, d.body[:EXCERPT_CHARS]] for d in chunk],
         )
-    write("vocab.json", sorted(vocab))
-    write(
-        "meta.json",
-        {
-            "version": 1,
-            "docs": total,
-            "chunk": CHUNK,
-            "shards": sorted(shards),
-            "cjkShards": CJK_SHARDS,
-            "stopWords": sorted(STOP_WORDS),
-            "maxWord": max((len(w) for w in vocab), default=1),
-        },
+    writer.write("vocab.json", sorted(term for term in postings if is_cjk(term)))
+    writer.write("meta.json", _meta(len(docs), sorted(shards), sorted(pair_shards), profile))
+    return StaticIndexStats(
+        docs=len(docs), terms=len(postings), files=writer.files, bytes=writer.bytes
     )
-    return StaticIndexStats(docs=total, terms=len(postings), files=files, bytes=written)
+
+
+def _meta(
+    docs: int, shards: list[str], pair_shards: list[str], profile: Profile
+) -> dict[str, object]:
+    return {
+        "version": FORMAT,
+        "docs": docs,
+        "chunk": CHUNK,
+        "shards": shards,
+        "pairShards": pair_shards,
+        "cjkShards": CJK_SHARDS,
+        "stopWords": sorted(profile.stop_words),
+        "stemmer": profile.stemmer,
+        "maxWord": profile.max_query_word,
+    }
+
+
+class _Writer:
+    """Compact JSON files in one folder, counted."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files = 0
+        self.bytes = 0
+
+    def write(self, name: str, data: object) -> None:
+        blob = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        (self.folder / name).write_text(blob, encoding="utf-8")
+        self.bytes += len(blob.encode())
+        self.files += 1
