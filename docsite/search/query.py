@@ -149,6 +149,7 @@ class TermSource(Protocol):
 class Answer:
     total: int
     top: list[tuple[int, int]]  # (score, document), best first
+    plan: int = 0  # which plan of the chain answered (0: every clause)
 
 
 def plans(
@@ -171,11 +172,11 @@ def answer(parsed: ParsedQuery, source: TermSource, limit: int) -> Answer:
     """The documents of the first plan that matches, and the best `limit` of them."""
     others = [phrase_scores(source, p) for p in parsed.phrases]
     others += [prefix_scores(source, p) for p in parsed.prefixes]
-    for mode, words in plans(parsed, source.doc_frequency):
+    for number, (mode, words) in enumerate(plans(parsed, source.doc_frequency)):
         clauses = [source.scores(t) for t in words] + others
         combined = intersect(clauses) if mode == "and" else union(clauses)
         if combined:
-            return Answer(len(combined), select_top(combined, limit, source.tiebreak))
+            return Answer(len(combined), select_top(combined, limit, source.tiebreak), number)
     return Answer(0, [])
 
 
@@ -295,6 +296,7 @@ class SearchResult:
     total: int
     results: list[Hit] = field(default_factory=list)
     suggestion: str | None = None
+    fallback: int = 0  # the furthest plan of the fallback chain a language needed (not in JSON)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -404,6 +404,7 @@ class SearchIndex:
             return False
         found = answer(parsed, source, limit)
         out.total += found.total
+        out.fallback = max(out.fallback, found.plan)
         marks = highlighter(parsed.highlight_terms(), parsed.words)
         for score, doc in found.top:
             out.results.append(make_hit(source.stored(doc), marks, score))

@@ -333,10 +333,10 @@
       if (combined.size) {
         // documents are numbered in the order that breaks ties (URL, section, position)
         var top = Array.from(combined.entries()).sort(function (a, b) { return (b[1] - a[1]) || (a[0] - b[0]); });
-        return { total: combined.size, top: top.slice(0, limit) };
+        return { total: combined.size, top: top.slice(0, limit), plan: i };
       }
     }
-    return { total: 0, top: [] };
+    return { total: 0, top: [], plan: 0 };
   }
 
   // --- the index ------------------------------------------------------------------------------
@@ -448,6 +448,7 @@
       chunks.forEach(function (n, i) { byChunk[n] = loaded[i] || []; });
       return {
         total: found.total,
+        plan: found.plan,
         hits: found.top.map(function (hit) {
           var d = byChunk[Math.floor(hit[0] / meta.chunk)][hit[0] % meta.chunk] || ["", "", "", ""];
           return { url: d[0], title: d[1], section: d[2], snippet: snippet(d[3], marks), lang: lang, rank: hit[1] };
@@ -478,11 +479,17 @@
     return Promise.all(langs.map(function (l) { return this.searchLang(query, l, limit); }, this)).then(function (parts) {
       var hits = [];
       var total = 0;
-      parts.forEach(function (p) { hits = hits.concat(p.hits); total += p.total; });
+      var fallback = 0;
+      parts.forEach(function (p) {
+        hits = hits.concat(p.hits);
+        total += p.total;
+        fallback = Math.max(fallback, p.plan || 0);
+      });
       hits.sort(hitOrder);
       return {
         query: query,
         total: total,
+        fallback: fallback,  // the furthest plan of the fallback chain a language needed
         results: hits.slice(0, limit).map(function (h) {
           return { url: h.url, title: h.title, section: h.section, snippet: h.snippet, lang: h.lang };
         }),
