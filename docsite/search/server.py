@@ -132,15 +132,25 @@ def spelling_words(doc: SearchDoc, profile: Profile) -> str:
     return " ".join(sorted(words - profile.stop_words))
 
 
-def postings(reader: IndexReader, fieldname: str, text: str) -> Iterator[tuple[int, float]]:
-    """(document number, weight) of each live document that holds a term: the reader's
-    matcher leaves deleted documents out and numbers documents across segments."""
-    if (fieldname, text) not in reader:
-        return
-    matcher = reader.postings(fieldname, text)
-    while matcher.is_active():
-        yield matcher.id(), matcher.weight()
-        matcher.next()
+def postings(reader: IndexReader, fieldname: str, text: str) -> tuple[list[int], list[float]]:
+    """The document numbers and weights of the live documents that hold a term: the reader's
+    matcher leaves deleted documents out and numbers documents across segments. (Collected
+    into two lists, the fastest way to walk whoosh's public matcher API in Python.)"""
+    ids: list[int] = []
+    weights: list[float] = []
+    if (fieldname, text) in reader:
+        matcher = reader.postings(fieldname, text)
+        is_active, doc, weight, advance = (
+            matcher.is_active,
+            matcher.id,
+            matcher.weight,
+            matcher.next,
+        )
+        while is_active():
+            ids.append(doc())
+            weights.append(weight())
+            advance()
+    return ids, weights
 
 
 class LanguageIndex:
@@ -166,8 +176,8 @@ class LanguageIndex:
         if term not in self._scores:
             key = language_term(self.lang, term)
             weight = idf(self.docs, self.doc_frequency(term))
-            found = postings(self.reader, WEIGHTED, key)
-            self._scores[term] = {doc: weight * int(w) for doc, w in found}
+            ids, weights = postings(self.reader, WEIGHTED, key)
+            self._scores[term] = {doc: weight * int(w) for doc, w in zip(ids, weights, strict=True)}
         return self._scores[term]
 
     def expand(self, prefix: str) -> list[str]:
@@ -176,7 +186,7 @@ class LanguageIndex:
         return [term.decode("utf-8")[len(head) :] for term in found]
 
     def pair_docs(self, pair: str) -> set[int]:
-        return {doc for doc, _ in postings(self.reader, PAIRS, language_term(self.lang, pair))}
+        return set(postings(self.reader, PAIRS, language_term(self.lang, pair))[0])
 
     def stored(self, doc: int) -> Mapping[str, Any]:
         if doc not in self._stored:
