@@ -3,13 +3,16 @@
 This is the one definition of search that the server (docsite.search.server) and the frozen
 site (themes/default/static/js/static-search.js) both implement:
 
-1. Cleaning (`clean_query`): NFKC, control and format characters become spaces, whitespace
-   collapses, at most 200 characters.
-2. Parsing (`parse_query`): "quoted text" is a phrase, a word ending in * (two characters or
-   more before it) is a prefix, everything else is loose words. Each is analysed by the
-   language's profile (`Profile.query_terms`, CJK runs segmented against the index's words).
-   A phrase of one term is a loose term; loose terms are distinct, in the order typed, at most
-   12, without the terms of a phrase; at most 4 phrases and 4 prefixes.
+1. Cleaning (`clean_query`): NFKC; control characters, zero-width and direction marks become
+   spaces and other invisible characters (Unicode category C) go; whitespace collapses to one
+   space; at most 200 characters (code points).
+2. Parsing (`parse_query`): "quoted text" is a phrase, a space-separated word ending in * with
+   at least two characters before it that form one token is a prefix (lower-cased, without
+   "@", not stemmed), everything else is loose words. Phrases and loose words are analysed by
+   the language's profile (`Profile.query_terms`: CJK runs segmented against the index's own
+   words). A phrase of one term is a loose term; loose terms are distinct, in the order typed,
+   at most 12, without the terms of a phrase; at most 4 phrases of at most 12 terms, and 4
+   distinct prefixes.
 3. Clauses: a loose term matches the documents that hold it and scores idf(t) * W(t, d) in
    them (docsite.search.ranking); a prefix matches the documents holding any term that starts
    with it and scores the best such term; a phrase matches the documents that hold each of its
@@ -26,8 +29,9 @@ site (themes/default/static/js/static-search.js) both implement:
    highest first, then by URL and section title (code point order), then by position in the
    page; the first `limit` of that order are returned, so a shorter limit gives a prefix of a
    longer one.
-6. Over all languages, each language answers on its own (its own chain); the answers are
-   merged in the same order and cut to `limit`, and the totals add up.
+6. Over all languages (those the index holds), each language answers on its own, with its
+   own analysis and chain; the answers are merged in the same order and cut to `limit`, and
+   the totals add up.
 """
 
 from __future__ import annotations
