@@ -128,13 +128,15 @@ def segment_query(run: str, known: Callable[[str], bool], longest: int = 12) -> 
     return pieces
 
 
-ENGLISH = Profile("english", ENGLISH_STOP_WORDS)
-CHINESE = Profile(
-    "chinese", ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS, segmenter_words=tuple(CHINESE_WORDS)
+# Profiles by name. "en": English words, stemmed; "cjk": Chinese (jieba, with the glossary's
+# terms kept whole, Chinese and English stop words) and the English words among it.
+ENGLISH = Profile("en", ENGLISH_STOP_WORDS)
+CJK_PROFILE = Profile(
+    "cjk", ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS, segmenter_words=tuple(CHINESE_WORDS)
 )
-PROFILES: dict[str, Profile] = {"english": ENGLISH, "chinese": CHINESE}
-LANGUAGE_PROFILES: dict[str, str] = {"en": "english", "zh": "chinese"}
-DEFAULT_PROFILE = "english"
+PROFILES: dict[str, Profile] = {"en": ENGLISH, "cjk": CJK_PROFILE}
+LANGUAGE_PROFILES: dict[str, str] = {"en": "en", "zh": "cjk"}  # by language code
+DEFAULT_PROFILE = "en"
 
 
 def profile_for(lang: str) -> Profile:
