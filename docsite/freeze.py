@@ -28,8 +28,8 @@ from docsite.context import GENERATED_STATIC, static_name
 from docsite.errors import Diagnostic
 from docsite.leftovers import remove_stale_folders, remove_tree
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
+from docsite.search import StaticIndexStats, build_static_index
 from docsite.state import Docsite
-from docsite.staticsearch import StaticIndexStats, build_static_index
 
 
 @dataclass

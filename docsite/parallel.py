@@ -17,8 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from docsite.search import DocTerms, adopt_analyzed, analyze_ahead
 from docsite.site import Site
-from docsite.staticsearch import DocTerms, adopt_analyzed, analyze_ahead
 
 T = TypeVar("T")
 MIN_PAGES = 16  # below this, starting a process costs more than it saves

@@ -19,12 +19,13 @@ from markupsafe import Markup
 from docsite import urls
 from docsite.config import SiteConfig, load_config
 from docsite.context import Links, Snapshot, base_context, page_context
-from docsite.errors import ContentError, display_path
+from docsite.errors import ConfigError, ContentError, display_path
 from docsite.navhtml import NavFragment, decided, marker, marker_keys, when_current, when_open
 from docsite.plugins import plugins_for
 from docsite.render import LRU, Renderer
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult
+from docsite.search.analysis import set_language_profile
 from docsite.site import Entry, Site
 from docsite.status import translation_status
 from docsite.theme import Theme
@@ -38,6 +39,11 @@ NAV_FRAGMENTS = 64  # nav renderings, one per language and folder depth
 def make_snapshot(config: SiteConfig, server: bool, site: Site | None = None) -> Snapshot:
     """A theme and a site for a configuration (the pages of `site` kept when one is given)."""
     theme = Theme(config)
+    for code in config.languages:  # how search analyses each language's text
+        try:
+            set_language_profile(code, config.language(code).analysis)
+        except ValueError as exc:
+            raise ConfigError(f"language {code!r}: {exc}") from None
     plugins = plugins_for(config.plugins)
     renderer = Renderer(config.digest, config.cache_dir, theme.translations_digest, plugins)
     if server:  # a server, running for long: bounded memory

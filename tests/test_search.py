@@ -16,7 +16,10 @@ from docsite.search import (
     highlighter,
     make_snippet,
     parse_query,
+    profile_for,
+    set_language_profile,
 )
+from docsite.search.analysis import LANGUAGE_PROFILES
 from docsite.site import Site
 from docsite.state import search_folder
 from docsite.theme import Theme
@@ -54,14 +57,28 @@ def test_identifiers_are_indexed_whole_and_in_parts(identifier, parts):
 
 
 def test_chinese_is_segmented_and_english_inside_stays_english():
-    indexed = analyze("用蓝图注册 url_for 和 Blueprints", mode="index")
+    indexed = analyze("用蓝图注册 url_for 和 Blueprints", mode="index", lang="zh")
     assert "蓝图" in indexed and "注册" in indexed
     assert "url_for" in indexed and "url" in indexed and "blueprint" in indexed
     assert "和" not in indexed  # a function word
     # search mode indexes the whole word and its parts; a query uses the whole word
-    assert {"请求", "上下文", "请求上下文"} <= set(analyze("请求上下文", mode="index"))
-    assert analyze("请求上下文") == ["请求上下文"]
-    assert analyze("上传文件") in (["上传文件"], ["上传", "文件"])
+    assert {"请求", "上下文", "请求上下文"} <= set(analyze("请求上下文", mode="index", lang="zh"))
+    assert analyze("请求上下文", lang="zh") == ["请求上下文"]
+    assert analyze("上传文件", lang="zh") in (["上传文件"], ["上传", "文件"])
+
+
+def test_each_language_is_analysed_by_its_profile():
+    assert profile_for("en").name == "en" and profile_for("zh").name == "cjk"
+    assert "的" in profile_for("zh").stop_words and "的" not in profile_for("en").stop_words
+    assert profile_for("fr") is profile_for("en")  # a language with no profile of its own
+    try:
+        set_language_profile("ja", "cjk")  # a third language, by configuration
+        assert profile_for("ja") is profile_for("zh")
+        assert analyze("蓝图和视图", lang="ja") == analyze("蓝图和视图", lang="zh")
+    finally:
+        LANGUAGE_PROFILES.pop("ja", None)
+    with pytest.raises(ValueError, match="no search analysis profile"):
+        set_language_profile("ja", "klingon")
 
 
 def test_query_parsing_phrases_prefixes_and_junk():

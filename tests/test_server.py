@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import quote, urljoin
 
 import pytest
-from docsite.app import create_app
 
+from docsite.app import create_app
 from docsite.config import load_config
 from docsite.site import Site
 from docsite.theme import Theme

@@ -1,14 +1,387 @@
 // Search in a frozen site, with no server: reads the _search/<lang>/ index that
-// docsite.staticsearch writes, analyses the query the way the server does, and answers in the
-// shape of /api/search. Loaded by search.js only on sites built with `build.py build`.
+// docsite.search.static writes and answers in the shape of /api/search. It implements the one
+// definition of search in docsite/search/query.py (cleaning, parsing, analysis, clauses, the
+// fallback chain, integer scores and the order of results) exactly, so a frozen site answers
+// every query with the server's documents in the server's order; tests/test_search_agreement.py
+// checks that. Loaded by search.js only on sites built with `build.py build`.
 (function () {
   "use strict";
   var CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u3040-\\u30ff";
-  var WORD = new RegExp(
-    "[" + CJK + "]+|@?(?:(?![" + CJK + "])[\\p{L}\\p{N}])[\\p{L}\\p{N}_]*" +
-    "(?:[.:](?:(?![" + CJK + "])[\\p{L}\\p{N}])[\\p{L}\\p{N}_]*)*|_[\\p{L}\\p{N}_]+", "gu");
+  var LETTER = "(?:(?![" + CJK + "])[\\p{L}\\p{N}])";  // Python's [^\W_<CJK>]
+  var WORD_SOURCE = "[" + CJK + "]+|@?" + LETTER + "[\\p{L}\\p{N}_]*" +
+    "(?:[.:](?:(?![" + CJK + "])[\\p{L}\\p{N}_])[\\p{L}\\p{N}_]*)*|_[\\p{L}\\p{N}_]+";
   var CJK_RUN = new RegExp("^[" + CJK + "]+$", "u");
-  var MAX_QUERY = 200;
+  var HAS_CJK = new RegExp("[" + CJK + "]", "u");
+  var MAX_QUERY = 200, MAX_TERMS = 12, MAX_PHRASES = 4, MAX_PREFIXES = 4, MAX_LIMIT = 50;
+  var OR_WORDS = 3;
+  var FORMAT = 2;
+
+  function words(text) { return text.match(new RegExp(WORD_SOURCE, "gu")) || []; }
+  function isWord(text) { return new RegExp("^(?:" + WORD_SOURCE + ")$", "u").test(text); }
+  function length(text) { return Array.from(text).length; }  // in code points, as Python counts
+  function own(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+  function unique(list) { return list.filter(function (x, i) { return list.indexOf(x) === i; }); }
+
+  // --- cleaning (query.clean_query) ---------------------------------------------------------
+
+  function cleanQuery(raw) {
+    var text = String(raw || "").normalize("NFKC");
+    text = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]/g, " ");
+    text = text.replace(/\p{C}/gu, "");
+    text = text.split(/\s+/).filter(Boolean).join(" ");
+    return Array.from(text).slice(0, MAX_QUERY).join("");
+  }
+
+  // --- Snowball English, as whoosh.lang.snowball.english implements it ----------------------
+
+  var VOWELS = "aeiouy";
+  var DOUBLES = ["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"];
+  var STEP1B = ["eedly", "ingly", "edly", "eed", "ing", "ed"];
+  var STEP2 = ["ization", "ational", "fulness", "ousness", "iveness", "tional", "biliti",
+    "lessli", "entli", "ation", "alism", "aliti", "ousli", "iviti", "fulli", "enci", "anci",
+    "abli", "izer", "ator", "alli", "bli", "ogi", "li"];
+  var STEP3 = ["ational", "tional", "alize", "icate", "iciti", "ative", "ical", "ness", "ful"];
+  var STEP4 = ["ement", "ance", "ence", "able", "ible", "ment", "ant", "ent", "ism", "ate", "iti",
+    "ous", "ive", "ize", "ion", "al", "er", "ic"];
+  var SPECIAL = {
+    skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie", idly: "idl",
+    gently: "gentl", ugly: "ugli", early: "earli", only: "onli", singly: "singl", sky: "sky",
+    news: "news", howe: "howe", atlas: "atlas", cosmos: "cosmos", bias: "bias", andes: "andes",
+    inning: "inning", innings: "inning", outing: "outing", outings: "outing",
+    canning: "canning", cannings: "canning", herring: "herring", herrings: "herring",
+    earring: "earring", earrings: "earring", proceed: "proceed", proceeds: "proceed",
+    proceeded: "proceed", proceeding: "proceed", exceed: "exceed", exceeds: "exceed",
+    exceeded: "exceed", exceeding: "exceed", succeed: "succeed", succeeds: "succeed",
+    succeeded: "succeed", succeeding: "succeed"
+  };
+
+  function vowel(c) { return c !== "" && VOWELS.indexOf(c) >= 0; }
+  function at(text, i) { return text.charAt(i < 0 ? text.length + i : i); }  // Python's text[i]
+  function cut(text, n) { return n >= text.length ? "" : text.slice(0, text.length - n); }  // text[:-n]
+  function ends(text, suffix) { return text.slice(-suffix.length) === suffix; }
+  function firstEnding(text, suffixes) {
+    for (var i = 0; i < suffixes.length; i++) if (ends(text, suffixes[i])) return suffixes[i];
+    return null;
+  }
+
+  function regions(word) {
+    var r1 = "", r2 = "", i;
+    if (/^(gener|commun|arsen)/.test(word)) {
+      r1 = word.slice(/^commun/.test(word) ? 6 : 5);
+    } else {
+      for (i = 1; i < word.length; i++) {
+        if (!vowel(word[i]) && vowel(word[i - 1])) { r1 = word.slice(i + 1); break; }
+      }
+    }
+    for (i = 1; i < r1.length; i++) {
+      if (!vowel(r1[i]) && vowel(r1[i - 1])) { r2 = r1.slice(i + 1); break; }
+    }
+    return [r1, r2];
+  }
+
+  // s = {w: word, r1, r2}; replace(s, n, add, r2Else): drop n characters and add `add` in the
+  // word and in R1 and R2 where they are at least n long (else R1 becomes "", R2 `r2Else`)
+  function replace(s, n, add, r2Else) {
+    s.w = cut(s.w, n) + add;
+    s.r1 = s.r1.length >= n ? cut(s.r1, n) + add : "";
+    s.r2 = s.r2.length >= n ? cut(s.r2, n) + add : (r2Else || "");
+  }
+  function drop(s, n) { s.w = cut(s.w, n); s.r1 = cut(s.r1, n); s.r2 = cut(s.r2, n); }
+
+  function step1a(s) {
+    var suffix = firstEnding(s.w, ["sses", "ied", "ies", "us", "ss", "s"]);
+    if (suffix === "sses") drop(s, 2);
+    else if (suffix === "ied" || suffix === "ies") drop(s, cut(s.w, suffix.length).length > 1 ? 2 : 1);
+    else if (suffix === "s" && Array.from(cut(s.w, 2)).some(vowel)) drop(s, 1);
+  }
+
+  function step1b(s) {
+    var suffix = firstEnding(s.w, STEP1B);
+    if (!suffix) return;
+    var n = suffix.length;
+    if (suffix === "eed" || suffix === "eedly") {
+      if (ends(s.r1, suffix)) replace(s, n, "ee");
+      return;
+    }
+    if (!Array.from(cut(s.w, n)).some(vowel)) return;
+    drop(s, n);
+    var w = s.w;
+    if (/(at|bl|iz)$/.test(w)) {
+      s.w += "e"; s.r1 += "e";
+      if (s.w.length > 5 || s.r1.length >= 3) s.r2 += "e";
+    } else if (DOUBLES.some(function (d) { return ends(w, d); })) {
+      drop(s, 1);
+    } else if ((s.r1 === "" && w.length >= 3 && !vowel(at(w, -1)) && "wxY".indexOf(at(w, -1)) < 0 &&
+                vowel(at(w, -2)) && !vowel(at(w, -3))) ||
+               (s.r1 === "" && w.length === 2 && vowel(w[0]) && !vowel(w[1]))) {
+      s.w += "e";
+      if (s.r1.length > 0) s.r1 += "e";
+      if (s.r2.length > 0) s.r2 += "e";
+    }
+  }
+
+  function step1c(s) {
+    if (s.w.length > 2 && "yY".indexOf(at(s.w, -1)) >= 0 && !vowel(at(s.w, -2))) replace(s, 1, "i");
+  }
+
+  function step2(s) {
+    var suffix = firstEnding(s.w, STEP2);
+    if (!suffix || !ends(s.r1, suffix)) return;
+    var n = suffix.length;
+    if (suffix === "tional" || suffix === "entli" || suffix === "fulli" || suffix === "lessli") drop(s, 2);
+    else if (suffix === "enci" || suffix === "anci" || suffix === "abli") replace(s, 1, "e");
+    else if (suffix === "izer" || suffix === "ization") replace(s, n, "ize");
+    else if (suffix === "ational" || suffix === "ation" || suffix === "ator") replace(s, n, "ate", "e");
+    else if (suffix === "alism" || suffix === "aliti" || suffix === "alli") replace(s, n, "al");
+    else if (suffix === "fulness") drop(s, 4);
+    else if (suffix === "ousli" || suffix === "ousness") replace(s, n, "ous");
+    else if (suffix === "iveness" || suffix === "iviti") replace(s, n, "ive", "e");
+    else if (suffix === "biliti" || suffix === "bli") replace(s, n, "ble");
+    else if (suffix === "ogi" && at(s.w, -4) === "l") drop(s, 1);
+    else if (suffix === "li" && "cdeghkmnrt".indexOf(at(s.w, -3)) >= 0) drop(s, 2);
+  }
+
+  function step3(s) {
+    var suffix = firstEnding(s.w, STEP3);
+    if (!suffix || !ends(s.r1, suffix)) return;
+    var n = suffix.length;
+    if (suffix === "tional") drop(s, 2);
+    else if (suffix === "ational") replace(s, n, "ate");
+    else if (suffix === "alize") drop(s, 3);
+    else if (suffix === "icate" || suffix === "iciti" || suffix === "ical") replace(s, n, "ic");
+    else if (suffix === "ful" || suffix === "ness") drop(s, n);
+    else if (suffix === "ative" && ends(s.r2, suffix)) drop(s, 5);
+  }
+
+  function step4(s) {
+    var suffix = firstEnding(s.w, STEP4);
+    if (!suffix || !ends(s.r2, suffix)) return;
+    if (suffix !== "ion") drop(s, suffix.length);
+    else if ("st".indexOf(at(s.w, -4)) >= 0 && at(s.w, -4) !== "") drop(s, 3);
+  }
+
+  function step5(s) {
+    var w = s.w;
+    if (ends(s.r2, "l") && at(w, -2) === "l") s.w = cut(w, 1);
+    else if (ends(s.r2, "e")) s.w = cut(w, 1);
+    else if (ends(s.r1, "e") && w.length >= 4 && (vowel(at(w, -2)) || "wxY".indexOf(at(w, -2)) >= 0 ||
+             !vowel(at(w, -3)) || vowel(at(w, -4)))) s.w = cut(w, 1);
+  }
+
+  function stemEnglish(input) {
+    // Characters beyond the BMP count as one, as in Python: each stands in as U+FFFF (which a
+    // clean query never holds) while the word is stemmed, and is put back after.
+    var astral = [];
+    var word = input.toLowerCase().replace(/[\u{10000}-\u{10ffff}]/gu, function (c) {
+      astral.push(c); return "\uffff";
+    });
+    if (own(SPECIAL, word)) return SPECIAL[word];
+    word = word.replace(/[\u2019\u2018\u201b]/g, "'").replace(/^'/, "");
+    if (word.charAt(0) === "y") word = "Y" + word.slice(1);
+    for (var i = 1; i < word.length; i++) {
+      if (vowel(word[i - 1]) && word[i] === "y") word = word.slice(0, i) + "Y" + word.slice(i + 1);
+    }
+    var r = regions(word);
+    var s = { w: word, r1: r[0], r2: r[1] };
+    var step0 = firstEnding(s.w, ["'s'", "'s", "'"]);
+    if (step0) drop(s, step0.length);
+    step1a(s); step1b(s); step1c(s); step2(s); step3(s); step4(s); step5(s);
+    return s.w.replace(/Y/g, "y").replace(/\uffff/g, function () { return astral.shift(); });
+  }
+
+  var STEMMERS = { "": function (word) { return word; }, english: stemEnglish };
+
+  // --- analysis (analysis.Profile.query_terms) ----------------------------------------------
+
+  function Profile(meta, vocab) {
+    this.stop = new Set(meta.stopWords);
+    this.stem = STEMMERS[meta.stemmer] || STEMMERS[""];
+    this.vocab = new Set(vocab);
+    this.longest = meta.maxWord;
+  }
+
+  Profile.prototype.known = function (piece) { return this.stop.has(piece) || this.vocab.has(piece); };
+
+  Profile.prototype.segment = function (run) {
+    // from the left, the longest known piece, else one character (analysis.segment_query)
+    var pieces = [];
+    var start = 0;
+    while (start < run.length) {
+      var size = Math.min(this.longest, run.length - start);
+      while (size > 1 && !this.known(run.substr(start, size))) size -= 1;
+      pieces.push(run.substr(start, size));
+      start += size;
+    }
+    return pieces;
+  };
+
+  Profile.prototype.normalize = function (word) {
+    var lower = word.replace(/^@/, "").toLowerCase();
+    return !lower || this.stop.has(lower) ? "" : this.stem(lower);
+  };
+
+  Profile.prototype.terms = function (text) {
+    var self = this;
+    var out = [];
+    words(text).forEach(function (word) {
+      if (CJK_RUN.test(word)) {
+        self.segment(word).forEach(function (p) { if (!self.stop.has(p)) out.push(p); });
+      } else {
+        var term = self.normalize(word);
+        if (term) out.push(term);
+      }
+    });
+    return out;
+  };
+
+  // --- parsing (query.parse_query) ------------------------------------------------------------
+
+  function prefixOf(raw) {
+    var stem = raw.replace(/\*+$/, "");
+    if (stem === raw || length(stem) < 2 || !isWord(stem)) return "";
+    return stem.toLowerCase().replace(/^@/, "");
+  }
+
+  function parse(text, profile) {
+    var parsed = { terms: [], phrases: [], prefixes: [], marks: [] };
+    var loose = [];
+    (text.match(/"[^"]*"/g) || []).forEach(function (quoted) {
+      var inner = quoted.slice(1, -1);
+      var terms = profile.terms(inner);
+      parsed.marks = parsed.marks.concat(words(inner));
+      if (terms.length > 1) parsed.phrases.push(terms.slice(0, MAX_TERMS));
+      else loose = loose.concat(terms);
+    });
+    var rest = text.replace(/"[^"]*"/g, " ").replace(/"/g, " ");
+    rest.split(/\s+/).filter(Boolean).forEach(function (raw) {
+      var prefix = prefixOf(raw);
+      if (prefix) { parsed.prefixes.push(prefix); return; }
+      parsed.marks = parsed.marks.concat(words(raw));
+      loose = loose.concat(profile.terms(raw));
+    });
+    parsed.phrases = parsed.phrases.slice(0, MAX_PHRASES);
+    var inPhrases = new Set([].concat.apply([], parsed.phrases));
+    parsed.terms = unique(loose).filter(function (t) { return !inPhrases.has(t); }).slice(0, MAX_TERMS);
+    parsed.prefixes = unique(parsed.prefixes).slice(0, MAX_PREFIXES);
+    parsed.empty = !(parsed.terms.length || parsed.phrases.length || parsed.prefixes.length);
+    return parsed;
+  }
+
+  // --- answering (query.plans, query.answer) ----------------------------------------------------
+
+  function plans(parsed, frequency) {
+    var words = parsed.terms;
+    var out = [["and", words]];
+    if (words.length + parsed.phrases.length + parsed.prefixes.length < 2) return out;
+    var ranked = words.slice().sort(function (a, b) {
+      var fa = frequency(a), fb = frequency(b);
+      return ((fa === 0) - (fb === 0)) || (fa - fb) || (words.indexOf(a) - words.indexOf(b));
+    });
+    for (var keep = ranked.length - 1; keep > 1; keep--) out.push(["and", ranked.slice(0, keep)]);
+    out.push(["or", ranked.slice(0, OR_WORDS)]);
+    return out;
+  }
+
+  function intersect(clauses) {
+    if (!clauses.length) return new Map();
+    var ordered = clauses.slice().sort(function (a, b) { return a.size - b.size; });
+    var combined = new Map(ordered[0]);
+    ordered.slice(1).forEach(function (other) {
+      var next = new Map();
+      combined.forEach(function (score, doc) {
+        if (other.has(doc)) next.set(doc, score + other.get(doc));
+      });
+      combined = next;
+    });
+    return combined;
+  }
+
+  function union(clauses) {
+    var combined = new Map();
+    clauses.forEach(function (clause) {
+      clause.forEach(function (score, doc) { combined.set(doc, (combined.get(doc) || 0) + score); });
+    });
+    return combined;
+  }
+
+  function phraseScores(source, phrase) {
+    var scores = intersect(unique(phrase).map(function (t) { return source.scores(t); }));
+    for (var i = 0; i + 1 < phrase.length && scores.size; i++) {
+      var docs = source.pairDocs(phrase[i] + " " + phrase[i + 1]);
+      scores.forEach(function (score, doc) { if (!docs.has(doc)) scores.delete(doc); });
+    }
+    return scores;
+  }
+
+  function prefixScores(source, prefix) {
+    var best = new Map();
+    source.expand(prefix).forEach(function (term) {
+      source.scores(term).forEach(function (score, doc) {
+        if (score > (best.get(doc) || 0)) best.set(doc, score);
+      });
+    });
+    return best;
+  }
+
+  function answer(parsed, source, limit) {
+    var others = parsed.phrases.map(function (p) { return phraseScores(source, p); })
+      .concat(parsed.prefixes.map(function (p) { return prefixScores(source, p); }));
+    var chain = plans(parsed, function (t) { return source.frequency(t); });
+    for (var i = 0; i < chain.length; i++) {
+      var clauses = chain[i][1].map(function (t) { return source.scores(t); }).concat(others);
+      var combined = chain[i][0] === "and" ? intersect(clauses) : union(clauses);
+      if (combined.size) {
+        // documents are numbered in the order that breaks ties (URL, section, position)
+        var top = Array.from(combined.entries()).sort(function (a, b) { return (b[1] - a[1]) || (a[0] - b[0]); });
+        return { total: combined.size, top: top.slice(0, limit), plan: i };
+      }
+    }
+    return { total: 0, top: [], plan: 0 };
+  }
+
+  // --- the index ------------------------------------------------------------------------------
+
+  function shardOf(term, meta) {
+    var first = term.charAt(0);
+    if (/^[a-z0-9]$/i.test(first)) return first.toLowerCase();
+    return "x" + (term.codePointAt(0) % meta.cjkShards);
+  }
+
+  function Source(shards, meta) {  // query.TermSource over the shards a query loaded
+    this.shards = shards;
+    this.meta = meta;
+    this.cache = new Map();
+  }
+
+  Source.prototype.list = function (term) {
+    var shard = this.shards["t-" + shardOf(term, this.meta)];
+    return shard && own(shard, term) ? shard[term] : null;
+  };
+
+  Source.prototype.frequency = function (term) {
+    var list = this.list(term);
+    return list ? (list.length - 1) / 2 : 0;
+  };
+
+  Source.prototype.scores = function (term) {
+    if (!this.cache.has(term)) {
+      var list = this.list(term);
+      var map = new Map();
+      for (var i = 1; list && i < list.length; i += 2) map.set(list[i], list[0] * list[i + 1]);
+      this.cache.set(term, map);
+    }
+    return this.cache.get(term);
+  };
+
+  Source.prototype.expand = function (prefix) {
+    var shard = this.shards["t-" + shardOf(prefix, this.meta)] || {};
+    return Object.keys(shard).filter(function (term) { return term.indexOf(prefix) === 0; });
+  };
+
+  Source.prototype.pairDocs = function (pair) {
+    var shard = this.shards["p-" + shardOf(pair, this.meta)];
+    return new Set(shard && own(shard, pair) ? shard[pair] : []);
+  };
 
   function Engine(root, languages) {
     this.root = root;
@@ -28,26 +401,104 @@
     return this.cache[path];
   };
 
-  function shardOf(term, meta) {
-    var first = term.charAt(0);
-    if (/^[a-z0-9]$/i.test(first)) return first.toLowerCase();
-    return "x" + (term.codePointAt(0) % meta.cjkShards);
+  Engine.prototype.loadSource = function (base, meta, parsed) {
+    var names = new Set();
+    function add(kind, term, available) {
+      var name = shardOf(term, meta);
+      if (available.indexOf(name) >= 0) names.add(kind + "-" + name);
+    }
+    parsed.terms.concat([].concat.apply([], parsed.phrases), parsed.prefixes)
+      .forEach(function (t) { add("t", t, meta.shards); });
+    parsed.phrases.forEach(function (p) {
+      for (var i = 0; i + 1 < p.length; i++) add("p", p[i], meta.pairShards);
+    });
+    var self = this;
+    var list = Array.from(names);
+    return Promise.all(list.map(function (n) { return self.json(base + n + ".json"); })).then(function (loaded) {
+      var shards = {};
+      list.forEach(function (n, i) { shards[n] = loaded[i] || {}; });
+      return new Source(shards, meta);
+    });
+  };
+
+  Engine.prototype.searchLang = function (query, lang, limit) {
+    var self = this;
+    var base = "_search/" + lang + "/";
+    return this.json(base + "meta.json").then(function (meta) {
+      if (!meta || meta.version !== FORMAT) return { total: 0, hits: [] };
+      var vocab = HAS_CJK.test(query) ? self.json(base + "vocab.json") : Promise.resolve([]);
+      return vocab.then(function (vocabList) {
+        var parsed = parse(query, new Profile(meta, vocabList || []));
+        if (parsed.empty) return { total: 0, hits: [] };
+        return self.loadSource(base, meta, parsed).then(function (source) {
+          var found = answer(parsed, source, limit);
+          var marks = parsed.marks.map(function (w) { return w.replace(/^@/, "").toLowerCase(); })
+            .concat(parsed.prefixes, parsed.terms.filter(function (t) { return CJK_RUN.test(t); }));
+          return self.hits(base, meta, lang, found, marks);
+        });
+      });
+    });
+  };
+
+  Engine.prototype.hits = function (base, meta, lang, found, marks) {
+    var self = this;
+    var chunks = unique(found.top.map(function (hit) { return Math.floor(hit[0] / meta.chunk); }));
+    return Promise.all(chunks.map(function (n) { return self.json(base + "d-" + n + ".json"); })).then(function (loaded) {
+      var byChunk = {};
+      chunks.forEach(function (n, i) { byChunk[n] = loaded[i] || []; });
+      return {
+        total: found.total,
+        plan: found.plan,
+        hits: found.top.map(function (hit) {
+          var d = byChunk[Math.floor(hit[0] / meta.chunk)][hit[0] % meta.chunk] || ["", "", "", ""];
+          return { url: d[0], title: d[1], section: d[2], snippet: snippet(d[3], marks), lang: lang, rank: hit[1] };
+        })
+      };
+    });
+  };
+
+  function compareCodePoints(a, b) {  // Python's string order
+    var x = Array.from(a), y = Array.from(b);
+    for (var i = 0; i < Math.min(x.length, y.length); i++) {
+      var d = x[i].codePointAt(0) - y[i].codePointAt(0);
+      if (d) return d;
+    }
+    return x.length - y.length;
   }
 
-  function segment(run, vocab, maxWord) {
-    // forward maximum matching over the words the index knows (what jieba found there)
-    var out = [];
-    var i = 0;
-    while (i < run.length) {
-      var found = null;
-      for (var len = Math.min(maxWord, run.length - i); len >= 1; len--) {
-        var piece = run.substr(i, len);
-        if (vocab.has(piece)) { found = piece; break; }
-      }
-      if (found) { out.push(found); i += found.length; } else { out.push(run.charAt(i)); i += 1; }
-    }
-    return out;
+  function hitOrder(a, b) {  // query.hit_order
+    return (b.rank - a.rank) || compareCodePoints(a.url, b.url) || compareCodePoints(a.section, b.section);
   }
+
+  Engine.prototype.search = function (raw, scope, limit) {
+    var query = cleanQuery(raw);
+    limit = Math.floor(Number(limit === undefined ? 8 : limit));
+    limit = Math.max(1, Math.min(isFinite(limit) ? limit : 8, MAX_LIMIT));
+    var langs = scope === "all" ? this.languages.slice().sort() : [scope];
+    if (!query) return Promise.resolve({ query: query, total: 0, results: [], suggestion: null });
+    return Promise.all(langs.map(function (l) { return this.searchLang(query, l, limit); }, this)).then(function (parts) {
+      var hits = [];
+      var total = 0;
+      var fallback = 0;
+      parts.forEach(function (p) {
+        hits = hits.concat(p.hits);
+        total += p.total;
+        fallback = Math.max(fallback, p.plan || 0);
+      });
+      hits.sort(hitOrder);
+      return {
+        query: query,
+        total: total,
+        fallback: fallback,  // the furthest plan of the fallback chain a language needed
+        results: hits.slice(0, limit).map(function (h) {
+          return { url: h.url, title: h.title, section: h.section, snippet: h.snippet, lang: h.lang };
+        }),
+        suggestion: null
+      };
+    });
+  };
+
+  // --- snippets -------------------------------------------------------------------------------
 
   function escapeHtml(text) {
     return text.replace(/[&<>"']/g, function (c) {
@@ -86,122 +537,6 @@
     return out + escapeHtml(text.slice(cursor, stop)) + (stop < text.length ? "…" : "");
   }
 
-  Engine.prototype.postings = function (lang, meta, word) {
-    // word: {text, prefix}; resolves to {doc: weight} or null when the index lacks it
-    var self = this;
-    var base = "_search/" + lang + "/";
-    var shardName = shardOf(word.text, meta);
-    if (meta.shards.indexOf(shardName) < 0) return Promise.resolve(null);
-    return this.json(base + "t-" + shardName + ".json").then(function (shard) {
-      if (!shard) return null;
-      if (word.prefix) {
-        var merged = null;
-        Object.keys(shard).forEach(function (key) {
-          if (key === "forms" || key.indexOf(word.text) !== 0) return;
-          merged = merged || {};
-          var list = shard[key];
-          for (var i = 0; i < list.length; i += 2) merged[list[i]] = Math.max(merged[list[i]] || 0, list[i + 1]);
-        });
-        return merged;
-      }
-      var term = (shard.forms && shard.forms[word.text]) || word.text;
-      var target = shardOf(term, meta);
-      var next = target === shardName ? Promise.resolve(shard) : self.json(base + "t-" + target + ".json");
-      return next.then(function (s) {
-        var list = s && s[term];
-        if (!list) return null;
-        var map = {};
-        for (var i = 0; i < list.length; i += 2) map[list[i]] = list[i + 1];
-        return map;
-      });
-    });
-  };
-
-  Engine.prototype.searchLang = function (query, lang, limit) {
-    var self = this;
-    var base = "_search/" + lang + "/";
-    return this.json(base + "meta.json").then(function (meta) {
-      if (!meta) return { total: 0, hits: [] };
-      var stop = new Set(meta.stopWords);
-      var hasCjk = new RegExp("[" + CJK + "]", "u").test(query);
-      return (hasCjk ? self.json(base + "vocab.json") : Promise.resolve([])).then(function (vocabList) {
-        var vocab = new Set(vocabList || []);
-        var words = [];
-        var marks = [];
-        query.replace(/"/g, " ").split(/\s+/).forEach(function (raw) {
-          var prefix = /\*+$/.test(raw) && raw.replace(/\*+$/, "").length >= 2;
-          var tokens = raw.replace(/\*+$/, "").match(WORD) || [];
-          tokens.forEach(function (token) {
-            var text = token.replace(/^@/, "").toLowerCase();
-            if (CJK_RUN.test(text)) {
-              segment(text, vocab, meta.maxWord || 4).forEach(function (piece) {
-                if (!stop.has(piece)) { words.push({ text: piece, prefix: false }); marks.push(piece); }
-              });
-            } else if (!stop.has(text)) {
-              words.push({ text: text, prefix: prefix });
-              marks.push(text);
-            }
-          });
-        });
-        words = words.slice(0, 12);
-        if (!words.length) return { total: 0, hits: [] };
-        return Promise.all(words.map(function (w) { return self.postings(lang, meta, w); })).then(function (lists) {
-          var scores = {};
-          var counts = {};
-          lists.forEach(function (map) {
-            if (!map) return;
-            Object.keys(map).forEach(function (doc) {
-              scores[doc] = (scores[doc] || 0) + map[doc];
-              counts[doc] = (counts[doc] || 0) + 1;
-            });
-          });
-          var all = Object.keys(scores);
-          var every = all.filter(function (doc) { return counts[doc] === words.length; });
-          var chosen = every.length ? every : all;  // all words, else any word
-          chosen.sort(function (a, b) { return (counts[b] - counts[a]) || (scores[b] - scores[a]) || (a - b); });
-          var top = chosen.slice(0, limit);
-          var chunks = {};
-          top.forEach(function (doc) { chunks[Math.floor(doc / meta.chunk)] = true; });
-          return Promise.all(Object.keys(chunks).map(function (n) {
-            return self.json(base + "d-" + n + ".json").then(function (docs) { return [n, docs]; });
-          })).then(function (loaded) {
-            var byChunk = {};
-            loaded.forEach(function (pair) { byChunk[pair[0]] = pair[1]; });
-            return {
-              total: chosen.length,
-              hits: top.map(function (doc) {
-                var d = byChunk[Math.floor(doc / meta.chunk)][doc % meta.chunk];
-                return {
-                  url: d[0], title: d[1], section: d[2], snippet: snippet(d[3], marks),
-                  lang: lang, score: scores[doc] * (every.length ? 1 : counts[doc])
-                };
-              })
-            };
-          });
-        });
-      });
-    });
-  };
-
-  Engine.prototype.search = function (raw, scope, limit) {
-    var query = String(raw || "").replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").trim().slice(0, MAX_QUERY);
-    limit = Math.max(1, Math.min(limit || 8, 50));
-    var langs = scope === "all" ? this.languages : [scope];
-    return Promise.all(langs.map(function (l) { return this.searchLang(query, l, limit); }, this)).then(function (parts) {
-      var hits = [];
-      var total = 0;
-      parts.forEach(function (p) { hits = hits.concat(p.hits); total += p.total; });
-      hits.sort(function (a, b) { return b.score - a.score; });
-      return {
-        query: query,
-        total: total,
-        results: hits.slice(0, limit).map(function (h) {
-          return { url: h.url, title: h.title, section: h.section, snippet: h.snippet, lang: h.lang };
-        }),
-        suggestion: null
-      };
-    });
-  };
-
+  Engine.analysis = { clean: cleanQuery, stem: stemEnglish };  // for tests and debugging
   window.DocsiteStaticSearch = Engine;
 })();

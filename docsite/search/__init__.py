@@ -1,0 +1,59 @@
+"""Full-text search: one analysis, one ranking and one fallback chain, implemented by a
+whoosh index for the server and by a static index (read by static-search.js) for the frozen
+site, which answer every query with the same documents in the same order.
+
+- `analysis`: what a word is, per language profile (tokens, CJK segmentation, identifiers,
+  stop words, stemming);
+- `documents`: what a searchable document is (a section of a rendered page) and its terms;
+- `ranking`: how a document is weighed (BM25F, stored as integers when indexing);
+- `query`: how a query is read and answered (parsing, the fallback chain, the order of
+  results, snippets);
+- `server`: the whoosh index of the doc server;
+- `static`: the JSON index of a frozen site.
+"""
+
+from docsite.search.analysis import Profile, analyze, profile_for, set_language_profile
+from docsite.search.documents import SearchDoc, documents, page_key
+from docsite.search.query import (
+    MAX_LIMIT,
+    MAX_QUERY_CHARS,
+    Hit,
+    SearchResult,
+    clean_query,
+    highlighter,
+    make_snippet,
+    parse_query,
+)
+from docsite.search.server import SCHEMA_VERSION, SearchIndex
+from docsite.search.static import (
+    DocTerms,
+    StaticIndexStats,
+    adopt_analyzed,
+    analyze_ahead,
+    build_static_index,
+)
+
+__all__ = [
+    "MAX_LIMIT",
+    "MAX_QUERY_CHARS",
+    "SCHEMA_VERSION",
+    "DocTerms",
+    "Hit",
+    "Profile",
+    "SearchDoc",
+    "SearchIndex",
+    "SearchResult",
+    "StaticIndexStats",
+    "adopt_analyzed",
+    "analyze",
+    "analyze_ahead",
+    "build_static_index",
+    "clean_query",
+    "documents",
+    "highlighter",
+    "make_snippet",
+    "page_key",
+    "parse_query",
+    "profile_for",
+    "set_language_profile",
+]

@@ -1,0 +1,243 @@
+"""Text analysis: what a word is, for the server index, its queries and the static index.
+
+A language's text is analysed by its `Profile` (stop words, stemmer, the words its segmenter
+keeps whole), found by language code with `profile_for`. Every profile shares the word
+pattern:
+
+- a CJK run (Chinese, and kana) is one token, segmented into words: with jieba when indexing
+  (search mode, so both "请求上下文" and its parts are terms), and against the index's own
+  vocabulary for a query (see `segment_query`, which the static search repeats in JavaScript);
+- a code identifier is one token (`url_for`, `@app.route`, `flask.json.provider`); when
+  indexing it is followed by its parts (`url_for` -> url, for; `MethodView` -> Method, View);
+- a token is lower-cased, dropped when it is a stop word, and stemmed (CJK words are not).
+
+Three streams come out of a text: `index_terms` (what the index stores, parts included),
+`phrase_terms` (words in reading order, for phrases) and `query_terms` (what a query asks for).
+themes/default/static/js/static-search.js implements `query_terms` for the frozen site, and
+tests/test_search_agreement.py checks that it does so exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+from whoosh.lang import stemmer_for_language
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
+WORD_RE = re.compile(rf"[{CJK}]+|@?[^\W_{CJK}]\w*(?:[.:][^\W{CJK}]\w*)*|_\w+", re.UNICODE)
+CJK_RUN_RE = re.compile(rf"^[{CJK}]+$")
+_CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+ENGLISH_STOP_WORDS = frozenset(
+    """a an and are as at be been but by can do does for from had has have how i if in into is
+    it its of on or so than that the their them then there these they this to was we were what
+    when where which who why will with you your""".split()
+)
+CHINESE_STOP_WORDS = frozenset(
+    """的 了 和 是 在 也 就 都 而 及 与 或 一个 这个 那个 我们 你 它 把 被 对 中 上 下 个
+    会 要 可以 这 那 吗 呢 吧 怎么 怎样 如何 什么 为什么 哪些 哪个 给 让 能 能否 是否 需要
+    应该 请问 一下""".split()
+)
+# Terms translators use (GLOSSARY.md): jieba keeps them whole.
+CHINESE_WORDS = (
+    "蓝图 应用上下文 请求上下文 视图函数 基于类的视图 应用工厂 消息闪现 错误处理器 调试器 调试模式 "
+    "开发服务器 生产环境 反向代理 工作进程 实例文件夹 环境变量 测试客户端 模板继承 自动转义 "
+    "静态文件 上下文 命令行接口 虚拟环境 请求钩子 配置值 会话 路由 端点 转换器 中间件 装饰器 "
+    "上传文件 文件上传 查询字符串 表单数据 跨站脚本 跨站请求伪造 密码哈希 异步视图"
+).split()
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: a key of the word memos
+class Profile:
+    """How the text of one language is analysed.
+
+    `stemmer` names a stemmer that both whoosh (`whoosh.lang.stemmer_for_language`) and
+    static-search.js implement ("english": Snowball English), or is "" for none.
+    `segmenter_words` are words the CJK segmenter keeps whole. A query's CJK run is cut into
+    pieces of at most `max_query_word` characters.
+    """
+
+    name: str
+    stop_words: frozenset[str]
+    stemmer: str = "english"
+    segmenter_words: tuple[str, ...] = ()
+    max_query_word: int = 12
+
+    def stem(self, word: str) -> str:
+        return _stemmer(self.stemmer)(word) if self.stemmer else word
+
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        """The index terms of one token (a WORD_RE match), parts included. Memoized."""
+        return _word_terms(self, word)
+
+    def index_terms(self, text: str) -> list[str]:
+        """The terms of a text as the index stores them."""
+        return [term for word in WORD_RE.findall(text) for term in _word_terms(self, word)]
+
+    def phrase_terms(self, text: str) -> list[str]:
+        """The words of a text in reading order, as a query would ask for them: identifiers
+        whole, CJK runs in jieba's precise mode, stop words left out. A phrase matches
+        where its terms follow each other in this stream."""
+        return [term for word in WORD_RE.findall(text) for term in _phrase_terms(self, word)]
+
+    def query_terms(self, text: str, known: Callable[[str], bool] | None = None) -> list[str]:
+        """The terms a query asks for. `known(piece)` says whether a CJK piece is a word of
+        the index being searched; without it, the words jieba finds in the text are."""
+        out: list[str] = []
+        for word in WORD_RE.findall(text):
+            if CJK_RUN_RE.match(word):
+                vocabulary = known or _jieba_words(word).__contains__
+                pieces = self.segment_query(word, self._known_or_stop(vocabulary))
+                out.extend(p for p in pieces if p not in self.stop_words)
+            else:
+                term = self.normalize(word)
+                if term:
+                    out.append(term)
+        return out
+
+    def _known_or_stop(self, known: Callable[[str], bool]) -> Callable[[str], bool]:
+        return lambda piece: piece in self.stop_words or known(piece)
+
+    def normalize(self, word: str) -> str:
+        """A non-CJK token as a term: without its "@", lower-cased, stemmed; "" if a stop word."""
+        lower = word.removeprefix("@").lower()
+        return "" if not lower or lower in self.stop_words else self.stem(lower)
+
+    def segment_query(self, run: str, known: Callable[[str], bool]) -> list[str]:
+        return segment_query(run, known, self.max_query_word)
+
+
+def segment_query(run: str, known: Callable[[str], bool], longest: int = 12) -> list[str]:
+    """A query's CJK run cut into words: from the left, the longest piece (at most `longest`
+    characters) that `known` accepts, else one character. Known pieces are the index's words
+    and the profile's stop words, so "单元测试" becomes 单元 + 测试 when no page uses the whole."""
+    pieces: list[str] = []
+    start = 0
+    while start < len(run):
+        size = min(longest, len(run) - start)
+        while size > 1 and not known(run[start : start + size]):
+            size -= 1
+        pieces.append(run[start : start + size])
+        start += size
+    return pieces
+
+
+# Profiles by name. "en": English words, stemmed; "cjk": Chinese (jieba, with the glossary's
+# terms kept whole, Chinese and English stop words) and the English words among it.
+ENGLISH = Profile("en", ENGLISH_STOP_WORDS)
+CJK_PROFILE = Profile(
+    "cjk", ENGLISH_STOP_WORDS | CHINESE_STOP_WORDS, segmenter_words=tuple(CHINESE_WORDS)
+)
+PROFILES: dict[str, Profile] = {"en": ENGLISH, "cjk": CJK_PROFILE}
+LANGUAGE_PROFILES: dict[str, str] = {"en": "en", "zh": "cjk"}  # by language code
+DEFAULT_PROFILE = "en"
+
+
+def profile_for(lang: str) -> Profile:
+    """The analysis profile of a language code (the default profile for a code not set)."""
+    return PROFILES[LANGUAGE_PROFILES.get(lang, DEFAULT_PROFILE)]
+
+
+def set_language_profile(lang: str, profile: str | Profile) -> None:
+    """Analyse a language with an existing profile (by name) or a new one."""
+    if isinstance(profile, Profile):
+        PROFILES[profile.name] = profile
+        profile = profile.name
+    if profile not in PROFILES:
+        raise ValueError(f"no search analysis profile {profile!r} (known: {sorted(PROFILES)})")
+    LANGUAGE_PROFILES[lang] = profile
+
+
+def is_cjk(text: str) -> bool:
+    return bool(CJK_RUN_RE.match(text))
+
+
+# --- the parts ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _stemmer(name: str) -> Callable[[str], str]:
+    return lru_cache(maxsize=100_000)(stemmer_for_language(name))
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> jieba.Tokenizer:
+    """jieba, initialised once (building its dictionary takes about a second), with the
+    words every profile keeps whole."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for profile in PROFILES.values():
+        for word in profile.segmenter_words:
+            tokenizer.add_word(word, freq=50_000)
+    return tokenizer
+
+
+_jieba_lock = threading.Lock()
+
+
+@lru_cache(maxsize=200_000)
+def segment(text: str, mode: str) -> tuple[str, ...]:
+    """jieba's words of a CJK run: "index" is its search mode (the words and their sub-words),
+    anything else its precise mode. Memoized: documentation repeats its runs all the time."""
+    tokenizer = _jieba()
+    with _jieba_lock:  # jieba's tokenizer is not documented as thread-safe
+        found = tokenizer.tokenize(text, mode="search" if mode == "index" else "default")
+        return tuple(word for word, _start, _end in found)
+
+
+@lru_cache(maxsize=4096)
+def _jieba_words(run: str) -> frozenset[str]:
+    return frozenset(segment(run, "index"))
+
+
+def identifier_parts(word: str) -> list[str]:
+    """The parts of a code identifier, each dotted component whole and then split.
+
+    app.register_blueprint -> app, register_blueprint, register, blueprint;
+    MethodView -> Method, View; SESSION_COOKIE_SECURE -> SESSION, COOKIE, SECURE.
+    """
+    parts: list[str] = []
+    components = [c for c in re.split(r"[.:]+", word) if c]
+    if len(components) > 1:
+        parts.extend(components)
+    for component in components:
+        words = [w for chunk in component.split("_") if chunk for w in _CAMEL_RE.findall(chunk)]
+        if len(words) > 1 or (words and words[0] != component):
+            parts.extend(words)
+    return list(dict.fromkeys(p for p in parts if p != word))
+
+
+@lru_cache(maxsize=200_000)
+def _word_terms(profile: Profile, word: str) -> tuple[str, ...]:
+    if CJK_RUN_RE.match(word):
+        return tuple(w for w in segment(word, "index") if w not in profile.stop_words)
+    token = word.removeprefix("@")
+    pieces: Iterable[str] = [token, *identifier_parts(token)]
+    return tuple(t for t in (profile.normalize(p) for p in pieces) if t)
+
+
+@lru_cache(maxsize=200_000)
+def _phrase_terms(profile: Profile, word: str) -> tuple[str, ...]:
+    if CJK_RUN_RE.match(word):
+        return tuple(w for w in segment(word, "query") if w not in profile.stop_words)
+    term = profile.normalize(word)
+    return (term,) if term else ()
+
+
+def clear_memos() -> None:
+    """Forget memoized words (they speed a full indexing, then only cost memory)."""
+    _word_terms.cache_clear()
+    _phrase_terms.cache_clear()
+
+
+def analyze(text: str, mode: str = "query", lang: str = "en") -> list[str]:
+    """The terms of a text as the index stores them (mode "index") or a query asks for them."""
+    profile = profile_for(lang)
+    return profile.index_terms(text) if mode == "index" else profile.query_terms(text)

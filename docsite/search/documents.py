@@ -1,0 +1,100 @@
+"""What a searchable document is: one section of one rendered page in one language, and its
+analysis (the terms of each field, and which terms follow each other, for phrases)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import PurePosixPath
+
+from docsite.search.analysis import Profile, profile_for
+from docsite.site import Entry, Site
+
+FIELDS = ("title", "summary", "section", "breadcrumb", "body", "code")
+# Where a phrase can match: the page's names, the heading and the prose (not the breadcrumb,
+# whose titles follow each other by accident, nor code).
+PHRASE_FIELDS = ("title", "section", "body")
+
+
+@dataclass
+class SearchDoc:
+    """One section of one page in one language, as it is indexed."""
+
+    id: str
+    page: str
+    lang: str
+    digest: str
+    url: str  # site-absolute path: /zh/user-guide/blueprints/#anchor
+    page_title: str
+    title: str  # what names the page (title, nav title, slug): on the page's top document only
+    summary: str  # the page's own description (`meta`): on the top document only
+    section: str
+    breadcrumb: str  # where the section is: the sections above the page, and the page title
+    body: str
+    code: str
+
+
+def page_key(entry: Entry) -> str:
+    return f"{entry.lang}:{entry.page.path}"
+
+
+def documents(site: Site, entry: Entry) -> list[SearchDoc]:
+    """The search documents of a page: its top and each h2/h3 section."""
+    rendered = site.render(entry)
+    digest = site.renderer.key(entry.page, entry.lang)
+    crumbs = " › ".join(node.title for node in site.breadcrumbs(entry))
+    page = entry.page
+    slug = PurePosixPath(page.url.rstrip("/")).name.replace("-", " ").replace("_", " ")
+    names = " ".join(dict.fromkeys((page.title, page.nav_title, slug)))
+    docs = []
+    for section in rendered.sections:
+        anchor = f"#{section.id}" if section.id else ""
+        docs.append(
+            SearchDoc(
+                id=f"{page_key(entry)}#{section.id}",
+                page=page_key(entry),
+                lang=entry.lang,
+                digest=digest,
+                url=f"/{entry.site_path}{anchor}",
+                page_title=page.title,
+                title="" if section.id else names,
+                summary="" if section.id else str(page.meta.get("meta", "")),
+                section=section.heading if section.id else "",
+                breadcrumb=f"{crumbs} › {page.title}" if section.id else crumbs,
+                body=section.text,
+                code=" ".join(section.code),
+            )
+        )
+    return docs
+
+
+@dataclass
+class DocTerms:
+    """One document analysed: how often each term occurs in each field, and the pairs of
+    terms that follow each other in a phrase field ("a b", see `Profile.phrase_terms`)."""
+
+    fields: dict[str, Counter[str]]
+    pairs: frozenset[str]
+
+
+def analyze_doc(doc: SearchDoc, profile: Profile | None = None) -> DocTerms:
+    profile = profile or profile_for(doc.lang)
+    fields = {name: Counter(profile.index_terms(getattr(doc, name))) for name in FIELDS}
+    pairs: set[str] = set()
+    for name in PHRASE_FIELDS:
+        terms = profile.phrase_terms(getattr(doc, name))
+        pairs.update(pair_term(a, b) for a, b in pairwise(terms))
+    return DocTerms(fields, frozenset(pairs))
+
+
+def pair_term(first: str, second: str) -> str:
+    """Two terms that follow each other (terms hold no spaces)."""
+    return f"{first} {second}"
+
+
+def doc_key(doc: SearchDoc) -> str:
+    """What a document's analysis depends on: its text and its language's profile."""
+    texts = [profile_for(doc.lang).name, *(getattr(doc, name) for name in FIELDS)]
+    return hashlib.sha256("\0".join(texts).encode()).hexdigest()
