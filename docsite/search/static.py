@@ -76,6 +76,11 @@ def build_static_index(
     return stats
 
 
+# A cache file that cannot be read, or that an older docsite wrote (its classes moved).
+_UNREADABLE = (OSError, ImportError, pickle.PickleError, EOFError, AttributeError, KeyError)
+_UNREADABLE += (TypeError,)
+
+
 class TermCache:
     """Analyzed documents by the digest of their text, kept between builds.
 
@@ -93,8 +98,8 @@ class TermCache:
                     data = pickle.load(fh)
                 if data.get("version") == CACHE_VERSION:
                     self.old = data["docs"]
-            except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError):
-                pass  # no cache, or an unreadable one: analyze everything
+            except _UNREADABLE:
+                pass  # no cache, or one an older docsite wrote: analyze everything
 
     def terms(self, doc: SearchDoc) -> DocTerms:
         key = doc_key(doc)
