@@ -294,6 +294,34 @@ def status(
             click.echo(f"    {page.state:<9} {lang}/{page.path}{detail}")
 
 
+@main.command("apidoc-catalogs")
+@content_option
+def apidoc_catalogs(content_dir: Path | None) -> None:
+    """Extract API pages' docstring units into their translations' catalogs (like sphinx-intl).
+
+    A translated page `content/zh/api/app.md` keeps its catalog beside it (`app.po`): new
+    units are added, changed ones marked fuzzy (outdated), removed ones made obsolete.
+    """
+    from docsite import apiref
+    from docsite.config import BABEL_LOCALES
+
+    config = _config(content_dir=content_dir)
+    site = Site(config, lambda _lang: lambda message: message)
+    pages = [
+        apiref.PageSource(page.lang, page.path, page.body, page.source_file)
+        for lang, by_path in site.pages.items()
+        if lang != config.default_language
+        for page in by_path.values()
+    ]
+    for report in apiref.update_catalogs(site.api.engine, pages, BABEL_LOCALES):
+        counts = report.counts
+        state = "updated" if report.changed else "unchanged"
+        click.echo(
+            f"{display_path(report.catalog)}: {state}; {counts.translated} translated, "
+            f"{counts.outdated} outdated, {counts.missing} missing"
+        )
+
+
 def _status_row(name: str, pages: list[PageStatus]) -> str:
     counts = {
         s: sum(1 for p in pages if p.state == s) for s in ("translated", "outdated", "missing")

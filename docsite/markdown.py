@@ -43,10 +43,6 @@ _UNSUPPORTED = (
         re.compile(r"\{\{.*?\}\}"),
         "Jinja syntax '{{ … }}' is not supported in pages; it is shown as text",
     ),
-    (
-        re.compile(r"^:::\s+\S"),
-        "mkdocstrings directive ':::' is not supported; it is shown as text",
-    ),
 )
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -517,6 +513,9 @@ def create_markdown() -> MarkdownIt:
     md.add_render_rule("heading_close", render_heading_close)
     md.add_render_rule("container_blocks_open", render_blocks_container)
     md.add_render_rule("container_blocks_close", render_blocks_container)
+    from docsite import apiref  # here, not above: apiref imports this module (until the seam)
+
+    apiref.markdown_plugin(md)  # `::: flask.Flask` directives and [text][flask.url_for] links
     return md
 
 

@@ -28,7 +28,7 @@ from docsite.errors import Diagnostic
 from docsite.markdown import LinkRef, RenderContext, TocEntry, create_markdown
 from docsite.pages import Page
 
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "5"
 MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest
 K = TypeVar("K")
 V = TypeVar("V")
@@ -161,6 +161,10 @@ class Renderer:
         self.ui_digest = ""  # of the UI translations (admonition titles are rendered)
         self.cache_dir = cache_dir / "render" if cache_dir else None
         self._memory: LRU[str, tuple[dict[str, str | None], Rendered]] = LRU(MEMORY_ENTRIES)
+        # What a page's rendering depends on beyond its source (the API reference's
+        # inventory and catalogs): extra render env, and its digest for the cache key.
+        self.page_env: Callable[[Page, str], dict[str, Any]] = lambda _page, _lang: {}
+        self.page_digest: Callable[[Page, str], str] = lambda _page, _lang: ""
 
     def key(self, page: Page, ui_lang: str) -> str:
         parts = (
@@ -172,6 +176,7 @@ class Renderer:
             page.path,
             page.url,
             page.digest,
+            self.page_digest(page, ui_lang),
         )
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -210,7 +215,7 @@ class Renderer:
             used[target] = resolve_page(target)
             return used[target]
 
-        rendered = self._render(page, tracking_resolve, gettext)
+        rendered = self._render(page, ui_lang, tracking_resolve, gettext)
         self._store(key, used, rendered)
         return rendered
 
@@ -225,6 +230,7 @@ class Renderer:
     def _render(
         self,
         page: Page,
+        ui_lang: str,
         resolve_page: Callable[[str], str | None],
         gettext: Callable[[str], str],
     ) -> Rendered:
@@ -236,7 +242,7 @@ class Renderer:
             resolve_page=resolve_page,
             gettext=gettext,
         )
-        env = {"docsite": ctx}
+        env = {"docsite": ctx, **self.page_env(page, ui_lang)}
         tokens = self.md.parse(page.body, env)
         html = self.md.renderer.render(tokens, self.md.options, env)
         has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"

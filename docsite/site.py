@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from docsite import apiref
 from docsite.config import SiteConfig
 from docsite.errors import ContentError, Diagnostic
 from docsite.pages import Page, default_url, load_page
@@ -120,6 +121,13 @@ class Site:
         self.config = config
         self.gettext_for = gettext_for
         self.renderer = renderer or Renderer(config.digest, config.cache_dir)
+        self.api = apiref.SiteApi(
+            apiref.ApiEngine(cache_dir=config.cache_dir), config.default_language
+        )
+        self.renderer.page_env = lambda page, lang: self.api.render_env(lang, _api_source(page))
+        self.renderer.page_digest = lambda page, lang: self.api.render_digest(
+            lang, _api_source(page)
+        )
         self.lock = threading.RLock()
         self.pages: dict[str, dict[str, Page]] = {}
         self._load_errors: list[ContentError] = []
@@ -211,6 +219,7 @@ class Site:
             if structural:
                 self._derive()
             else:
+                self._update_api()
                 self.version += 1
         return affected, structural
 
@@ -267,7 +276,17 @@ class Site:
             order[lang] = list(self._flatten(nav[lang]))
         self.errors, self.broken = errors, broken
         self.entries, self.by_url, self.nav, self.order = all_entries, all_by_url, nav, order
+        self._update_api()
         self.version += 1
+
+    def _update_api(self) -> None:
+        """The API reference's inventory: which page places which object, per language."""
+        self.api.update(
+            {
+                lang: [_api_source(e.page) for e in entries.values()]
+                for lang, entries in self.entries.items()
+            }
+        )
 
     def _build_nav(self, lang: str, entries: dict[str, Entry]) -> NavNode:
         root = NavNode(title=self.config.title(lang), entry=entries.get("index.md"), folder="")
@@ -381,7 +400,7 @@ class Site:
         parts = PurePosixPath(rel).parts
         if (
             not parts
-            or rel.endswith(".md")
+            or rel.endswith((".md", apiref.CATALOG_SUFFIX))
             or "\x00" in rel
             or any(p in ("..", ".") or p.startswith(".") for p in parts)
         ):
@@ -404,7 +423,7 @@ class Site:
                 rel = file.relative_to(root)
                 if (
                     file.is_file()
-                    and file.suffix != ".md"
+                    and file.suffix not in (".md", apiref.CATALOG_SUFFIX)
                     and not any(p.startswith((".", "_")) for p in rel.parts)
                 ):
                     found.add(rel.as_posix())
@@ -424,6 +443,10 @@ class Site:
             return dt.datetime.fromtimestamp(page.source_file.stat().st_mtime, tz=dt.UTC)
         except OSError:
             return None
+
+
+def _api_source(page: Page) -> apiref.PageSource:
+    return apiref.PageSource(page.lang, page.path, page.body, page.source_file)
 
 
 def _git_dates(folder: Path) -> dict[str, dt.datetime]:

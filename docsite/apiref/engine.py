@@ -9,7 +9,7 @@ import hashlib
 import importlib.util
 import threading
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from docsite.apiref.catalog import Translations
@@ -67,7 +67,9 @@ class ApiEngine:
 
     @cached_property
     def digest(self) -> str:
-        parts = (self.model.digest, repr(self.settings), self.external.digest)
+        """What rendered API pages depend on: the model, the settings, external inventories
+        and this package's code (a change to the plugin re-renders API pages)."""
+        parts = (self.model.digest, repr(self.settings), self.external.digest, code_digest())
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
     def source_url(self, obj: ApiObject) -> str | None:
@@ -120,6 +122,15 @@ class PageApi:
             "-" if self.translations is None else self.translations.digest or "empty",
         )
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the apiref package's source files."""
+    digest = hashlib.sha256()
+    for file in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 _default: list[ApiEngine] = []

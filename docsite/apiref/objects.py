@@ -103,7 +103,7 @@ class ObjectRenderer:
         if options.show_bases and obj.bases:
             parts.append(self._bases(obj))
         if obj.inherited_from:
-            text = escape(self._(INHERITED)).replace(
+            text = str(escape(self._(INHERITED))).replace(
                 "{origin}", f"<code>{escape(obj.inherited_from)}</code>"
             )
             parts.append(f'<p class="api-inherited">{text}</p>')

@@ -8,7 +8,7 @@ needs nothing of docsite's Site: the caller (the site, the CLI) says which pages
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docsite.apiref import catalog, rst
@@ -16,6 +16,7 @@ from docsite.apiref.catalog import Counts, SourceUnit, Translations
 from docsite.apiref.directive import DirectiveError, Placement, find_directives, plan
 from docsite.apiref.engine import ApiEngine, PageApi
 from docsite.apiref.inventory import PY_ROLES_BY_KIND, InvEntry
+from docsite.apiref.plugin import ENV_KEY
 from docsite.apiref.xref import Inventory, Target
 
 
@@ -156,3 +157,60 @@ def page_api(
 
 def is_api_page(body: str) -> bool:
     return bool(find_directives(body))
+
+
+class SiteApi:
+    """The API reference's view of one site: the engine and the current inventory.
+
+    The site calls `update` with the pages each language shows whenever they change; the
+    renderer asks `render_env` and `render_digest` for each page it renders (the digest is
+    "" for pages with neither directives nor autorefs, so they never re-render for it).
+    """
+
+    def __init__(self, engine: ApiEngine, default_language: str) -> None:
+        self.engine = engine
+        self.default_language = default_language
+        self.inventory = Inventory.build({})
+
+    def update(self, pages: Mapping[str, Iterable[PageSource]]) -> None:
+        self.inventory = compute_inventory(self.engine, pages)
+
+    @staticmethod
+    def concerns(body: str) -> bool:
+        return ":::" in body or "][" in body
+
+    def render_env(self, lang: str, page: PageSource) -> dict[str, PageApi]:
+        if not self.concerns(page.body):
+            return {}
+        api = page_api(self.engine, self.inventory, page, self.default_language)
+        return {ENV_KEY: replace(api, lang=lang)}
+
+    def render_digest(self, lang: str, page: PageSource) -> str:
+        env = self.render_env(lang, page)
+        return env[ENV_KEY].digest if env else ""
+
+
+@dataclass(frozen=True)
+class CatalogReport:
+    page: PageSource
+    catalog: Path
+    changed: bool
+    counts: Counts
+
+
+def update_catalogs(
+    engine: ApiEngine, pages: Iterable[PageSource], locales: Mapping[str, str]
+) -> list[CatalogReport]:
+    """Create or update the catalog of every translated page that places API objects
+    (`locales`: language -> Babel locale), and count its units afterwards."""
+    reports = []
+    for page in sorted(pages, key=lambda p: (p.lang, p.path)):
+        if page.file is None or not is_api_page(page.body):
+            continue
+        changed = update_page_catalog(engine, page, locales.get(page.lang, page.lang))
+        reports.append(
+            CatalogReport(
+                page, catalog.catalog_path(page.file), changed, catalog_counts(engine, page)
+            )
+        )
+    return reports
