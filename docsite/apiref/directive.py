@@ -9,7 +9,9 @@ the plan of what it shows (the object, its members, theirs …).
 Options: `members` (a list, or false), `inherited_members` (true, false or a list),
 `show_source`, `heading_level`, `show_root_heading`, `show_root_full_path`,
 `members_order` (alphabetical or source), `group_by_category`, `show_signature`,
-`show_bases`. Listed members show even when inherited. Options apply to nested members
+`show_bases`, `show_if_no_docstring`. As in mkdocstrings, members without a docstring are
+left out unless listed or `show_if_no_docstring` is true; listed members show even when
+inherited. Options apply to nested members
 too, except `members`, which chooses the placed object's own members only.
 """
 
@@ -58,6 +60,7 @@ class DirectiveOptions:
     group_by_category: bool = True
     show_signature: bool = True
     show_bases: bool = True
+    show_if_no_docstring: bool = False
 
 
 OPTION_NAMES = tuple(f.name for f in fields(DirectiveOptions))
@@ -294,6 +297,8 @@ def _member_placements(
 def _shown(member: ApiObject, options: DirectiveOptions) -> bool:
     if member.kind == "module":
         return False  # submodules are placed with their own directive
+    if not member.docstring and not options.show_if_no_docstring:
+        return False
     if not member.inherited_from:
         return True
     inherited = options.inherited_members

@@ -267,7 +267,10 @@ class _Walker:
         in_class: bool,
         inherited: str = "",
     ) -> None:
-        decorators = _decorators(obj) if isinstance(obj, griffe.Function) else ()
+        if isinstance(obj, griffe.Function):
+            decorators = _decorators(obj)
+        else:  # griffe turns @property functions into attributes labelled "property"
+            decorators = ("property",) if "property" in obj.labels else ()
         kind = _kind(obj, in_class, decorators)
         record = _replace(
             self._common(obj, path, kind), decorators=decorators, inherited_from=inherited

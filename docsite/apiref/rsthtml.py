@@ -294,10 +294,11 @@ class HtmlTranslator(nodes.NodeVisitor):
             return EXTERNAL_URLS[role].format(number=int(number))
         if role not in rstnodes.PY_ROLES:
             return resolve(role, target)
-        candidates = [] if refspecific else [target]
-        candidates += [f"{scope}.{target}" for scope in self.options.scopes]
+        name = target.lstrip(".")
+        candidates = [] if refspecific else [name]
+        candidates += [f"{scope}.{name}" for scope in self.options.scopes]
         if refspecific:
-            candidates.append("." + target)  # the resolver searches by suffix
+            candidates.append("." + name)  # the resolver searches by suffix
         for candidate in candidates:
             url = resolve(role, candidate)
             if url:

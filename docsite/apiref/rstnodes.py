@@ -19,6 +19,7 @@ from docutils.parsers.rst.states import Inliner
 PY_ROLES = frozenset({"meth", "class", "func", "attr", "data", "exc", "mod", "obj", "const"})
 CALLABLE_ROLES = frozenset({"meth", "func"})
 LINK_ROLES = frozenset({"ref", "doc", "pep", "rfc", "issue"})
+LINK_LABELS = {"pep": "PEP {}", "rfc": "RFC {}", "issue": "#{}"}  # as Sphinx shows them
 # Sphinx roles that only mark text up: name -> (HTML element, class)
 TEXT_ROLES = {
     "file": ("code", "file"),
@@ -92,6 +93,8 @@ def xref_role(
     else:
         shown, refspecific, nolink = title or target, False, target.startswith("!")
         target = target.lstrip("!")
+        if title is None and role in LINK_LABELS:
+            shown = LINK_LABELS[role].format(target)
     node = pending_xref(rawtext, title or shown)
     node["role"] = role
     node["target"] = target
