@@ -20,6 +20,7 @@ from docsite.apiref.inventory import InvEntry
 from docsite.apiref.inventory import write as write_objects_inv
 from docsite.apiref.plugin import ENV_KEY, markdown_plugin
 from docsite.apiref.sitewide import (
+    InvPage,
     PageSource,
     SearchEntry,
     SiteApi,
@@ -28,6 +29,7 @@ from docsite.apiref.sitewide import (
     is_api_page,
     objects_inv_entries,
     page_api,
+    page_inv_entries,
     search_entries,
     update_catalogs,
     update_page_catalog,
@@ -41,6 +43,7 @@ __all__ = [
     "ApiSettings",
     "Counts",
     "InvEntry",
+    "InvPage",
     "Inventory",
     "PageApi",
     "PageSource",
@@ -54,6 +57,7 @@ __all__ = [
     "markdown_plugin",
     "objects_inv_entries",
     "page_api",
+    "page_inv_entries",
     "search_entries",
     "update_catalogs",
     "update_page_catalog",

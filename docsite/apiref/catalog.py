@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from docsite.apiref.rst import Translation
 
@@ -136,6 +136,17 @@ def template(units: Iterable[SourceUnit], project: str, version: str) -> Catalog
     return catalog
 
 
+def _read_previous_ids(catalog: Catalog) -> None:
+    """Babel writes a fuzzy message's previous msgid as `#| msgid "…"` but reads that line
+    back as a translator comment: turn such comments into the previous msgid again."""
+    for message in catalog:
+        comments = [c for c in message.user_comments if c.startswith("| msgid ")]
+        if not comments:
+            continue
+        message.previous_id = [unescape(comments[0].removeprefix("| msgid ").strip())]
+        message.user_comments = [c for c in message.user_comments if c not in comments]
+
+
 def update_catalog(path: Path, pot: Catalog, locale: str) -> bool:
     """Create or update the catalog at `path` from a template, as `sphinx-intl update` does:
     new units are added, removed ones become obsolete, changed ones fuzzy (keeping the old
@@ -146,9 +157,14 @@ def update_catalog(path: Path, pot: Catalog, locale: str) -> bool:
         old_bytes = b""
     if old_bytes:
         catalog = read_po(io.BytesIO(old_bytes), locale=locale)
+        _read_previous_ids(catalog)
     else:
         catalog = Catalog(locale=locale, project=pot.project, version=pot.version, fuzzy=False)
+    previous = {m.id: m.previous_id for m in catalog if m.id and m.previous_id}
     catalog.update(pot, update_creation_date=False)
+    for message in catalog:  # still fuzzy: keep showing the English it was translated from
+        if message.fuzzy and not message.previous_id and message.id in previous:
+            message.previous_id = previous[message.id]
     catalog.version = pot.version
     out = io.BytesIO()
     write_po(out, catalog, width=0, include_previous=True, sort_output=False)

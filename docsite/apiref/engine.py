@@ -14,7 +14,7 @@ from pathlib import Path
 
 from docsite.apiref.catalog import Translations
 from docsite.apiref.inventory import ExternalInventory, load_external
-from docsite.apiref.loader import load_model
+from docsite.apiref.loader import BASE_PACKAGES, load_model
 from docsite.apiref.model import ApiModel, ApiObject
 from docsite.apiref.xref import Inventory
 
@@ -35,6 +35,8 @@ class ApiSettings:
     issue_url: str = "https://github.com/pallets/flask/issues/{}"
     # (objects.inv file or URL, base URL of those docs) for links to Python, Werkzeug …
     external_inventories: tuple[tuple[str, str], ...] = ()
+    # Packages read too, so that members inherited from their classes show.
+    base_packages: tuple[str, ...] = BASE_PACKAGES
     # Report docstring references (:meth: …) that resolve nowhere as missing-reference.
     # Off until the whole API is placed on pages: until then many cannot resolve.
     strict_docstring_references: bool = False
@@ -57,7 +59,10 @@ class ApiEngine:
     @cached_property
     def model(self) -> ApiModel:
         with self._lock:
-            return load_model(self.settings.package, self.cache_dir, self.search_paths)
+            settings = self.settings
+            return load_model(
+                settings.package, self.cache_dir, self.search_paths, settings.base_packages
+            )
 
     @cached_property
     def external(self) -> ExternalInventory:

@@ -214,3 +214,25 @@ def update_catalogs(
             )
         )
     return reports
+
+
+@dataclass(frozen=True)
+class InvPage:
+    """A page for objects.inv: its docname (source path without .md), URI and headings."""
+
+    docname: str
+    uri: str  # relative to where objects.inv is served: en/api/app/
+    title: str
+    headings: tuple[tuple[str, str], ...] = ()  # (id, text)
+
+
+def page_inv_entries(pages: Iterable[InvPage]) -> list[InvEntry]:
+    """`std:doc` for each page and `std:label` for each heading. Heading ids are unique per
+    page only, so labels are `docname:id` (Sphinx's autosectionlabel with prefixes)."""
+    out = []
+    for page in pages:
+        out.append(InvEntry(page.docname, "std", "doc", page.uri, page.title or "-"))
+        for ident, text in page.headings:
+            name = f"{page.docname}:{ident}"
+            out.append(InvEntry(name, "std", "label", f"{page.uri}#{ident}", text or "-"))
+    return out
