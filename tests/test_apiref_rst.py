@@ -263,7 +263,7 @@ def test_units_are_paragraphs_terms_and_field_texts_but_not_types_or_code():
 
 def test_translations_replace_units_or_mark_them():
     states = {
-        "The x.": Translation("translated", "那个 :class:`~flask.Flask`。"),
+        "The x.": Translation("translated", "那个:class:`~flask.Flask`和``y``。"),
         "First.": Translation("outdated"),
     }
     doc = render_docstring(
@@ -276,7 +276,9 @@ def test_translations_replace_units_or_mark_them():
     )
     assert '<p class="i18n-outdated" lang="en" title="Outdated translation' in doc.html
     assert '<p class="i18n-missing" lang="en" title="Not translated yet' in doc.html
-    assert '<p>那个 <a class="xref" href="/api/app#flask.Flask"><code>Flask</code></a>。</p>' in (
-        doc.html
-    )
+    # inline markup right against Chinese characters is still markup
+    assert (
+        '<p>那个<a class="xref" href="/api/app#flask.Flask"><code>Flask</code></a>和'
+        "<code>y</code>。</p>"
+    ) in doc.html
     assert doc.translation == {"outdated": 1, "missing": 1, "translated": 1}

@@ -121,8 +121,8 @@ class RstOptions:
     issue_url: str = "https://github.com/pallets/flask/issues/{}"
 
 
-@lru_cache(maxsize=1)
-def _settings() -> frontend.Values:
+@lru_cache(maxsize=2)
+def _settings(character_level: bool = False) -> frontend.Values:
     settings = frontend.get_default_settings(Parser, Reader)
     settings.report_level = 2
     settings.halt_level = 5
@@ -135,12 +135,13 @@ def _settings() -> frontend.Values:
     settings.smart_quotes = False
     settings.input_encoding = "unicode"
     settings.language_code = "en"
-    settings.character_level_inline_markup = False
+    # Translations may put inline markup right against Chinese characters: ``x``的
+    settings.character_level_inline_markup = character_level
     return settings
 
 
-def _publish(text: str) -> nodes.document:
-    settings = copy.copy(_settings())
+def _publish(text: str, character_level: bool) -> nodes.document:
+    settings = copy.copy(_settings(character_level))
     settings.warning_stream = io.StringIO()  # messages are read from the doctree instead
     document = publish_doctree(text, settings=settings)
     assert isinstance(document, nodes.document)
@@ -148,14 +149,15 @@ def _publish(text: str) -> nodes.document:
 
 
 @lru_cache(maxsize=8192)
-def parse(text: str) -> nodes.document:
+def parse(text: str, character_level: bool = False) -> nodes.document:
     """The doctree of a docstring (cached: treat it as read-only)."""
-    return _publish(text)
+    return _publish(text, character_level)
 
 
 def parse_fragment(text: str) -> list[nodes.Node]:
-    """A translated paragraph's nodes: its inline content if it is one paragraph."""
-    document = parse(text)
+    """A translated paragraph's nodes: its inline content if it is one paragraph. Inline
+    markup is recognized inside words, as CJK text has no spaces around it."""
+    document = parse(text, character_level=True)
     body = [n for n in document.children if not isinstance(n, nodes.system_message)]
     if len(body) == 1 and isinstance(body[0], nodes.paragraph):
         return list(body[0].children)
