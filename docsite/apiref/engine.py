@@ -55,14 +55,19 @@ class ApiEngine:
         self.cache_dir = cache_dir
         self.search_paths = search_paths
         self._lock = threading.Lock()
+        self._model: ApiModel | None = None
 
-    @cached_property
+    @property
     def model(self) -> ApiModel:
-        with self._lock:
-            settings = self.settings
-            return load_model(
-                settings.package, self.cache_dir, self.search_paths, settings.base_packages
-            )
+        """The model, loaded once even when several threads ask at the same time."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    settings = self.settings
+                    self._model = load_model(
+                        settings.package, self.cache_dir, self.search_paths, settings.base_packages
+                    )
+        return self._model
 
     @cached_property
     def external(self) -> ExternalInventory:
