@@ -188,3 +188,42 @@ def test_an_unknown_member_is_an_error(render):
     assert [w.message for w in out.warnings] == [
         "'::: flask.Flask': 'flask.Flask' has no public member 'routes'"
     ]
+
+
+def test_docstring_problems_are_diagnostics_naming_the_object_and_its_line(tmp_path):
+    from docsite.apiref.engine import ApiEngine, ApiSettings, PageApi
+    from docsite.markdown import RenderContext, create_markdown
+    from tests.apiref_fixtures import write_package
+
+    src = write_package(
+        tmp_path,
+        {
+            "demopkg/bad.py": '''
+                def broken() -> None:
+                    """Fine first line.
+
+                    Then :nosuchrole:`x` here.
+                    """
+            '''
+        },
+    )
+    engine = ApiEngine(ApiSettings(package="demopkg", base_packages=()), search_paths=(src,))
+    ctx = RenderContext(
+        file="content/en/api/demo.md",
+        page_path="api/demo.md",
+        page_url="api/demo/",
+        line_offset=4,
+        resolve_page=lambda _path: None,
+        gettext=lambda message: message,
+    )
+    html = create_markdown().render(
+        "Intro.\n\n::: demopkg.bad.broken\n", {"docsite": ctx, "apiref": PageApi(engine)}
+    )
+    assert [(d.path, d.line, d.code, d.level) for d in ctx.diagnostics] == [
+        ("content/en/api/demo.md", 6, "docstring", "warning")
+    ]
+    assert ctx.diagnostics[0].message == (
+        "docstring of demopkg.bad.broken (demopkg/bad.py:4): "
+        'Unknown interpreted text role "nosuchrole".'
+    )
+    assert "<p>Fine first line.</p>" in html  # the rest of the docstring still shows

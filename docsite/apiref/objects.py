@@ -177,8 +177,17 @@ class ObjectRenderer:
             returns=obj.returns,
             issue_url=self.api.engine.settings.issue_url,
         )
-        doc = rsthtml.render_docstring(obj.docstring, options)
         where = f"{obj.docstring_file or obj.file}"
+        try:
+            doc = rsthtml.render_docstring(obj.docstring, options)
+        except Exception as exc:  # a docutils failure must not take the page down
+            self.ctx.warn(
+                self.token_map[0] + self.ctx.line_offset,
+                f"docstring of {placement.path} ({where}:{obj.docstring_line}) could not be "
+                f"rendered, shown as text: {type(exc).__name__}: {exc}",
+                "docstring",
+            )
+            return Docstring(html=f"<pre>{escape(obj.docstring)}</pre>")
         for message in doc.messages:
             line = obj.docstring_line + max(message.line - 1, 0)
             self.ctx.warn(
