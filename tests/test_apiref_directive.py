@@ -183,6 +183,18 @@ def test_unknown_objects_and_bad_options_are_errors_with_file_and_line(render):
     assert "<p>More.</p>" in out.html and '<p class="api-error">' in out.html
 
 
+def test_another_packages_directive_stays_text_with_a_warning(render):
+    out, file = render("::: fastapi.Request\n    options:\n      members: false\n\nText.\n")
+    assert [(w.path, w.line, w.level, w.code) for w in out.warnings] == [
+        (file, 4, "warning", "unsupported-syntax")
+    ]
+    assert out.warnings[0].message == (
+        "mkdocstrings directive '::: fastapi.Request' is not supported: this site documents "
+        "the API of flask; it is shown as text"
+    )
+    assert out.html == "<p>::: fastapi.Request</p>\n<p>Text.</p>\n"
+
+
 def test_an_unknown_member_is_an_error(render):
     out, _ = render("::: flask.Flask\n    options:\n      members: [routes]\n")
     assert [w.message for w in out.warnings] == [

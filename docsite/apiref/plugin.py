@@ -118,27 +118,61 @@ def find_local(local: dict[str, str], target: str) -> str | None:
     return local[matches[0]] if matches else None
 
 
-def _plan_all(state: StateCore, ctx: RenderContext, api: PageApi) -> dict[int, Placement | str]:
-    """Each directive token's placement (by token index), or the error message to show."""
-    planned: dict[int, Placement | str] = {}
+@dataclass(frozen=True)
+class Unsupported:
+    """A directive for another package than the site's: shown as the text it is."""
+
+    path: str
+
+
+Planned = Placement | Unsupported | str  # str: the error to show
+
+
+def _plan_all(state: StateCore, ctx: RenderContext, api: PageApi) -> dict[int, Planned]:
+    """Each directive token's placement (by token index), or the error message to show.
+
+    A directive for another package (`::: fastapi.Request` on a MkDocs site's page) is not
+    ours: it stays text with a warning, and the model is not even loaded for it."""
+    package = api.engine.settings.package
+    planned: dict[int, Planned] = {}
+    ours: list[tuple[int, Token]] = []
+    for i, token in enumerate(state.tokens):
+        if token.type != "apiref":
+            continue
+        path = token.meta["path"]
+        if path.split(".")[0] == package:
+            ours.append((i, token))
+            continue
+        message = (
+            f"mkdocstrings directive '::: {path}' is not supported: this site documents "
+            f"the API of {package}; it is shown as text"
+        )
+        ctx.warn(token, message, "unsupported-syntax")
+        planned[i] = Unsupported(path)
+    if ours:
+        planned.update(_plan_ours(ours, ctx, api))
+    return planned
+
+
+def _plan_ours(
+    tokens: list[tuple[int, Token]], ctx: RenderContext, api: PageApi
+) -> dict[int, Planned]:
+    planned: dict[int, Planned] = {}
     try:
         model = api.engine.model
     except Exception as exc:  # griffe could not read the package: every directive says so
         message = f"cannot read the API of {api.engine.settings.package}: {exc}"
-        for i, token in enumerate(state.tokens):
-            if token.type == "apiref":
-                ctx.warn(token, message, "api-directive", level="error")
-                planned[i] = message
+        for i, token in tokens:
+            ctx.warn(token, message, "api-directive", level="error")
+            planned[i] = message
         return planned
-    for i, token in enumerate(state.tokens):
-        if token.type != "apiref":
-            continue
+    for i, token in tokens:
+        path = token.meta["path"]
         try:
             options = parse_options(token.meta["options"])
-            spec = DirectiveSpec(token.meta["path"], options, ctx.line_of(token))
-            planned[i] = plan(model, spec)
+            planned[i] = plan(model, DirectiveSpec(path, options, ctx.line_of(token)))
         except DirectiveError as exc:
-            ctx.warn(token, f"'::: {token.meta['path']}': {exc}", "api-directive", "error")
+            ctx.warn(token, f"'::: {path}': {exc}", "api-directive", "error")
             planned[i] = str(exc)
     return planned
 
@@ -162,6 +196,8 @@ def expand_directives(state: StateCore) -> None:
         placed = planned.get(i)
         if placed is None:
             tokens.append(token)
+        elif isinstance(placed, Unsupported):
+            tokens.append(_text_token(token))
         elif isinstance(placed, str):
             tokens.append(_error_token(token, placed))
         else:
@@ -169,6 +205,12 @@ def expand_directives(state: StateCore) -> None:
             renderer = ObjectRenderer(api, ctx, resolver, list(token.map or [0, 1]))
             tokens += renderer.tokens(placed)
     state.tokens[:] = tokens
+
+
+def _text_token(token: Token) -> Token:
+    text = Token("html_block", "", 0, block=True, map=token.map)
+    text.content = f"<p>::: {escape(token.meta['path'])}</p>\n"
+    return text
 
 
 def _error_token(token: Token, message: str) -> Token:

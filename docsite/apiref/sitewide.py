@@ -44,6 +44,8 @@ def placements(engine: ApiEngine, body: str) -> list[Placement]:
     """Every object a page body places (directives with errors are left out)."""
     out: list[Placement] = []
     for spec in find_directives(body):
+        if spec.path.split(".")[0] != engine.settings.package:
+            continue  # another project's object: not ours to place
         try:
             root = plan(engine.model, spec)
         except DirectiveError:
