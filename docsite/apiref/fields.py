@@ -9,7 +9,7 @@ from typing import Protocol
 from docutils import nodes
 from markupsafe import escape
 
-from docsite.apiref import rst
+import docsite.apiref.rst as rst
 from docsite.apiref.model import Param
 from docsite.apiref.rst import Docstring, ParamDoc, RaisesDoc, RstOptions
 from docsite.markdown import N_

@@ -19,7 +19,7 @@ from typing import Any
 
 import griffe
 
-from docsite.apiref import model as model_module
+import docsite.apiref.model as model_module
 from docsite.apiref.model import ApiModel, ApiObject, Kind, Param, ParamKind
 
 # Packages whose classes Flask's classes inherit from: read so that inherited members show.

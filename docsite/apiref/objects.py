@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 from markupsafe import escape
 
-from docsite.apiref import rsthtml
+import docsite.apiref.rsthtml as rsthtml
 from docsite.apiref.directive import Placement
 from docsite.apiref.engine import PageApi
 from docsite.apiref.model import ApiObject

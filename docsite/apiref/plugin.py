@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType
 from markupsafe import escape
 
-from docsite.apiref import rstnodes
+import docsite.apiref.rstnodes as rstnodes
 from docsite.apiref.directive import (
     DirectiveError,
     DirectiveSpec,

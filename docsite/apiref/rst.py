@@ -19,7 +19,7 @@ from docutils.core import publish_doctree
 from docutils.parsers.rst import Parser
 from docutils.readers.standalone import Reader
 
-from docsite.apiref import rstnodes
+import docsite.apiref.rstnodes as rstnodes
 from docsite.apiref.model import Param
 
 TranslationState = Literal["translated", "outdated", "missing"]

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from docutils import nodes
 from markupsafe import escape
 
-from docsite.apiref import rst, rstnodes
+import docsite.apiref.rst as rst
+import docsite.apiref.rstnodes as rstnodes
 from docsite.apiref.fields import render_fields
 from docsite.apiref.rst import Docstring, RstOptions, Unresolved, VersionNote
 from docsite.highlight import FenceInfo, highlight_code

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from docsite.apiref import catalog, rst
+import docsite.apiref.catalog as catalog
+import docsite.apiref.rst as rst
 from docsite.apiref.catalog import Counts, SourceUnit, Translations
 from docsite.apiref.directive import DirectiveError, Placement, find_directives, plan
 from docsite.apiref.engine import ApiEngine, PageApi
