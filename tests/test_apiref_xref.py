@@ -135,7 +135,9 @@ def test_the_inventory_is_a_value():
 
 def test_search_entries_name_each_placed_object_once(site):
     s = site({"en/api/app.md": API})
-    entries = {e.qualified_name: e for e in search_entries(s.contexts["apiref"].api.inventory, "en")}
+    entries = {
+        e.qualified_name: e for e in search_entries(s.contexts["apiref"].api.inventory, "en")
+    }
     assert sorted(entries) == ["flask.Flask", "flask.Flask.route", "flask.url_for"]
     route = entries["flask.Flask.route"]
     assert (route.name, route.kind, route.page, route.anchor) == (
