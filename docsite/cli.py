@@ -292,7 +292,7 @@ def check(
     started = time.perf_counter()
     config = _config(content_dir=content_dir)
     site = make_snapshot(config, server=False).site  # the same cache entries as serve/build
-    if not all(site.renderer.is_cached(e.page, e.lang) for e in site.all_entries()):
+    if not all(site.is_rendered(e) for e in site.all_entries()):
         from docsite.parallel import jobs, prerender  # a cold cache: render on every core
 
         prerender(site, jobs())
@@ -392,6 +392,35 @@ def status(
                     else " (no source recorded)"
                 )
             click.echo(f"    {page.state:<9} {lang}/{page.path}{detail}")
+
+
+@main.command("apidoc-catalogs")
+@content_option
+def apidoc_catalogs(content_dir: Path | None) -> None:
+    """Extract API pages' docstring units into their translations' catalogs (like sphinx-intl).
+
+    A translated page `content/zh/api/app.md` keeps its catalog beside it (`app.po`): new
+    units are added, changed ones marked fuzzy (outdated), removed ones made obsolete.
+    """
+    from docsite import apiref
+    from docsite.apiref.register import engine_for, source_of
+
+    config = _config(content_dir=content_dir)
+    site = Site(config, lambda _lang: lambda message: message)
+    pages = [
+        source_of(page)
+        for lang, by_path in site.pages.items()
+        if lang != config.default_language
+        for page in by_path.values()
+    ]
+    locales = {lang: config.language(lang).locale for lang in config.languages}
+    for report in apiref.update_catalogs(engine_for(config.cache_dir), pages, locales):
+        counts = report.counts
+        state = "updated" if report.changed else "unchanged"
+        click.echo(
+            f"{display_path(report.catalog)}: {state}; {counts.translated} translated, "
+            f"{counts.outdated} outdated, {counts.missing} missing"
+        )
 
 
 def _status_row(name: str, pages: list[PageStatus]) -> str:

@@ -20,10 +20,6 @@ _UNSUPPORTED = (
         re.compile(r"\{\{.*?\}\}"),
         "Jinja syntax '{{ … }}' is not supported in pages; it is shown as text",
     ),
-    (
-        re.compile(r"^:::\s+\S"),
-        "mkdocstrings directive ':::' is not supported; it is shown as text",
-    ),
 )
 
 

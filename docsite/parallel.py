@@ -58,7 +58,7 @@ def prerender(site: Site, processes: int, analyze: bool = False) -> None:
         (lang, path)
         for lang in site.config.languages
         for path, entry in site.entries.get(lang, {}).items()
-        if not site.renderer.is_cached(entry.page, lang)
+        if not site.is_rendered(entry)
     ]
     if processes < 2 or len(todo) < MIN_PAGES:
         return
@@ -92,7 +92,7 @@ def _render_share(
     entries = [site.entries[lang][path] for lang, path in keys]
     for entry in entries:
         site.render(entry)
-        key = site.renderer.key(entry.page, entry.lang)
+        key = site.render_key(entry)
         out.append((key, site.renderer.cached(key)))
     return out, analyze_ahead(site, entries) if analyze else {}
 

@@ -12,6 +12,7 @@ A plugin is a function `register(registry: Registry) -> None`. docsite finds plu
   `setup(md)` calls `md.use(...)` or adds rules. The render cache is keyed by a digest of the
   module that defines `setup` (and `version`, for anything else its output depends on), so a
   changed extension never serves stale HTML.
+  An extension whose output depends on other pages gives `site_context` too (see below).
 - A **page source** makes pages that do not come from `content/<lang>/**/*.md` files: its
   `read(config)` returns `Sources` (pages by language and path, with their errors), whose
   pages go through the same nav, rendering, search and freezing as any other. `watches(config)`
@@ -23,12 +24,11 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from docsite.errors import ConfigError
 
@@ -36,18 +36,34 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
     from docsite.config import SiteConfig
+    from docsite.pages import Page
     from docsite.sources import Sources
 
 ENTRY_POINT_GROUP = "docsite.plugins"
 
 
+class PageContext(Protocol):
+    """What an extension knows about one site, for rendering its pages (made once per site)."""
+
+    def env(self, lang: str, page: Page) -> tuple[dict[str, Any], str]:
+        """More render env for the page in a UI language, and a digest of what it depends on
+        (part of the page's cache key); ({}, "") for a page the extension has nothing for."""
+        ...
+
+
 @dataclass(frozen=True)
 class MarkdownExtension:
-    """Syntax added to the parser by `setup(md)`."""
+    """Syntax added to the parser by `setup(md)`.
+
+    An extension whose output depends on other pages (cross-references, an inventory) also
+    gives `site_context(config, pages)`: called with every page each language shows whenever a
+    site is made, it returns the `PageContext` that site renders with.
+    """
 
     name: str
     setup: Callable[[MarkdownIt], None]
     version: str = ""  # what else the rendered HTML depends on (a data file's digest …)
+    site_context: Callable[[SiteConfig, Mapping[str, Sequence[Page]]], PageContext] | None = None
 
     def digest(self) -> str:
         return hashlib.sha256(_source_of(self.setup) + self.version.encode()).hexdigest()[:16]
@@ -86,10 +102,15 @@ class Registry:
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
-def load_plugins(names: Iterable[str] = (), *, installed: bool = True) -> Registry:
-    """The registry after every plugin registered: built-ins, installed ones, then `names`."""
+def load_plugins(
+    names: Iterable[str] = (),
+    *,
+    installed: bool = True,
+    builtins: Iterable[tuple[str, Callable[[Registry], None]]] = (),
+) -> Registry:
+    """The registry after every plugin registered: `builtins`, installed ones, then `names`."""
     registry = Registry()
-    registers: list[tuple[str, Callable[[Registry], None]]] = []
+    registers: list[tuple[str, Callable[[Registry], None]]] = list(builtins)
     if installed:
         for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
             registers.append((f"entry point {point.name!r}", point.load()))
@@ -103,12 +124,6 @@ def load_plugins(names: Iterable[str] = (), *, installed: bool = True) -> Regist
         except Exception as exc:
             raise ConfigError(f"{label} failed to register: {exc}") from exc
     return registry
-
-
-@lru_cache(maxsize=8)
-def plugins_for(names: tuple[str, ...]) -> Registry:
-    """The registry for a configuration's plugins, made once per process."""
-    return load_plugins(names)
 
 
 def _import(name: str) -> Callable[[Registry], None]:

@@ -207,7 +207,9 @@ class Renderer:
         self._memory: LRU[str, tuple[dict[str, str | None], Rendered]] = LRU(MEMORY_ENTRIES)
         self._parses: LRU[tuple[str, str, str], Parsed] = LRU(PARSES_KEPT)
 
-    def key(self, page: Page, ui_lang: str) -> str:
+    def key(self, page: Page, ui_lang: str, extra_digest: str = "") -> str:
+        """The cache key of a page's rendering in a UI language; `extra_digest` is that of
+        what else the page depends on (the API reference's inventory and catalogs)."""
         parts = (
             self.code_digest,
             self.config_digest,
@@ -217,6 +219,7 @@ class Renderer:
             page.path,
             page.url,
             page.digest,
+            extra_digest,
         )
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -224,9 +227,9 @@ class Renderer:
         """Keep at most this many renderings in memory (the disk cache keeps every one)."""
         self._memory.size = entries
 
-    def is_cached(self, page: Page, ui_lang: str) -> bool:
+    def is_cached(self, page: Page, ui_lang: str, extra_digest: str = "") -> bool:
         """Whether the page's rendering is in memory or on disk (its links aside)."""
-        return self._lookup(self.key(page, ui_lang)) is not None
+        return self._lookup(self.key(page, ui_lang, extra_digest)) is not None
 
     def cached(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:
         return self._memory.get(key)
@@ -242,8 +245,10 @@ class Renderer:
         ui_lang: str,
         resolve_page: Callable[[str], str | None],
         gettext: Callable[[str], str],
+        extra: tuple[dict[str, Any], str] = ({}, ""),
     ) -> Rendered:
-        key = self.key(page, ui_lang)
+        """A page's rendering; `extra` is more render env and its digest (see `key`)."""
+        key = self.key(page, ui_lang, extra[1])
         cached = self._lookup(key)
         if cached is not None:
             deps, rendered = cached
@@ -256,7 +261,7 @@ class Renderer:
             return used[target]
 
         rendered = self._for_file(
-            self._render(page, tracking_resolve, gettext), str(page.source_file)
+            self._render(page, tracking_resolve, gettext, extra[0]), str(page.source_file)
         )
         self._store(key, used, rendered)
         return rendered
@@ -274,8 +279,8 @@ class Renderer:
         page: Page,
         resolve_page: Callable[[str], str | None],
         gettext: Callable[[str], str],
+        extra_env: dict[str, Any],
     ) -> Rendered:
-        parsed = self._parse(page)
         ctx = RenderContext(
             file=str(page.source_file),
             page_path=page.path,
@@ -284,13 +289,21 @@ class Renderer:
             resolve_page=resolve_page,
             gettext=gettext,
         )
-        html = self.md.renderer.render(parsed.tokens, self.md.options, {"docsite": ctx})
+        if extra_env:  # what the extension adds depends on the language: no shared parse
+            env = {"docsite": ctx, **extra_env}
+            tokens = self.md.parse(page.body, env)
+            has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+            parsed = Parsed(tokens, ctx, has_h1)
+        else:
+            parsed, env = self._parse(page), {"docsite": ctx}
+        html = self.md.renderer.render(parsed.tokens, self.md.options, env)
+        diagnostics = [] if parsed.context is ctx else parsed.context.diagnostics
         return Rendered(
             html=html,
             toc=list(parsed.context.toc),
             ids=set(parsed.context.ids),
             links=list(parsed.context.links),
-            warnings=[*parsed.context.diagnostics, *ctx.diagnostics],
+            warnings=[*diagnostics, *ctx.diagnostics],
             has_h1=parsed.has_h1,
             sections=extract_sections(parsed.tokens, page.title, gettext),
         )

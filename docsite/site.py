@@ -13,15 +13,17 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docsite import urls
+from docsite.builtins import plugins_for
 from docsite.config import SiteConfig
 from docsite.entry import Entry
 from docsite.errors import ContentError, Diagnostic
 from docsite.gitdates import LastUpdated
 from docsite.nav import Nav, NavNode, build_nav
 from docsite.pages import Page, page_path
-from docsite.plugins import PageSource, Registry, plugins_for
+from docsite.plugins import PageContext, PageSource, Registry
 from docsite.render import Rendered, Renderer
 from docsite.sources import Sources, asset_paths, find_asset, merge_sources, read_sources
 
@@ -72,6 +74,12 @@ class Site:
         self.broken: Mapping[tuple[str, str], ContentError] = derived.broken
         self.entries: Mapping[str, Mapping[str, Entry]] = derived.entries
         self.by_url: Mapping[str, Mapping[str, Entry]] = derived.by_url
+        shown = {lang: [e.page for e in by_path.values()] for lang, by_path in self.entries.items()}
+        self.contexts: dict[str, PageContext] = {  # by extension name
+            extension.name: extension.site_context(config, shown)
+            for extension in self.plugins.markdown
+            if extension.site_context is not None
+        }
         self.navs: Mapping[str, Nav] = {
             lang: build_nav(config.title(lang), derived.entries[lang]) for lang in config.languages
         }
@@ -199,7 +207,26 @@ class Site:
             entry.lang,
             lambda path: self.resolve(entry.lang, path),
             self.gettext_for(entry.lang),
+            self._extra(entry),
         )
+
+    def render_key(self, entry: Entry) -> str:
+        """The render cache key of an entry (what its rendering depends on)."""
+        return self.renderer.key(entry.page, entry.lang, self._extra(entry)[1])
+
+    def is_rendered(self, entry: Entry) -> bool:
+        """Whether the entry's rendering is cached (in memory or on disk)."""
+        return self.renderer.is_cached(entry.page, entry.lang, self._extra(entry)[1])
+
+    def _extra(self, entry: Entry) -> tuple[dict[str, Any], str]:
+        """The render env the extensions add for an entry, and its digest."""
+        env: dict[str, Any] = {}
+        digests = []
+        for context in self.contexts.values():
+            more, digest = context.env(entry.lang, entry.page)
+            env.update(more)
+            digests.append(digest)
+        return env, "".join(digests)
 
     def sources_below(self, folder: Path) -> list[Path]:
         return self.sources.files_below(folder)

@@ -21,6 +21,8 @@ from docsite.safety import is_regular_file, resolved
 
 # Characters a page's URL cannot carry as they are: '#' and '?' end the path, '%' starts an
 # escape, a backslash is a separator to some clients, control characters break the HTML.
+# Sources, never published as files: pages, and the gettext catalogs of translated API pages.
+NOT_ASSETS = (".md", ".po")
 _URL_UNSAFE_RE = re.compile(r"[#?%\\\x00-\x1f\x7f]")
 
 
@@ -175,7 +177,7 @@ def find_asset(config: SiteConfig, lang: str, rel: str) -> Path | None:
     parts = PurePosixPath(rel).parts
     if (
         not parts
-        or rel.endswith(".md")
+        or rel.endswith(NOT_ASSETS)
         or "\x00" in rel
         or any(p in ("..", ".") or p.startswith(".") for p in parts)
     ):
@@ -201,7 +203,7 @@ def asset_paths(config: SiteConfig, lang: str) -> list[str]:
             rel = file.relative_to(root)
             if (
                 file.is_file()
-                and file.suffix != ".md"
+                and file.suffix not in NOT_ASSETS
                 and not any(p.startswith((".", "_")) for p in rel.parts)
             ):
                 found.add(rel.as_posix())

@@ -17,11 +17,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from docsite import urls
+from docsite.builtins import plugins_for
 from docsite.config import SiteConfig, load_config
 from docsite.context import Links, Snapshot, base_context, page_context
 from docsite.errors import ConfigError, ContentError, display_path
 from docsite.navhtml import NavFragment, decided, marker, marker_keys, when_current, when_open
-from docsite.plugins import plugins_for
 from docsite.render import LRU, Renderer
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchIndex, SearchResult

@@ -22,6 +22,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from docsite.builtins import plugins_for
 from docsite.markdown import RenderContext, create_markdown
 from docsite.pages import load_page
 from tests.conftest import CONTENT
@@ -62,7 +63,7 @@ def _inline_text(children: list[Token]) -> str:
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     """docsite's parser, keeping line breaks between Chinese characters (for line numbers)."""
-    md = create_markdown()
+    md = create_markdown(plugins_for(()).markdown)
     md.core.ruler.disable("cjk_breaks")
     return md
 

@@ -43,7 +43,7 @@ def page_key(entry: Entry) -> str:
 def documents(site: Site, entry: Entry) -> list[SearchDoc]:
     """The search documents of a page: its top and each h2/h3 section."""
     rendered = site.render(entry)
-    digest = site.renderer.key(entry.page, entry.lang)
+    digest = site.render_key(entry)
     crumbs = " › ".join(node.title for node in site.breadcrumbs(entry))
     page = entry.page
     slug = PurePosixPath(page.url.rstrip("/")).name.replace("-", " ").replace("_", " ")

@@ -249,9 +249,7 @@ class SearchIndex:
                 indexed = {f["page"]: f["digest"] for f in searcher.all_stored_fields()}
             wanted = {page_key(e): e for e in site.all_entries()}
             stale = [
-                entry
-                for key, entry in wanted.items()
-                if indexed.get(key) != site.renderer.key(entry.page, entry.lang)
+                entry for key, entry in wanted.items() if indexed.get(key) != site.render_key(entry)
             ]
             removed = [key for key in indexed if key not in wanted]
             averages = self._load_averages()

@@ -104,9 +104,10 @@
     block.appendChild(button);
   });
 
-  // Code blocks and tables that scroll sideways can be focused, so keys can scroll them.
+  // Code blocks, tables and API signatures that scroll sideways can be focused, so keys can
+  // scroll them.
   function markScrollable() {
-    document.querySelectorAll(".codeblock pre, .doc table").forEach(function (box) {
+    document.querySelectorAll(".codeblock pre, .doc table, .api-signature").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
       else box.removeAttribute("tabindex");
     });
