@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from docsite import urls
 from docsite.config import SiteConfig, load_config
 from docsite.errors import ConfigError, ContentError, Diagnostic, display_path
 from docsite.site import Site
@@ -106,8 +107,19 @@ def serve(content_dir: Path | None, host: str, port: int, debug: bool, drafts: b
 )
 @click.option("--no-cache", is_flag=True, help="Ignore the render cache and build cold.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="A site to open from disk (file://): links name each page's index.html, and search "
+    "reads its index as scripts.",
+)
 def build(
-    content_dir: Path | None, out: Path | None, base_url: str | None, no_cache: bool, strict: bool
+    content_dir: Path | None,
+    out: Path | None,
+    base_url: str | None,
+    no_cache: bool,
+    strict: bool,
+    offline: bool,
 ) -> None:
     """Freeze the whole site into a static folder."""
     from docsite.app import create_app
@@ -116,8 +128,8 @@ def build(
     from docsite.parallel import jobs, prerender
 
     started = time.perf_counter()
-    overrides: dict[str, object] = {"content_dir": content_dir, "base_url": base_url}
-    config = _config(**overrides)
+    style = urls.FILE if offline else None
+    config = _config(content_dir=content_dir, base_url=base_url, url_style=style)
     out = out or config.root / "site"
     if no_cache:
         config = config.with_options(cache_dir=config.cache_dir / f"cold-{time.time_ns()}")
@@ -133,12 +145,8 @@ def build(
         )
     if report.failed(strict):
         raise click.ClickException(f"check failed; nothing was written (the old {out} is kept)")
-    if config.absolute_base is None:
-        click.echo(
-            "note: --base-url is a path, so sitemap.xml holds site-absolute paths; "
-            "pass a full URL (https://host/path/) for a sitemap search engines accept",
-            err=True,
-        )
+    if config.absolute_base is None and not offline:
+        click.echo(SITEMAP_NOTE, err=True)
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int, url: str) -> None:
@@ -161,6 +169,14 @@ def build(
         + _summary(result.pages, len(report.errors), len(report.warnings), seconds),
         err=True,
     )
+    if offline:
+        click.echo(f"open {(out / urls.INDEX_FILE).resolve().as_uri()} in a browser", err=True)
+
+
+SITEMAP_NOTE = (
+    "note: --base-url is a path, so sitemap.xml holds site-absolute paths; "
+    "pass a full URL (https://host/path/) for a sitemap search engines accept"
+)
 
 
 def _output_error(exc: OSError, out: Path) -> str:

@@ -32,6 +32,11 @@ class Snapshot:
     theme: Theme
     site: Site
 
+    def links(self, current: str | None, base: str = "/") -> Links:
+        """Links for a response in this snapshot's URL style: relative to the page at site
+        path `current`, or absolute on `base` when `current` is None."""
+        return Links(self.theme, current, base, self.config.url_style)
+
 
 def static_name(theme: Theme, name: str) -> str:
     """The fingerprinted name of a theme static file: css/style.css -> css/style.<hash>.css."""
@@ -53,11 +58,18 @@ class Links:
     theme: Theme
     current: str | None  # the current page's site path; None -> absolute links
     base: str = "/"
+    style: str = urls.DIRECTORY  # how a link names a page (urls.py)
 
     def to(self, site_path: str) -> str:
         if self.current is None:
-            return urls.absolute_url(self.base, site_path)
-        return urls.relative_url(self.current, site_path)
+            return urls.absolute_url(self.base, site_path, self.style)
+        return urls.relative_url(self.current, site_path, self.style)
+
+    def root(self) -> str:
+        """The site root as a folder, for scripts to put file names after (any style)."""
+        if self.current is None:
+            return self.base
+        return urls.root_prefix(self.current)
 
     def static(self, name: str) -> str:
         return self.to(urls.static_file(static_name(self.theme, name)))
@@ -81,8 +93,9 @@ def base_context(
         "current": None,
         "description": "",
         "search_mode": search_mode,
+        "url_style": config.url_style,
         "csp": snap.theme.csp,
-        "site_root": links.to(""),
+        "site_root": links.root(),
         "search_url": links.to(urls.search_page(lang)),
         "status_url": links.to(urls.status_page(lang)),
         "live_js": links.to(urls.LIVE + "live.js") if live else None,
@@ -115,7 +128,7 @@ def page_context(snap: Snapshot, entry: Entry, links: Links) -> dict[str, Any]:
     def href(other: Entry) -> str:
         return (
             urls.absolute_url(absolute, other.site_path) if absolute else links.to(other.site_path)
-        )
+        )  # the site's address on the web, whatever this build's URL style
 
     default_entry = translations.get(config.default_language)
     alternates = [

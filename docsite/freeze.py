@@ -27,6 +27,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from docsite import urls
 from docsite.context import GENERATED_STATIC, static_name
 from docsite.errors import Diagnostic
+from docsite.offline import index_as_scripts
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
 from docsite.state import Docsite
 from docsite.staticsearch import StaticIndexStats, build_static_index
@@ -64,11 +65,7 @@ def freeze(
     started = time.perf_counter()
     state: Docsite = app.extensions["docsite"]
     out = out.resolve()
-    if out.parent.exists() and not out.parent.is_dir():
-        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(out.parent))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_folders(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
+    staging = _staging_folder(out)
     languages = list(state.config.languages)
     processes = min(jobs(), len(languages))
     if sum(len(state.site.entries[lang]) for lang in languages) < MIN_PAGES:
@@ -99,6 +96,8 @@ def freeze(
                 count, stats = future.result()
                 files += count
                 search.update(stats)
+        if state.config.offline:  # opened from disk: the index is read as scripts
+            index_as_scripts(staging)
         _replace(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -114,6 +113,15 @@ def freeze(
         seconds=time.perf_counter() - started,
         processes=processes,
     )
+
+
+def _staging_folder(out: Path) -> Path:
+    """A new folder beside the output to build into (after removing killed builds' ones)."""
+    if out.parent.exists() and not out.parent.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(out.parent))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_folders(out)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
 
 
 def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], object]) -> int:

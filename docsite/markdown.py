@@ -202,7 +202,7 @@ def _rewrite(ctx: RenderContext, href: str, line: int, is_image: bool) -> str | 
         ctx.links.append(LinkRef(target, fragment, line, "page"))
         if url is None:
             return None
-        rel = relative_url(ctx.page_url, url)
+        rel = relative_url(ctx.page_url, url, ctx.url_style)
     else:
         ctx.links.append(LinkRef(target, fragment, line, "file"))
         rel = relative_url(ctx.page_url, target)

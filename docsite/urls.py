@@ -5,6 +5,12 @@ A URL here is a *site path*: the part below the site root, with no leading slash
 link to each other with URLs relative to the page (`relative_url`), so one output works under
 any base path; only what must be absolute (sitemap, canonical links, the 404 page that is
 served at any depth) is joined to a base with `absolute_url`.
+
+A page is a folder with an `index.html`. How a link names it is the *URL style*: `DIRECTORY`
+names the folder (`../guide/`), which a web server answers with its index.html; `FILE` names
+the file itself (`../guide/index.html`), which is what a browser needs for a site opened from
+disk (`file://`), as Sphinx's output and MkDocs' `use_directory_urls: false` do. Site paths
+stay in the directory form everywhere; only the links written into pages take the style.
 """
 
 from __future__ import annotations
@@ -20,6 +26,11 @@ LIVE = "_docsite/"  # the live server's event stream and script (serve only)
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
+INDEX_FILE = "index.html"  # the file a page's folder holds
+
+DIRECTORY = "directory"  # links name a page's folder: served by a web server
+FILE = "file"  # links name a page's index.html: opened from disk
+URL_STYLES = (DIRECTORY, FILE)
 
 
 def page_url(path: str, slug: str | None = None) -> str:
@@ -66,8 +77,17 @@ def language_of(site_path: str, languages: Iterable[str]) -> str | None:
     return first if first in languages else None
 
 
-def relative_url(from_url: str, to_url: str) -> str:
-    """The relative URL from the page at `from_url` to `to_url` (both site paths)."""
+def link_path(site_path: str, style: str = DIRECTORY) -> str:
+    """The site path a link names in a URL style: a page's folder, or its index.html."""
+    if style == FILE and (site_path == "" or site_path.endswith("/")):
+        return site_path + INDEX_FILE
+    return site_path
+
+
+def relative_url(from_url: str, to_url: str, style: str = DIRECTORY) -> str:
+    """The relative URL from the page at `from_url` to `to_url` (both site paths), naming a
+    page as the URL style says (`../a/`, or `../a/index.html` for FILE)."""
+    to_url = link_path(to_url, style)
     from_dir = (
         from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
     )
@@ -79,9 +99,15 @@ def relative_url(from_url: str, to_url: str) -> str:
     return rel
 
 
-def absolute_url(base: str, site_path: str) -> str:
+def root_prefix(from_url: str) -> str:
+    """The relative path from a page to the site root's folder (`../../`, or `./`), what
+    scripts put file names after (`_search/…`); a folder in every URL style."""
+    return relative_url(from_url, "")
+
+
+def absolute_url(base: str, site_path: str, style: str = DIRECTORY) -> str:
     """A site path on a base (`/docs/` or `https://host/docs/`, ending in a slash)."""
-    return base + site_path
+    return base + link_path(site_path, style)
 
 
 def shared_paths(static_names: Iterable[str]) -> Iterator[str]:

@@ -13,7 +13,7 @@ from jinja2 import TemplateError
 from markupsafe import Markup
 
 from docsite import urls
-from docsite.context import GENERATED_STATIC, Links, Snapshot, static_name
+from docsite.context import GENERATED_STATIC, Snapshot, static_name
 from docsite.errorpages import template_error_html
 from docsite.search import clean_query
 from docsite.state import Docsite
@@ -49,9 +49,7 @@ def index() -> Response:
     snap = state.snapshot
     if current_app.config["DOCSITE_FREEZING"]:
         lang = snap.config.default_language
-        return html_response(
-            state.render_template(snap, "chooser.html", lang, Links(snap.theme, ""))
-        )
+        return html_response(state.render_template(snap, "chooser.html", lang, snap.links("")))
     languages = list(snap.config.languages)
     lang = request.accept_languages.best_match(languages) or snap.config.default_language
     response = redirect(f"{request.script_root}/{urls.language_home(lang)}", 302)
@@ -83,7 +81,7 @@ def search_page(lang: str) -> Response:
     _language(snap, lang)
     q = clean_query(request.args.get("q", ""))
     scope = "all" if request.args.get("lang") == "all" else lang
-    links = Links(snap.theme, urls.search_page(lang))
+    links = snap.links(urls.search_page(lang))
     result = None
     if q and state.search_mode == "server":
         result = state.run_search(q, scope, 20)
@@ -194,7 +192,7 @@ def not_found_html(lang: str) -> str:
     """The 404 page, with links absolute on the base path (it is served at any depth)."""
     state = _state()
     snap = state.snapshot
-    links = Links(snap.theme, None, request.script_root + "/")
+    links = snap.links(None, request.script_root + "/")
     return state.render_template(snap, "404.html", lang, links, page_key=request.path.lstrip("/"))
 
 
