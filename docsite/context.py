@@ -102,6 +102,7 @@ def base_context(
         "page_key": links.current if links.current is not None else page_key,
         "alternates": [],
         "canonical": None,
+        "markdown_url": None,
         "og_locales": {code: config.language(code).og_locale for code in config.languages},
         "toc": [],
         "nav_url": lambda node: links.to(node.entry.site_path) if node.entry else None,
@@ -169,6 +170,7 @@ def page_context(snap: Snapshot, entry: Entry, links: Links) -> dict[str, Any]:
         "edit_url": edit_url(config, entry),
         "alternates": alternates,
         "canonical": urls.absolute_url(absolute, entry.site_path) if absolute else None,
+        "markdown_url": links.to(urls.markdown_copy(entry.site_path)),
     }
 
 

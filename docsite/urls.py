@@ -27,6 +27,9 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
 INDEX_FILE = "index.html"  # the file a page's folder holds
+MARKDOWN_FILE = "index.md"  # a page's clean Markdown copy, beside its index.html
+LLMS = "llms.txt"  # the llms.txt convention: the docs' index for language models and tools
+LLMS_FULL = "llms-full.txt"  # every page's Markdown, one after another
 
 DIRECTORY = "directory"  # links name a page's folder: served by a web server
 FILE = "file"  # links name a page's index.html: opened from disk
@@ -77,6 +80,20 @@ def language_of(site_path: str, languages: Iterable[str]) -> str | None:
     return first if first in languages else None
 
 
+def markdown_copy(site_path: str) -> str:
+    """The site path of a page's Markdown copy: `en/guide/a/` -> `en/guide/a/index.md`."""
+    return site_path + MARKDOWN_FILE
+
+
+def llms_index(lang: str | None = None) -> str:
+    """`llms.txt` of a language (`en/llms.txt`), or of the whole site (`llms.txt`)."""
+    return f"{lang}/{LLMS}" if lang else LLMS
+
+
+def llms_full(lang: str) -> str:
+    return f"{lang}/{LLMS_FULL}"
+
+
 def link_path(site_path: str, style: str = DIRECTORY) -> str:
     """The site path a link names in a URL style: a page's folder, or its index.html."""
     if style == FILE and (site_path == "" or site_path.endswith("/")):
@@ -116,6 +133,7 @@ def shared_paths(static_names: Iterable[str]) -> Iterator[str]:
     yield NOT_FOUND
     yield SITEMAP
     yield ROBOTS
+    yield llms_index()
     for name in static_names:
         yield static_file(name)
 
@@ -123,10 +141,14 @@ def shared_paths(static_names: Iterable[str]) -> Iterator[str]:
 def language_paths(
     lang: str, page_urls: Iterable[str], asset_paths: Iterable[str]
 ) -> Iterator[str]:
-    """The site paths of one language: its special pages, pages and files (images …)."""
+    """The site paths of one language: its special pages and llms files, its pages (each with
+    its Markdown copy) and files (images …)."""
     yield search_page(lang)
     yield status_page(lang)
+    yield llms_index(lang)
+    yield llms_full(lang)
     for url in page_urls:
         yield page(lang, url)
+        yield markdown_copy(page(lang, url))
     for asset in asset_paths:
         yield page(lang, asset)

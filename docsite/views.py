@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, redirect, re
 from jinja2 import TemplateError
 from markupsafe import Markup
 
-from docsite import urls
+from docsite import llms, urls
 from docsite.context import GENERATED_STATIC, Snapshot, static_name
 from docsite.errorpages import template_error_html
 from docsite.search import clean_query
@@ -181,6 +181,48 @@ def robots() -> Response:
     if base:
         lines.append(f"Sitemap: {urls.absolute_url(base, urls.SITEMAP)}")
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+def text_response(text: str, mimetype: str) -> Response:
+    """A text file (Markdown, llms.txt) in UTF-8, with an ETag for conditional requests."""
+    response = Response(text.encode("utf-8"), mimetype=mimetype)
+    response.charset = "utf-8"
+    response.cache_control.no_cache = True
+    response.add_etag()
+    response.make_conditional(request)
+    return response
+
+
+@bp.get(f"/{urls.LLMS}")
+def llms_root() -> Response:
+    snap = _state().snapshot
+    gettext = snap.theme.gettext(snap.config.default_language)
+    return text_response(llms.llms_root(snap.site, gettext), "text/plain")
+
+
+@bp.get(f"/<lang>/{urls.LLMS}")
+def llms_index(lang: str) -> Response:
+    snap = _state().snapshot
+    _language(snap, lang)
+    return text_response(llms.llms_index(snap.site, lang, snap.theme.gettext(lang)), "text/plain")
+
+
+@bp.get(f"/<lang>/{urls.LLMS_FULL}")
+def llms_full(lang: str) -> Response:
+    snap = _state().snapshot
+    return text_response(llms.llms_full(snap.site, _language(snap, lang)), "text/plain")
+
+
+@bp.get(f"/<lang>/{urls.MARKDOWN_FILE}")
+@bp.get(f"/<lang>/<path:folder>/{urls.MARKDOWN_FILE}")
+def markdown_copy(lang: str, folder: str = "") -> Response:
+    """A page's clean Markdown, beside its HTML (`/en/guide/a/index.md`)."""
+    snap = _state().snapshot
+    _language(snap, lang)
+    entry = snap.site.entry_at(lang, folder + "/" if folder else "")
+    if entry is None:
+        abort(404)
+    return text_response(llms.markdown_copy(snap.site, entry), "text/markdown")
 
 
 @bp.get(f"/{urls.NOT_FOUND}")

@@ -104,6 +104,32 @@
     block.appendChild(button);
   });
 
+  // "Copy page as Markdown": the page's Markdown copy (index.md beside it) to the clipboard.
+  // The text is fetched within the click, so a ClipboardItem takes it as a promise (Safari
+  // allows a write only during the click); the result is announced in a status line.
+  var copyPage = document.querySelector(".copy-page");
+  if (copyPage && navigator.clipboard && location.protocol !== "file:") {
+    var status = document.querySelector(".copy-page-status");
+    copyPage.parentElement.hidden = false;
+    copyPage.addEventListener("click", function () {
+      var text = fetch(copyPage.getAttribute("data-src")).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.text();
+      });
+      var written = window.ClipboardItem && navigator.clipboard.write
+        ? navigator.clipboard.write([new ClipboardItem({
+            "text/plain": text.then(function (t) { return new Blob([t], { type: "text/plain" }); })
+          })])
+        : text.then(function (t) { return navigator.clipboard.writeText(t); });
+      status.textContent = "";
+      written.then(function () {
+        status.textContent = copyPage.getAttribute("data-copied");
+      }, function () {
+        status.textContent = copyPage.getAttribute("data-failed");
+      });
+    });
+  }
+
   // Code blocks and tables that scroll sideways can be focused, so keys can scroll them.
   function markScrollable() {
     document.querySelectorAll(".codeblock pre, .doc table").forEach(function (box) {
