@@ -21,16 +21,25 @@
     });
   }
 
+  // The nav drawer of narrow screens, over a backdrop that dims the page beside it; Escape,
+  // the button or a click outside (on the backdrop) closes it.
   var navToggle = document.querySelector(".nav-toggle");
   var nav = document.getElementById("site-nav");
   if (navToggle && nav) {
-    navToggle.addEventListener("click", function () {
-      var open = nav.classList.toggle("open");
+    var backdrop = document.createElement("div");
+    backdrop.className = "nav-backdrop";
+    nav.parentNode.insertBefore(backdrop, nav.nextSibling);
+    var showNav = function (open) {
+      nav.classList.toggle("open", open);
+      backdrop.classList.toggle("open", open);
+      root.classList.toggle("nav-open", open);
       navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    navToggle.addEventListener("click", function () {
+      showNav(!nav.classList.contains("open"));
     });
     var closeNav = function (refocus) {
-      nav.classList.remove("open");
-      navToggle.setAttribute("aria-expanded", "false");
+      showNav(false);
       if (refocus) navToggle.focus();
     };
     document.addEventListener("keydown", function (event) {
