@@ -103,6 +103,7 @@ def base_context(
         "alternates": [],
         "canonical": None,
         "markdown_url": None,
+        "home_sections": [],
         "og_locales": {code: config.language(code).og_locale for code in config.languages},
         "toc": [],
         "nav_url": lambda node: links.to(node.entry.site_path) if node.entry else None,
@@ -171,7 +172,27 @@ def page_context(snap: Snapshot, entry: Entry, links: Links) -> dict[str, Any]:
         "alternates": alternates,
         "canonical": urls.absolute_url(absolute, entry.site_path) if absolute else None,
         "markdown_url": links.to(urls.markdown_copy(entry.site_path)),
+        "home_sections": home_sections(site, entry, links) if not entry.url else [],
     }
+
+
+def home_sections(site: Site, entry: Entry, links: Links) -> list[dict[str, Any]]:
+    """The top-level sections of the nav, for the home page's cards: title, link, the
+    description of the section's landing page, and how many pages it holds."""
+    sections = []
+    for node in site.nav[entry.lang].children:
+        if not node.children:
+            continue
+        first = node.entry or next(e for e in site.navs[entry.lang].order if node.contains(e))
+        sections.append(
+            {
+                "title": node.title,
+                "href": links.to(first.site_path),
+                "description": str(node.entry.page.meta.get("meta", "")) if node.entry else "",
+                "pages": len(node.pages_below),
+            }
+        )
+    return sections
 
 
 def edit_url(config: SiteConfig, entry: Entry) -> str | None:
