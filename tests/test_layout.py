@@ -151,3 +151,19 @@ def test_disclosure_icons_are_one_set(project_server: Server, view):
         s.evaluate("e => getComputedStyle(e, '::before').transform") for s in (closed, opened)
     ]
     assert turned[0] != turned[1]  # open and closed differ by the icon's turn only
+
+
+@pytest.mark.parametrize("width", [320, 481, 639, 700, 801])
+def test_header_fits_between_the_breakpoints(project_server: Server, browser: Browser, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 600})
+    page = context.new_page()
+    try:
+        for lang in ("en", "zh"):
+            page.goto(f"{project_server.base}/{lang}/user-guide/")
+            title = page.locator(".site-title")
+            assert title.evaluate("t => t.scrollWidth <= t.clientWidth"), (width, lang)
+            assert page.evaluate(OUTSIDE) == [], (width, lang)
+            search = page.locator("#search-input").bounding_box()
+            assert search and search["width"] >= 140, (width, lang, search)
+    finally:
+        context.close()
