@@ -124,6 +124,7 @@ def llms_index(site: Site, lang: str, gettext: Gettext) -> str:
             "Each link below is a page of this documentation as Markdown; "
             "the HTML page is at the same address without index.md."
         ),
+        "",
         gettext("All pages in one file: %(url)s") % {"url": full},
         "",
     ]
