@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from docsite import urls
 from docsite.config import SiteConfig, load_config
 from docsite.errors import ConfigError, ContentError, Diagnostic, display_path
 from docsite.site import Site
@@ -182,8 +183,19 @@ def _check_port(host: str, port: int) -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Ignore the render cache and build cold.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="A site to open from disk (file://): links name each page's index.html, and search "
+    "reads its index as scripts.",
+)
 def build(
-    content_dir: Path | None, out: Path | None, base_url: str | None, no_cache: bool, strict: bool
+    content_dir: Path | None,
+    out: Path | None,
+    base_url: str | None,
+    no_cache: bool,
+    strict: bool,
+    offline: bool,
 ) -> None:
     """Freeze the whole site into a static folder."""
     from docsite.app import create_app
@@ -193,8 +205,8 @@ def build(
     from docsite.parallel import jobs, prerender
 
     started = time.perf_counter()
-    overrides: dict[str, object] = {"content_dir": content_dir, "base_url": base_url}
-    config = _config(**overrides)
+    style = urls.FILE if offline else None
+    config = _config(content_dir=content_dir, base_url=base_url, url_style=style)
     out = out or config.root / "site"
     for line in remove_stale_cold_caches(config.cache_dir):
         click.echo(line, err=True)
@@ -208,12 +220,8 @@ def build(
     _print_diagnostics(report.diagnostics)
     if report.failed(strict):
         raise click.ClickException(_refusal(report, out))
-    if config.absolute_base is None:
-        click.echo(
-            "note: --base-url is a path, so sitemap.xml holds site-absolute paths; "
-            "pass a full URL (https://host/path/) for a sitemap search engines accept",
-            err=True,
-        )
+    if config.absolute_base is None and not offline:
+        click.echo(SITEMAP_NOTE, err=True)
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int, url: str) -> None:
@@ -236,6 +244,14 @@ def build(
         + _summary(result.pages, len(report.errors), len(report.warnings), seconds),
         err=True,
     )
+    if offline:
+        click.echo(f"open {(out / urls.INDEX_FILE).resolve().as_uri()} in a browser", err=True)
+
+
+SITEMAP_NOTE = (
+    "note: --base-url is a path, so sitemap.xml holds site-absolute paths; "
+    "pass a full URL (https://host/path/) for a sitemap search engines accept"
+)
 
 
 def _refusal(report: CheckReport, out: Path) -> str:

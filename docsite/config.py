@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from docsite import urls
 from docsite.errors import ConfigError, display_path
 from docsite.languages import Language, language
 
@@ -47,6 +48,14 @@ class SiteConfig:
     nav_expand_limit: int = 300
     # Plugins named by the project ("package.module:register"), after the installed ones.
     plugins: tuple[str, ...] = ()
+    # How links name a page (urls.DIRECTORY: its folder; urls.FILE: its index.html, for a
+    # site opened from disk, with the search index loaded as scripts): `build --offline`.
+    url_style: str = urls.DIRECTORY
+
+    @property
+    def offline(self) -> bool:
+        """Whether the site is made to be opened from disk (file://), with no web server."""
+        return self.url_style == urls.FILE
 
     def title(self, lang: str) -> str:
         return self.titles.get(lang) or self.titles.get(self.default_language) or "Documentation"
@@ -126,6 +135,9 @@ def _validate(config: SiteConfig) -> None:
         raise ConfigError(
             f"base URL {config.base_url!r} must be a path like /docs/ or an http(s) URL"
         )
+    if config.url_style not in urls.URL_STYLES:
+        styles = " or ".join(repr(style) for style in urls.URL_STYLES)
+        raise ConfigError(f"{where} url_style {config.url_style!r} must be {styles}")
     for code in config.languages:
         config.language(code)  # unknown keys or values of a language are errors now
     if not any((folder / config.theme).is_dir() for folder in config.theme_dirs):

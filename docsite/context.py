@@ -32,6 +32,11 @@ class Snapshot:
     theme: Theme
     site: Site
 
+    def links(self, current: str | None, base: str = "/") -> Links:
+        """Links for a response in this snapshot's URL style: relative to the page at site
+        path `current`, or absolute on `base` when `current` is None."""
+        return Links(self.theme, current, base, self.config.url_style)
+
 
 def static_name(theme: Theme, name: str) -> str:
     """The fingerprinted name of a theme static file: css/style.css -> css/style.<hash>.css."""
@@ -53,11 +58,18 @@ class Links:
     theme: Theme
     current: str | None  # the current page's site path; None -> absolute links
     base: str = "/"
+    style: str = urls.DIRECTORY  # how a link names a page (urls.py)
 
     def to(self, site_path: str) -> str:
         if self.current is None:
-            return urls.absolute_url(self.base, site_path)
-        return urls.relative_url(self.current, site_path)
+            return urls.absolute_url(self.base, site_path, self.style)
+        return urls.relative_url(self.current, site_path, self.style)
+
+    def root(self) -> str:
+        """The site root as a folder, for scripts to put file names after (any style)."""
+        if self.current is None:
+            return self.base
+        return urls.root_prefix(self.current)
 
     def static(self, name: str) -> str:
         return self.to(urls.static_file(static_name(self.theme, name)))
@@ -81,14 +93,17 @@ def base_context(
         "current": None,
         "description": "",
         "search_mode": search_mode,
+        "url_style": config.url_style,
         "csp": snap.theme.csp,
-        "site_root": links.to(""),
+        "site_root": links.root(),
         "search_url": links.to(urls.search_page(lang)),
         "status_url": links.to(urls.status_page(lang)),
         "live_js": links.to(urls.LIVE + "live.js") if live else None,
         "page_key": links.current if links.current is not None else page_key,
         "alternates": [],
         "canonical": None,
+        "markdown_url": None,
+        "home_sections": [],
         "og_locales": {code: config.language(code).og_locale for code in config.languages},
         "toc": [],
         "nav_url": lambda node: links.to(node.entry.site_path) if node.entry else None,
@@ -115,7 +130,7 @@ def page_context(snap: Snapshot, entry: Entry, links: Links) -> dict[str, Any]:
     def href(other: Entry) -> str:
         return (
             urls.absolute_url(absolute, other.site_path) if absolute else links.to(other.site_path)
-        )
+        )  # the site's address on the web, whatever this build's URL style
 
     default_entry = translations.get(config.default_language)
     alternates = [
@@ -156,7 +171,28 @@ def page_context(snap: Snapshot, entry: Entry, links: Links) -> dict[str, Any]:
         "edit_url": edit_url(config, entry),
         "alternates": alternates,
         "canonical": urls.absolute_url(absolute, entry.site_path) if absolute else None,
+        "markdown_url": links.to(urls.markdown_copy(entry.site_path)),
+        "home_sections": home_sections(site, entry, links) if not entry.url else [],
     }
+
+
+def home_sections(site: Site, entry: Entry, links: Links) -> list[dict[str, Any]]:
+    """The top-level sections of the nav, for the home page's cards: title, link, the
+    description of the section's landing page, and how many pages it holds."""
+    sections = []
+    for node in site.nav[entry.lang].children:
+        if not node.children:
+            continue
+        first = node.entry or next(e for e in site.navs[entry.lang].order if node.contains(e))
+        sections.append(
+            {
+                "title": node.title,
+                "href": links.to(first.site_path),
+                "description": str(node.entry.page.meta.get("meta", "")) if node.entry else "",
+                "pages": len(node.pages_below),
+            }
+        )
+    return sections
 
 
 def edit_url(config: SiteConfig, entry: Entry) -> str | None:

@@ -27,6 +27,7 @@ from docsite import urls
 from docsite.context import GENERATED_STATIC, static_name
 from docsite.errors import Diagnostic
 from docsite.leftovers import remove_stale_folders, remove_tree
+from docsite.offline import index_as_scripts
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
 from docsite.search import StaticIndexStats, build_static_index
 from docsite.state import Docsite
@@ -92,6 +93,8 @@ def freeze(
                 count, stats = future.result()
                 files += count
                 search.update(stats)
+        if state.config.offline:  # opened from disk: the index is read as scripts
+            index_as_scripts(staging)
         if (line := _replace(staging, out)) is not None:
             note(line)
     except BaseException:

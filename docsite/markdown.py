@@ -170,7 +170,8 @@ class PageLink:
         url = ctx.resolve_page(self.target)
         if url is None:
             return None
-        return relative_url(ctx.page_url, url) + (f"#{self.fragment}" if self.fragment else "")
+        rel = relative_url(ctx.page_url, url, ctx.url_style)
+        return rel + (f"#{self.fragment}" if self.fragment else "")
 
 
 def rewrite_links(state: StateCore) -> None:
@@ -448,6 +449,34 @@ def heading_lines(body: str) -> dict[str, int]:
         for t in _parse_alone(body)
         if t.type == "heading_open" and t.map and t.attrGet("id")
     }
+
+
+@dataclass
+class BodyLines:
+    """Where a Markdown body's lines stand, as the one docsite parser sees them (0-based)."""
+
+    code: set[int]  # inside fenced or indented code blocks, the fences included
+    headings: set[int]  # headings
+    html: set[int]  # raw HTML blocks
+    has_h1: bool  # the body starts with a level-1 heading
+
+
+def body_lines(body: str) -> BodyLines:
+    """Which lines of a body are code, headings and raw HTML (what text tools must not touch,
+    or may rewrite), without rendering it."""
+    tokens = _parse_alone(body)
+    kinds: dict[str, set[int]] = {"code": set(), "headings": set(), "html": set()}
+    for token in walk_tokens(tokens):
+        kind = {
+            "fence": "code",
+            "code_block": "code",
+            "heading_open": "headings",
+            "html_block": "html",
+        }.get(token.type)
+        if kind and token.map:
+            kinds[kind].update(range(token.map[0], token.map[1]))
+    has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
+    return BodyLines(kinds["code"], kinds["headings"], kinds["html"], has_h1)
 
 
 @lru_cache(maxsize=1)

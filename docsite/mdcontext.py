@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
+from docsite import urls
 from docsite.errors import Diagnostic, Level
 from docsite.i18n import N_
 
@@ -44,6 +45,7 @@ class RenderContext:
     line_offset: int  # body line 1 is this line of the file
     resolve_page: Callable[[str], str | None]  # source path -> URL below /<lang>/, or None
     gettext: Callable[[str], str]
+    url_style: str = urls.DIRECTORY  # how links name a page (urls.py)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     links: list[LinkRef] = field(default_factory=list)
     toc: list[TocEntry] = field(default_factory=list)

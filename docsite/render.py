@@ -194,10 +194,12 @@ class Renderer:
         cache_dir: Path | None,
         ui_digest: str = "",
         plugins: Registry | None = None,
+        url_style: str = urls.DIRECTORY,
     ) -> None:
         plugins = plugins or Registry()
         self.md = create_markdown(plugins.markdown)
         self.config_digest = config_digest
+        self.url_style = url_style  # how page links name a page (urls.py)
         self.ui_digest = ui_digest  # of the UI translations (admonition titles are rendered)
         self.code_digest = code_digest(
             markdown, mdchecks, mdcontext, highlight, pages, urls, sys.modules[__name__]
@@ -214,6 +216,7 @@ class Renderer:
             self.code_digest,
             self.config_digest,
             self.ui_digest,
+            self.url_style,
             ui_lang,
             page.lang,
             page.path,
@@ -288,6 +291,7 @@ class Renderer:
             line_offset=page.body_line,
             resolve_page=resolve_page,
             gettext=gettext,
+            url_style=self.url_style,
         )
         if extra_env:  # what the extension adds depends on the language: no shared parse
             env = {"docsite": ctx, **extra_env}

@@ -58,7 +58,9 @@ class Site:
         self.config = config
         self.gettext_for = gettext_for
         self.plugins = plugins_for(config.plugins)
-        self.renderer = renderer or Renderer(config.digest, config.cache_dir, plugins=self.plugins)
+        self.renderer = renderer or Renderer(
+            config.digest, config.cache_dir, plugins=self.plugins, url_style=config.url_style
+        )
         # The content folder's pages, those of the plugins' page sources, and all of them.
         self.content = sources if sources is not None else read_sources(config)
         self.generated = (

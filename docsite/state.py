@@ -45,7 +45,9 @@ def make_snapshot(config: SiteConfig, server: bool, site: Site | None = None) ->
         except ValueError as exc:
             raise ConfigError(f"language {code!r}: {exc}") from None
     plugins = plugins_for(config.plugins)
-    renderer = Renderer(config.digest, config.cache_dir, theme.translations_digest, plugins)
+    renderer = Renderer(
+        config.digest, config.cache_dir, theme.translations_digest, plugins, config.url_style
+    )
     if server:  # a server, running for long: bounded memory
         renderer.limit_memory(SERVER_RENDERS)
     if site is None:
@@ -167,7 +169,7 @@ class Docsite:
 
     def static_url(self, name: str) -> str:
         """A theme static file's fingerprinted URL below the site root."""
-        return Links(self.theme, "").static(name)
+        return self.snapshot.links("").static(name)
 
     def run_search(self, q: str, lang: str, limit: int) -> SearchResult:
         if self.search is None:
@@ -207,12 +209,14 @@ class Docsite:
                 )
             )  # fmt: skip
         # Links from the site root down, so that every page at the same depth shares them.
-        prefix = links.base if links.current is None else urls.relative_url(links.current, "")
+        prefix, style = links.root(), links.style
         fragment = self._nav.get((lang, prefix, generation))
         if fragment is None:
             html = self._render_nav(
                 snap, lang, links, when_current=marker("c"), when_open=marker("o"),
-                nav_url=lambda node: prefix + node.entry.site_path if node.entry else None,
+                nav_url=lambda node: (
+                    prefix + urls.link_path(node.entry.site_path, style) if node.entry else None
+                ),
             )  # fmt: skip
             fragment = NavFragment.parse(html)
             self._nav.put((lang, prefix, generation), fragment)
@@ -233,7 +237,7 @@ class Docsite:
         rendered = snap.site.render(entry)
         if (error := rendered.error()) is not None:
             raise error  # shown by the page view as the error page
-        links = Links(snap.theme, entry.site_path)
+        links = snap.links(entry.site_path)
         context = self.context(snap, entry.lang, links)
         context.update(page_context(snap, entry, links))
         body = snap.theme.env(entry.lang).get_template("page.html").render(context).encode()
@@ -258,12 +262,12 @@ class Docsite:
         """The page of a source file that has an error: where, what, and the lines around it."""
         where = display_path(error.path) + (f":{error.line}" if error.line else "")
         return self.render_template(
-            snap, "error.html", lang, Links(snap.theme, urls.page(lang, url)),
+            snap, "error.html", lang, snap.links(urls.page(lang, url)),
             error=error, error_where=where, error_lines=source_lines(error.path, error.line),
         )  # fmt: skip
 
     def status_html(self, snap: Snapshot, lang: str) -> str:
-        links = Links(snap.theme, urls.status_page(lang))
+        links = snap.links(urls.status_page(lang))
         config, site = snap.config, snap.site
         reports = []
         for other in config.languages:

@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import hashlib
 import io
+import re
 import threading
 import tomllib
 from collections.abc import Callable, Sequence
@@ -29,7 +30,7 @@ from jinja2 import (
     StrictUndefined,
     select_autoescape,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from docsite.config import SiteConfig
 from docsite.errors import ConfigError
@@ -159,6 +160,7 @@ class Theme:
                 )
                 env.install_gettext_translations(self._translations[lang], newstyle=True)  # type: ignore[attr-defined]
                 env.globals["inline_script"] = self.inline_script
+                env.filters["word_breaks"] = word_breaks
                 env.filters["format_date"] = lambda value, fmt="long": self.format_date(
                     value, lang, fmt
                 )
@@ -204,6 +206,16 @@ class Theme:
         with self._lock:
             self._fingerprints[file] = (mtime, digest)
         return digest
+
+
+_PART_END_RE = re.compile(r"(?<=[^\W_][._/])(?=[^\W_])")
+
+
+def word_breaks(text: str) -> Markup:
+    """Text (escaped) with a line-break opportunity (<wbr>) after each dot, underscore and
+    slash that joins two parts of a word, so that a long identifier in a narrow column
+    (`Flask.permanent_session_lifetime`) wraps between its parts."""
+    return Markup("<wbr>").join(escape(part) for part in _PART_END_RE.split(str(text)))
 
 
 def _inline_scripts(chain: list[Path]) -> dict[str, str]:

@@ -5,6 +5,12 @@ A URL here is a *site path*: the part below the site root, with no leading slash
 link to each other with URLs relative to the page (`relative_url`), so one output works under
 any base path; only what must be absolute (sitemap, canonical links, the 404 page that is
 served at any depth) is joined to a base with `absolute_url`.
+
+A page is a folder with an `index.html`. How a link names it is the *URL style*: `DIRECTORY`
+names the folder (`../guide/`), which a web server answers with its index.html; `FILE` names
+the file itself (`../guide/index.html`), which is what a browser needs for a site opened from
+disk (`file://`), as Sphinx's output and MkDocs' `use_directory_urls: false` do. Site paths
+stay in the directory form everywhere; only the links written into pages take the style.
 """
 
 from __future__ import annotations
@@ -20,6 +26,14 @@ LIVE = "_docsite/"  # the live server's event stream and script (serve only)
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
+INDEX_FILE = "index.html"  # the file a page's folder holds
+MARKDOWN_FILE = "index.md"  # a page's clean Markdown copy, beside its index.html
+LLMS = "llms.txt"  # the llms.txt convention: the docs' index for language models and tools
+LLMS_FULL = "llms-full.txt"  # every page's Markdown, one after another
+
+DIRECTORY = "directory"  # links name a page's folder: served by a web server
+FILE = "file"  # links name a page's index.html: opened from disk
+URL_STYLES = (DIRECTORY, FILE)
 
 
 def page_url(path: str, slug: str | None = None) -> str:
@@ -66,8 +80,31 @@ def language_of(site_path: str, languages: Iterable[str]) -> str | None:
     return first if first in languages else None
 
 
-def relative_url(from_url: str, to_url: str) -> str:
-    """The relative URL from the page at `from_url` to `to_url` (both site paths)."""
+def markdown_copy(site_path: str) -> str:
+    """The site path of a page's Markdown copy: `en/guide/a/` -> `en/guide/a/index.md`."""
+    return site_path + MARKDOWN_FILE
+
+
+def llms_index(lang: str | None = None) -> str:
+    """`llms.txt` of a language (`en/llms.txt`), or of the whole site (`llms.txt`)."""
+    return f"{lang}/{LLMS}" if lang else LLMS
+
+
+def llms_full(lang: str) -> str:
+    return f"{lang}/{LLMS_FULL}"
+
+
+def link_path(site_path: str, style: str = DIRECTORY) -> str:
+    """The site path a link names in a URL style: a page's folder, or its index.html."""
+    if style == FILE and (site_path == "" or site_path.endswith("/")):
+        return site_path + INDEX_FILE
+    return site_path
+
+
+def relative_url(from_url: str, to_url: str, style: str = DIRECTORY) -> str:
+    """The relative URL from the page at `from_url` to `to_url` (both site paths), naming a
+    page as the URL style says (`../a/`, or `../a/index.html` for FILE)."""
+    to_url = link_path(to_url, style)
     from_dir = (
         from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
     )
@@ -79,9 +116,15 @@ def relative_url(from_url: str, to_url: str) -> str:
     return rel
 
 
-def absolute_url(base: str, site_path: str) -> str:
+def root_prefix(from_url: str) -> str:
+    """The relative path from a page to the site root's folder (`../../`, or `./`), what
+    scripts put file names after (`_search/…`); a folder in every URL style."""
+    return relative_url(from_url, "")
+
+
+def absolute_url(base: str, site_path: str, style: str = DIRECTORY) -> str:
     """A site path on a base (`/docs/` or `https://host/docs/`, ending in a slash)."""
-    return base + site_path
+    return base + link_path(site_path, style)
 
 
 def shared_paths(static_names: Iterable[str]) -> Iterator[str]:
@@ -90,6 +133,7 @@ def shared_paths(static_names: Iterable[str]) -> Iterator[str]:
     yield NOT_FOUND
     yield SITEMAP
     yield ROBOTS
+    yield llms_index()
     for name in static_names:
         yield static_file(name)
 
@@ -97,10 +141,14 @@ def shared_paths(static_names: Iterable[str]) -> Iterator[str]:
 def language_paths(
     lang: str, page_urls: Iterable[str], asset_paths: Iterable[str]
 ) -> Iterator[str]:
-    """The site paths of one language: its special pages, pages and files (images …)."""
+    """The site paths of one language: its special pages and llms files, its pages (each with
+    its Markdown copy) and files (images …)."""
     yield search_page(lang)
     yield status_page(lang)
+    yield llms_index(lang)
+    yield llms_full(lang)
     for url in page_urls:
         yield page(lang, url)
+        yield markdown_copy(page(lang, url))
     for asset in asset_paths:
         yield page(lang, asset)

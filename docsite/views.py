@@ -12,8 +12,8 @@ from flask import Blueprint, Response, abort, current_app, jsonify, redirect, re
 from jinja2 import TemplateError
 from markupsafe import Markup
 
-from docsite import urls
-from docsite.context import GENERATED_STATIC, Links, Snapshot, static_name
+from docsite import llms, urls
+from docsite.context import GENERATED_STATIC, Snapshot, static_name
 from docsite.errorpages import template_error_html
 from docsite.errors import ContentError
 from docsite.safety import send_file_or_404
@@ -51,9 +51,7 @@ def index() -> Response:
     snap = state.snapshot
     if current_app.config["DOCSITE_FREEZING"]:
         lang = snap.config.default_language
-        return html_response(
-            state.render_template(snap, "chooser.html", lang, Links(snap.theme, ""))
-        )
+        return html_response(state.render_template(snap, "chooser.html", lang, snap.links("")))
     languages = list(snap.config.languages)
     lang = request.accept_languages.best_match(languages) or snap.config.default_language
     response = redirect(f"{request.script_root}/{urls.language_home(lang)}", 302)
@@ -87,7 +85,7 @@ def search_page(lang: str) -> Response:
     _language(snap, lang)
     q = clean_query(request.args.get("q", ""))
     scope = "all" if request.args.get("lang") == "all" else lang
-    links = Links(snap.theme, urls.search_page(lang))
+    links = snap.links(urls.search_page(lang))
     result = None
     if q and state.search_mode == "server":
         result = state.run_search(q, scope, 20)
@@ -194,6 +192,48 @@ def robots() -> Response:
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
 
+def text_response(text: str, mimetype: str) -> Response:
+    """A text file (Markdown, llms.txt) in UTF-8, with an ETag for conditional requests."""
+    response = Response(text.encode("utf-8"), mimetype=mimetype)
+    response.charset = "utf-8"
+    response.cache_control.no_cache = True
+    response.add_etag()
+    response.make_conditional(request)
+    return response
+
+
+@bp.get(f"/{urls.LLMS}")
+def llms_root() -> Response:
+    snap = _state().snapshot
+    gettext = snap.theme.gettext(snap.config.default_language)
+    return text_response(llms.llms_root(snap.site, gettext), "text/plain")
+
+
+@bp.get(f"/<lang>/{urls.LLMS}")
+def llms_index(lang: str) -> Response:
+    snap = _state().snapshot
+    _language(snap, lang)
+    return text_response(llms.llms_index(snap.site, lang, snap.theme.gettext(lang)), "text/plain")
+
+
+@bp.get(f"/<lang>/{urls.LLMS_FULL}")
+def llms_full(lang: str) -> Response:
+    snap = _state().snapshot
+    return text_response(llms.llms_full(snap.site, _language(snap, lang)), "text/plain")
+
+
+@bp.get(f"/<lang>/{urls.MARKDOWN_FILE}")
+@bp.get(f"/<lang>/<path:folder>/{urls.MARKDOWN_FILE}")
+def markdown_copy(lang: str, folder: str = "") -> Response:
+    """A page's clean Markdown, beside its HTML (`/en/guide/a/index.md`)."""
+    snap = _state().snapshot
+    _language(snap, lang)
+    entry = snap.site.entry_at(lang, folder + "/" if folder else "")
+    if entry is None:
+        abort(404)
+    return text_response(llms.markdown_copy(snap.site, entry), "text/markdown")
+
+
 @bp.get(f"/{urls.NOT_FOUND}")
 def not_found_page() -> Response:
     return Response(not_found_html(_state().config.default_language), mimetype="text/html")
@@ -203,7 +243,7 @@ def not_found_html(lang: str) -> str:
     """The 404 page, with links absolute on the base path (it is served at any depth)."""
     state = _state()
     snap = state.snapshot
-    links = Links(snap.theme, None, request.script_root + "/")
+    links = snap.links(None, request.script_root + "/")
     return state.render_template(snap, "404.html", lang, links, page_key=request.path.lstrip("/"))
 
 

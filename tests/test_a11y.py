@@ -95,6 +95,22 @@ def test_open_search_popup_and_phone_layout_have_no_serious_violations(
         context.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_home_page_on_a_phone_has_no_serious_violations(
+    project_server: Server, browser: Browser, axe_source: str, lang: str
+):
+    """The home page's hero and cards, laid out for a phone, light and dark."""
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{project_server.base}/{lang}/")
+        assert page.locator(".hero .button-primary").is_visible()
+        assert page.locator(".card").count() >= 5
+        check_both_schemes(page, f"/{lang}/ on a phone", axe_source)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path", ["/en/", "/zh/", "/en/user-guide/quickstart/", "/zh/api/app/"])
 def test_classic_theme_has_no_serious_violations(
     classic_site: str, fresh_page: Page, axe_source: str, path: str

@@ -316,6 +316,9 @@ def test_options_and_head_answer_without_a_body(small_server):
     assert int(head.headers["content-length"]) > 1000
 
 
+THEME_OWN = {("img", "site-logo"), ("img", "hero-logo"), ("svg", "icon")}  # the logo, icons
+
+
 class ElementParser(HTMLParser):
     """The elements, attributes, URLs and inline scripts a browser would find in a page."""
 
@@ -328,7 +331,8 @@ class ElementParser(HTMLParser):
         self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.add(tag)
+        if (tag, dict(attrs).get("class")) not in THEME_OWN:
+            self.tags.add(tag)
         self._in_script = tag == "script"
         for name, value in attrs:
             self.attributes.add(name)

@@ -98,7 +98,7 @@ class Resolver:
         if url is None:
             return None
         self.ctx.links.append(LinkRef(target.page, target.anchor, self.line, "page"))
-        return f"{relative_url(self.ctx.page_url, url)}#{target.anchor}"
+        return f"{relative_url(self.ctx.page_url, url, self.ctx.url_style)}#{target.anchor}"
 
     def _doc(self, name: str) -> str | None:
         base = "" if name.startswith("/") else posixpath.dirname(self.ctx.page_path)
@@ -107,7 +107,7 @@ class Resolver:
             url = self.ctx.resolve_page(candidate)
             if url is not None:
                 self.ctx.links.append(LinkRef(candidate, "", self.line, "page"))
-                return relative_url(self.ctx.page_url, url)
+                return relative_url(self.ctx.page_url, url, self.ctx.url_style)
         return None
 
 

@@ -21,16 +21,25 @@
     });
   }
 
+  // The nav drawer of narrow screens, over a backdrop that dims the page beside it; Escape,
+  // the button or a click outside (on the backdrop) closes it.
   var navToggle = document.querySelector(".nav-toggle");
   var nav = document.getElementById("site-nav");
   if (navToggle && nav) {
-    navToggle.addEventListener("click", function () {
-      var open = nav.classList.toggle("open");
+    var backdrop = document.createElement("div");
+    backdrop.className = "nav-backdrop";
+    nav.parentNode.insertBefore(backdrop, nav.nextSibling);
+    var showNav = function (open) {
+      nav.classList.toggle("open", open);
+      backdrop.classList.toggle("open", open);
+      root.classList.toggle("nav-open", open);
       navToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    navToggle.addEventListener("click", function () {
+      showNav(!nav.classList.contains("open"));
     });
     var closeNav = function (refocus) {
-      nav.classList.remove("open");
-      navToggle.setAttribute("aria-expanded", "false");
+      showNav(false);
       if (refocus) navToggle.focus();
     };
     document.addEventListener("keydown", function (event) {
@@ -103,6 +112,32 @@
     });
     block.appendChild(button);
   });
+
+  // "Copy page as Markdown": the page's Markdown copy (index.md beside it) to the clipboard.
+  // The text is fetched within the click, so a ClipboardItem takes it as a promise (Safari
+  // allows a write only during the click); the result is announced in a status line.
+  var copyPage = document.querySelector(".copy-page");
+  if (copyPage && navigator.clipboard && location.protocol !== "file:") {
+    var status = document.querySelector(".copy-page-status");
+    copyPage.parentElement.hidden = false;
+    copyPage.addEventListener("click", function () {
+      var text = fetch(copyPage.getAttribute("data-src")).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.text();
+      });
+      var written = window.ClipboardItem && navigator.clipboard.write
+        ? navigator.clipboard.write([new ClipboardItem({
+            "text/plain": text.then(function (t) { return new Blob([t], { type: "text/plain" }); })
+          })])
+        : text.then(function (t) { return navigator.clipboard.writeText(t); });
+      status.textContent = "";
+      written.then(function () {
+        status.textContent = copyPage.getAttribute("data-copied");
+      }, function () {
+        status.textContent = copyPage.getAttribute("data-failed");
+      });
+    });
+  }
 
   // Code blocks, tables and API signatures that scroll sideways can be focused, so keys can
   // scroll them.

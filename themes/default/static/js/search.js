@@ -11,6 +11,10 @@
   var root = meta.getAttribute("data-root") || "./";
   var lang = meta.getAttribute("data-lang") || "en";
   var pageUrl = meta.getAttribute("data-page");
+  // A site built with --offline names pages by their index.html and reads its index as scripts.
+  var offline = meta.getAttribute("data-url-style") === "file";
+  // A frozen site's index cannot be fetched from file:// (browsers refuse it): say so.
+  var blocked = mode === "static" && !offline && window.location.protocol === "file:";
   var body = document.body;
   var timer = null;
   var active = -1;
@@ -18,7 +22,29 @@
 
   function resolve(url) {
     // results carry site-absolute paths ("/zh/x/#a"); make them relative to this page
-    return root + url.replace(/^\//, "");
+    var path = url.replace(/^\//, "");
+    if (offline) path = path.replace(/^([^?#]*\/)?(?=[?#]|$)/, "$1index.html");
+    return root + path;
+  }
+
+  function scriptText(url) {
+    // _search/en/meta.json is _search/en/meta.js in an offline build, which stores the text
+    // under "en/meta.json" (docsite/offline.py)
+    var key = url.slice(url.lastIndexOf("_search/") + "_search/".length);
+    var store = window.DocsiteSearchFiles = window.DocsiteSearchFiles || {};
+    return new Promise(function (done) {
+      var script = document.createElement("script");
+      function finish() {
+        var text = Object.prototype.hasOwnProperty.call(store, key) ? store[key] : null;
+        delete store[key];
+        script.remove();
+        done(text);
+      }
+      script.src = url.replace(/\.json$/, ".js");
+      script.onload = finish;
+      script.onerror = finish;
+      document.head.appendChild(script);
+    });
   }
 
   var engine = null;
@@ -37,7 +63,7 @@
         script.src = meta.getAttribute("data-static-js");
         script.onload = function () {
           var languages = (meta.getAttribute("data-languages") || lang).split(" ");
-          resolveEngine(new window.DocsiteStaticSearch(root, languages));
+          resolveEngine(new window.DocsiteStaticSearch(root, languages, offline ? scriptText : null));
         };
         script.onerror = reject;
         document.head.appendChild(script);
@@ -70,6 +96,25 @@
     p.className = className;
     p.textContent = body.getAttribute("data-no-results") || "No results";
     return p;
+  }
+
+  function unavailable(className) {
+    var p = document.createElement("p");
+    p.className = className + " search-unavailable";
+    p.textContent = body.getAttribute("data-search-file") ||
+      "Search cannot work in a page opened from a file. Serve the site over HTTP, or build it with --offline.";
+    return p;
+  }
+
+  function showUnavailable() {
+    popup.textContent = "";
+    var message = unavailable("search-popup-empty");
+    message.setAttribute("role", "option");
+    message.setAttribute("aria-disabled", "true");
+    popup.appendChild(message);
+    popup.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    active = -1;
   }
 
   function hitLink(hit) {
@@ -119,6 +164,7 @@
   function run() {
     var q = input.value.trim();
     if (!q) { close(); return; }
+    if (blocked) { showUnavailable(); return; }
     var ticket = ++latest;
     getEngine().then(function (e) { return e.search(q, lang); }).then(function (data) {
       if (ticket === latest) render(data, q);
@@ -150,7 +196,10 @@
 
   // The search page of a frozen site fills its results from the static index.
   var results = document.getElementById("search-results");
-  if (results && mode === "static") {
+  if (results && blocked) {
+    results.textContent = "";
+    results.appendChild(unavailable("search-empty"));
+  } else if (results && mode === "static") {
     var params = new URLSearchParams(window.location.search);
     if (params.get("q")) {
       var field = document.getElementById("search-page-input");

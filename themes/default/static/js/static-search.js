@@ -383,9 +383,16 @@
     return new Set(shard && own(shard, pair) ? shard[pair] : []);
   };
 
-  function Engine(root, languages) {
+  function fetchText(url) {
+    return fetch(url).then(function (r) { return r.ok ? r.text() : null; });
+  }
+
+  // readText(url) -> Promise of the file's text or null: fetch() by default; a site built
+  // with --offline gives one that loads the index as scripts (search.js).
+  function Engine(root, languages, readText) {
     this.root = root;
     this.languages = languages;
+    this.readText = readText || fetchText;
     this.cache = {};
     this.bytes = 0;  // downloaded so far (what the benchmark reports per query)
   }
@@ -393,9 +400,10 @@
   Engine.prototype.json = function (path) {
     var self = this;
     if (!this.cache[path]) {
-      this.cache[path] = fetch(this.root + path).then(function (r) {
-        if (!r.ok) return null;
-        return r.text().then(function (text) { self.bytes += text.length; return JSON.parse(text); });
+      this.cache[path] = this.readText(this.root + path).then(function (text) {
+        if (text === null) return null;
+        self.bytes += text.length;
+        return JSON.parse(text);
       }).catch(function () { return null; });
     }
     return this.cache[path];
