@@ -396,6 +396,7 @@ def status(
             click.echo(_status_row(section.section or "(top)", section.pages))
         every = [p for s in sections for p in s.pages]
         click.echo(_status_row("all", every))
+        _echo_units(every)
         todo = [p for p in every if p.state != "translated"]
         if todo:
             click.echo("  to work on:")
@@ -408,6 +409,17 @@ def status(
                     else " (no source recorded)"
                 )
             click.echo(f"    {page.state:<9} {lang}/{page.path}{detail}")
+
+
+def _echo_units(pages: list[PageStatus]) -> None:
+    """The translation units of pages that have their own (API docstrings), page by page."""
+    with_units = [p for p in pages if p.units is not None]
+    if not with_units:
+        return
+    click.echo(f"  {'units of':<22} {'translated':>10} {'outdated':>9} {'missing':>8}")
+    for page in with_units:
+        done, outdated, missing = page.units  # type: ignore[misc]
+        click.echo(f"  {page.path:<22} {done:>10} {outdated:>9} {missing:>8}")
 
 
 @main.command("apidoc-catalogs")
@@ -430,7 +442,7 @@ def apidoc_catalogs(content_dir: Path | None) -> None:
         for page in by_path.values()
     ]
     locales = {lang: config.language(lang).locale for lang in config.languages}
-    for report in apiref.update_catalogs(engine_for(config.cache_dir), pages, locales):
+    for report in apiref.update_catalogs(engine_for(config), pages, locales):
         counts = report.counts
         state = "updated" if report.changed else "unchanged"
         click.echo(

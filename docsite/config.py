@@ -48,6 +48,9 @@ class SiteConfig:
     nav_expand_limit: int = 300
     # Plugins named by the project ("package.module:register"), after the installed ones.
     plugins: tuple[str, ...] = ()
+    # Other projects' Sphinx inventories for links out of the API reference:
+    # (base URL of their docs, objects.inv as a URL or a file of the project).
+    inventories: tuple[tuple[str, str], ...] = ()
     # How links name a page (urls.DIRECTORY: its folder; urls.FILE: its index.html, for a
     # site opened from disk, with the search index loaded as scripts): `build --offline`.
     url_style: str = urls.DIRECTORY
@@ -121,6 +124,18 @@ def packaged_themes() -> Path:
     return installed if installed.is_dir() else package.parent / "themes"
 
 
+def _inventories(root: Path, table: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """`{base URL = objects.inv URL or file}`: a file is relative to the project folder."""
+    out = []
+    for base, location in table.items():
+        if not isinstance(location, str) or not location:
+            raise ConfigError(f"[tool.docsite.inventories] {base!r} must name an objects.inv")
+        if not location.startswith(("http://", "https://")):
+            location = str((root / location).resolve())
+        out.append((str(base), location))
+    return tuple(out)
+
+
 def _validate(config: SiteConfig) -> None:
     where = _table_name(config.config_file)
     if not config.languages:
@@ -161,6 +176,7 @@ _EXPECTED: dict[str, type | tuple[type, ...]] = {
     "cache_dir": str,
     "nav_expand_limit": int,
     "plugins": list,
+    "inventories": dict,
 }
 
 
@@ -264,6 +280,7 @@ def _from_table(file: Path, table: dict[str, Any]) -> SiteConfig:
         edit_branch=table.get("edit_branch", "main"),
         nav_expand_limit=table.get("nav_expand_limit", 300),
         plugins=tuple(str(name) for name in table.get("plugins", [])),
+        inventories=_inventories(root, table.get("inventories", {})),
     )
     _validate(config)
     return config

@@ -50,6 +50,11 @@ class PageContext(Protocol):
         (part of the page's cache key); ({}, "") for a page the extension has nothing for."""
         ...
 
+    def units(self, page: Page) -> tuple[int, int, int] | None:
+        """For a translated page with translation units of its own (an API page's docstring
+        units): how many are translated, outdated and missing; None for any other page."""
+        ...
+
 
 @dataclass(frozen=True)
 class MarkdownExtension:

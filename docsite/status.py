@@ -33,6 +33,8 @@ class PageStatus:
     title: str
     recorded: str | None = None  # the hash the translation records
     current: str | None = None  # the original's hash now
+    # translation units of its own (an API page's docstrings): translated, outdated, missing
+    units: tuple[int, int, int] | None = None
 
 
 @dataclass
@@ -80,9 +82,17 @@ def translation_status(site: Site, lang: str) -> list[SectionStatus]:
         else:
             recorded = page.meta.get("source")
             state = "translated" if recorded == current else "outdated"
-            status = PageStatus(path, state, page.title, recorded, current)
+            status = PageStatus(path, state, page.title, recorded, current, _units(site, page))
         sections[key].pages.append(status)
     return list(sections.values())
+
+
+def _units(site: Site, page: Page) -> tuple[int, int, int] | None:
+    """The page's own translation units, summed over the extensions that have any."""
+    found = [u for c in site.contexts.values() if (u := c.units(page)) is not None]
+    if not found:
+        return None
+    return (sum(u[0] for u in found), sum(u[1] for u in found), sum(u[2] for u in found))
 
 
 def is_outdated(site: Site, page: Page) -> bool:

@@ -24,6 +24,7 @@ STATIC = "_static/"  # theme files, fingerprinted: _static/css/docsite.<hash>.cs
 SEARCH_INDEX = "_search/"  # the static search index: _search/<lang>/…
 LIVE = "_docsite/"  # the live server's event stream and script (serve only)
 SITEMAP = "sitemap.xml"
+OBJECTS_INV = "objects.inv"
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
 INDEX_FILE = "index.html"  # the file a page's folder holds
@@ -138,6 +139,11 @@ def shared_paths(static_names: Iterable[str]) -> Iterator[str]:
         yield static_file(name)
 
 
+def objects_inv(lang: str) -> str:
+    """The language's Sphinx inventory, for intersphinx: `en/objects.inv`."""
+    return f"{lang}/{OBJECTS_INV}"
+
+
 def language_paths(
     lang: str, page_urls: Iterable[str], asset_paths: Iterable[str]
 ) -> Iterator[str]:
@@ -147,6 +153,7 @@ def language_paths(
     yield status_page(lang)
     yield llms_index(lang)
     yield llms_full(lang)
+    yield objects_inv(lang)
     for url in page_urls:
         yield page(lang, url)
         yield markdown_copy(page(lang, url))

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, redirect, re
 from jinja2 import TemplateError
 from markupsafe import Markup
 
-from docsite import llms, urls
+from docsite import llms, objectsinv, urls
 from docsite.context import GENERATED_STATIC, Snapshot, static_name
 from docsite.errorpages import template_error_html
 from docsite.errors import ContentError
@@ -220,6 +220,17 @@ def llms_index(lang: str) -> Response:
 def llms_full(lang: str) -> Response:
     snap = _state().snapshot
     return text_response(llms.llms_full(snap.site, _language(snap, lang)), "text/plain")
+
+
+@bp.get(f"/<lang>/{urls.OBJECTS_INV}")
+def objects_inv(lang: str) -> Response:
+    """The language's Sphinx inventory (objects.inv), for intersphinx."""
+    snap = _state().snapshot
+    data = objectsinv.objects_inv(snap.site, _language(snap, lang))
+    response = Response(data, mimetype="application/octet-stream")
+    response.cache_control.no_cache = True
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get(f"/<lang>/{urls.MARKDOWN_FILE}")
