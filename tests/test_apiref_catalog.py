@@ -166,3 +166,27 @@ def _shown(path: Path) -> str:
     from tests.conftest import ROOT
 
     return os.path.relpath(path, ROOT)
+
+
+def test_a_long_previous_msgid_survives_a_second_update(tmp_path):
+    """Babel wraps `#| msgid` comments at 76 columns and reads them back as translator
+    comments: the catalog must still know the previous msgid, and keep no such junk."""
+    from babel.messages.catalog import Catalog as BabelCatalog
+
+    from docsite.apiref.catalog import update_catalog
+
+    old, new = "The old sentence, " * 8, "The new sentence, " * 8
+    po = tmp_path / "page.po"
+    first = BabelCatalog(locale=LOCALE)
+    first.add(old.strip())
+    update_catalog(po, first, LOCALE)
+    translate(po, {old.strip(): "旧的句子。"})
+    second = BabelCatalog(locale=LOCALE)
+    second.add(new.strip())
+    for _ in range(2):  # the change makes the unit fuzzy; a second update must read it back
+        update_catalog(po, second, LOCALE)
+    text = po.read_text("utf-8")
+    assert "# |" not in text and text.count("#| msgid") == 1
+    with po.open("rb") as fh:
+        message = read_po(fh, locale=LOCALE).get(new.strip())
+    assert message is not None and message.fuzzy

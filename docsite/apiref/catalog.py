@@ -137,14 +137,26 @@ def template(units: Iterable[SourceUnit], project: str, version: str) -> Catalog
 
 
 def _read_previous_ids(catalog: Catalog) -> None:
-    """Babel writes a fuzzy message's previous msgid as `#| msgid "…"` but reads that line
-    back as a translator comment: turn such comments into the previous msgid again."""
+    """Babel writes a fuzzy message's previous msgid as `#| msgid "…"` comment lines (wrapped
+    at 76 columns whatever the width asked for) but reads them back as translator comments:
+    turn them into the previous msgid again, the wrapped lines joined."""
     for message in catalog:
-        comments = [c for c in message.user_comments if c.startswith("| msgid ")]
-        if not comments:
+        start = next(
+            (i for i, c in enumerate(message.user_comments) if c.startswith("| msgid ")), None
+        )
+        if start is None:
             continue
-        message.previous_id = [unescape(comments[0].removeprefix("| msgid ").strip())]
-        message.user_comments = [c for c in message.user_comments if c not in comments]
+        end = start + 1
+        comments = message.user_comments
+        while (
+            end < len(comments)
+            and comments[end].startswith("| ")
+            and not comments[end].startswith(("| msgid", "| msgctxt"))
+        ):
+            end += 1
+        text = " ".join(c.removeprefix("| ").strip() for c in comments[start:end])
+        message.previous_id = [unescape(text.removeprefix("msgid ").strip())]
+        message.user_comments = comments[:start] + comments[end:]
 
 
 def update_catalog(path: Path, pot: Catalog, locale: str) -> bool:
