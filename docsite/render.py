@@ -92,6 +92,18 @@ def _identifiers(code: str) -> list[str]:
     return [m for m in _IDENTIFIER_RE.findall(code) if len(m) > 2 and m not in _NOT_IDENTIFIERS]
 
 
+_OBJECT_PATH_RE = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+
+
+def _object_names(ident: str) -> list[str]:
+    """A heading whose id is an object's path (an API reference entry, `flask.Flask.route`)
+    is found by that path and by its shorter forms (`Flask.route`)."""
+    if not _OBJECT_PATH_RE.match(ident):
+        return []
+    parts = ident.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts) - 1)]
+
+
 def extract_sections(
     tokens: list[Token], title: str, gettext: Callable[[str], str] = str
 ) -> list[Section]:
@@ -108,9 +120,10 @@ def extract_sections(
             heading = "".join(
                 c.content for c in inline.children or [] if c.type in ("text", "code_inline")
             ).strip()
-            sections.append(Section(str(token.attrGet("id") or ""), heading, int(token.tag[1]), ""))
+            ident = str(token.attrGet("id") or "")
+            sections.append(Section(ident, heading, int(token.tag[1]), ""))
             texts.append([])
-            idents.append({})
+            idents.append(dict.fromkeys(_object_names(ident)))
             i += 3
             continue
         if token.type == "inline":
