@@ -88,17 +88,19 @@ class Resolver:
             label = self.api.inventory.label(lang, target)
             return self.url(label) if label else external.url("std:label", target)
         if role == "doc":
-            return self._doc(target)
+            label = self.api.inventory.label(lang, f"doc:{target}")
+            return self.url(label) if label else self._doc(target)
         return None
 
     def url(self, target: Target) -> str | None:
+        fragment = f"#{target.anchor}" if target.anchor else ""
         if target.page == self.ctx.page_path:
-            return f"#{target.anchor}"
+            return fragment or "#"
         url = self.ctx.resolve_page(target.page)
         if url is None:
             return None
         self.ctx.links.append(LinkRef(target.page, target.anchor, self.line, "page"))
-        return f"{relative_url(self.ctx.page_url, url, self.ctx.url_style)}#{target.anchor}"
+        return relative_url(self.ctx.page_url, url, self.ctx.url_style) + fragment
 
     def _doc(self, name: str) -> str | None:
         base = "" if name.startswith("/") else posixpath.dirname(self.ctx.page_path)

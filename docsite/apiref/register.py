@@ -32,6 +32,7 @@ from docsite.apiref import (
 from docsite.apiref.engine import ApiEngine, ApiSettings
 from docsite.apiref.plugin import markdown_plugin
 from docsite.apiref.sitewide import PageSource, SiteApi, catalog_counts, is_api_page
+from docsite.apiref.xref import Target
 from docsite.config import SiteConfig
 from docsite.pages import Page
 from docsite.plugins import MarkdownExtension, Registry, code_digest
@@ -39,6 +40,24 @@ from docsite.plugins import MarkdownExtension, Registry, code_digest
 _MODULES = (catalog, directive, engine, inventory, loader, model, objects, plugin, rst)
 _MODULES += (rsthtml, rstnodes, signature, sitewide, xref)
 _lock = threading.Lock()
+# What Flask's docstrings refer to with :ref: and :doc: in Flask's own documentation, and the
+# page (and heading) of ours that covers it.
+FLASK_LABELS = {
+    "testing-cli": Target("user-guide/testing.md", "cli-runner"),
+    "url-route-registrations": Target("api/url-routing.md", ""),
+    "security-json": Target("user-guide/security.md", "json"),
+    "custom-scripts": Target("user-guide/cli.md", "custom-scripts"),
+    "config-dev-prod": Target("user-guide/config.md", "environment-patterns"),
+    "callbacks-and-errors": Target("user-guide/lifecycle.md", "hook-order"),
+    "doc:/testing": Target("user-guide/testing.md", ""),
+    "doc:/reqcontext": Target("user-guide/reqcontext.md", ""),
+    "doc:views": Target("user-guide/views.md", ""),
+    "doc:/patterns/flashing": Target("patterns/flashing.md", ""),
+    "doc:/logging": Target("user-guide/logging.md", ""),
+    "doc:/deploying/index": Target("user-guide/deploying/index.md", ""),
+    "doc:/blueprints": Target("user-guide/blueprints.md", ""),
+    "doc:/appcontext": Target("user-guide/appcontext.md", ""),
+}
 
 
 def engine_for(config: SiteConfig) -> ApiEngine:
@@ -79,7 +98,10 @@ def site_context(config: SiteConfig, pages: Mapping[str, Sequence[Page]]) -> Api
     """The inventory of a site: which page places which object, in each language."""
     with _lock:  # one model load, however many threads make sites at once
         api = SiteApi(engine_for(config), config.default_language)
-    api.update({lang: [source_of(page) for page in shown] for lang, shown in pages.items()})
+    api.update(
+        {lang: [source_of(page) for page in shown] for lang, shown in pages.items()},
+        FLASK_LABELS,
+    )
     return ApiContext(api)
 
 

@@ -175,8 +175,16 @@ class SiteApi:
         self.default_language = default_language
         self.inventory = Inventory.build({})
 
-    def update(self, pages: Mapping[str, Iterable[PageSource]]) -> None:
-        self.inventory = compute_inventory(self.engine, pages)
+    def update(
+        self,
+        pages: Mapping[str, Iterable[PageSource]],
+        labels: Mapping[str, Target] | None = None,
+    ) -> None:
+        """The inventory of these pages; `labels` (the same in every language) name pages and
+        headings for `:ref:` and `:doc:` (`doc:/testing`) in the docstrings."""
+        pages = {lang: list(sources) for lang, sources in pages.items()}
+        per_language = {lang: dict(labels or {}) for lang in pages}
+        self.inventory = compute_inventory(self.engine, pages, per_language)
 
     @staticmethod
     def concerns(body: str) -> bool:
