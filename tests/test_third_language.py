@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from docsite.app import create_app
 from docsite.config import load_config
 from docsite.freeze import freeze
-from tests.conftest import ROOT, write_tree
+from tests.conftest import ROOT, Server, start_server, stop_server, write_tree
 
 PAGES = {
     "en/index.md": "---\ntitle: Home\n---\nWelcome to the docs.\n",
@@ -61,35 +64,40 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app(project: Path):
-    config = load_config(project)
-    assert config.languages == ("en", "zh", "ja")
-    return create_app(config)
+def server(project: Path) -> Iterator[Server]:
+    """`build.py -f <project>/pyproject.toml serve`: a real server of the three-language project."""
+    assert load_config(project).languages == ("en", "zh", "ja")
+    server = start_server(["-f", str(project / "pyproject.toml"), "serve"], ready_path="/ja/")
+    yield server
+    stop_server(server)
 
 
-def test_japanese_pages_serve_in_japanese(app):
-    client = app.test_client()
-    html = client.get("/ja/guide/").get_data(as_text=True)
+def test_japanese_pages_serve_in_japanese(server):
+    html = server.get("/ja/guide/").text
     assert '<html lang="ja"' in html
     assert "ブループリント" in html and "このページの内容" in html  # the catalog's strings
     assert 'hreflang="ja"' in html and 'property="og:locale" content="ja_JP"' in html
 
 
-def test_the_switcher_leads_to_each_language(app):
-    html = app.test_client().get("/ja/guide/").get_data(as_text=True)
+def test_the_switcher_leads_to_each_language(server):
+    html = server.get("/ja/guide/").text
     for href in ("../../en/guide/", "../../zh/guide/"):
         assert f'href="{href}"' in html
-    zh = app.test_client().get("/zh/guide/").get_data(as_text=True)  # English, as a fallback
+    zh = server.get("/zh/guide/").text  # English, as a fallback
     assert 'href="../../ja/guide/"' in zh
+    assert server.get("/", headers={"Accept-Language": "ja"}).headers["location"].endswith("/ja/")
 
 
-def test_japanese_search_finds_its_page(app):
-    state = app.extensions["docsite"]
-    assert state.search_ready.wait(timeout=120)
-    result = state.run_search("ブループリント", "ja", 10)
-    assert [hit.url for hit in result.results][:1] == ["/ja/guide/"]
-    english = state.run_search("blueprint", "en", 10)
-    assert "/en/guide/" in [hit.url for hit in english.results]
+def test_japanese_search_finds_its_page(server):
+    deadline = time.monotonic() + 120  # the index is built in the background
+    while True:
+        hits = json.loads(server.get("/api/search?lang=ja&q=" + quote("ブループリント")).text)
+        if hits["results"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert [hit["url"] for hit in hits["results"]][:1] == ["/ja/guide/"]
+    english = json.loads(server.get("/api/search?lang=en&q=blueprint").text)
+    assert "/en/guide/" in [hit["url"] for hit in english["results"]]
 
 
 def test_japanese_builds_with_its_static_search_index(project, tmp_path):
