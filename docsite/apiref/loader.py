@@ -232,13 +232,30 @@ class _Walker:
             if not self.objects[f"{path}.{name}"].private:
                 names.append(name)
         names.sort(key=lambda n: n not in own)  # own members first, source order kept
-        record = self._common(cls, path, "class")
+        record = self._class_docstring(cls, self._common(cls, path, "class"))
         self.objects[path] = _replace(
             record,
             members=tuple(names),
             bases=tuple(_base_path(b) for b in cls.bases),
             params=_params(cls.parameters, drop_first=True) if _has_init(cls) else (),
         )
+
+    def _class_docstring(self, cls: griffe.Class, record: ApiObject) -> ApiObject:
+        """A class without a docstring shows its nearest base's (flask.Blueprint has none of
+        its own; the sansio Blueprint it extends documents it), as autodoc's inherited docs."""
+        if record.docstring:
+            return record
+        for base in cls.mro():
+            if base.docstring is not None and base.docstring.value.strip():
+                text, line = self._docstring(base)
+                return _replace(
+                    record,
+                    docstring=text,
+                    docstring_line=line,
+                    docstring_file=_relative_file(base),
+                    docstring_from=base.canonical_path,
+                )
+        return record
 
     def _inherit_docstring(self, cls: griffe.Class, name: str, path: str) -> None:
         """A member without a docstring shows the one it overrides, as Sphinx autodoc does."""
