@@ -52,7 +52,11 @@ SCOPE = {
         "deferredcallbacks", "methodoverrides", "requestchecksum", "celery", "subclassing",
         "singlepageapplications", "apierrors", "errorpages",
     ],
-    "api": ["index", "app", "globals", "request"],
+    "api": [
+        "index", "app", "globals", "blueprints", "request", "response", "sessions", "testing",
+        "helpers", "json", "templating", "config", "signals", "views", "url-routing", "cli",
+        "internals",
+    ],
     "notes": ["index", "design", "extensiondev", "contributing", "themes"],
 }  # fmt: skip
 PART_ONE = ("", "user-guide", "user-guide/deploying", "tutorial")
