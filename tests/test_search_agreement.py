@@ -20,6 +20,7 @@ from docsite.search.analysis import WORD_RE, is_cjk, profile_for
 from docsite.site import Site
 from docsite.theme import Theme
 from tests.conftest import CONTENT, run_cli, static_http_server
+from tests.test_search import MIN_MRR, mean_reciprocal_rank
 
 # (language, query, what it exercises)
 QUERIES = [
@@ -179,6 +180,17 @@ def test_search_box_and_search_page_agree(browser: Browser, frozen: str, lang, q
         page.close()
     assert len(box) == 8 and len(listed) == 20
     assert listed[:8] == box
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_mean_reciprocal_rank_at_10_in_the_frozen_site(static_search, lang):
+    """tests/search/queries.yaml answered by the frozen site's search in Chromium (what
+    bench/search_bench.py reports as the static MRR@10): the same bar as the server's."""
+    mrr, misses = mean_reciprocal_rank(
+        lang, lambda q: [hit["url"] for hit in in_browser(static_search, q, lang, 10)["results"]]
+    )
+    print(f"static MRR@10 {lang} {mrr:.3f}")
+    assert mrr >= MIN_MRR, f"static MRR@10 for {lang} is {mrr:.3f}; misses:\n" + "\n".join(misses)
 
 
 def test_the_stemmer_in_javascript_is_the_server_s(static_search):
