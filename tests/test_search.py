@@ -28,7 +28,7 @@ from docsite.theme import Theme
 from tests.conftest import ROOT, Server, write_tree
 
 QUESTION_RE = re.compile("怎么|怎样|如何|为什么|什么|哪")
-MIN_MRR = 0.8  # per language, on the server and in the frozen site
+MIN_MRR = 0.9  # per language, on the server and in the frozen site
 QUERIES = yaml.safe_load((ROOT / "tests" / "search" / "queries.yaml").read_text("utf-8"))
 
 
@@ -229,8 +229,10 @@ def test_where_a_word_is_weighs_more_than_how_often(make_site, tmp_path):
 
 
 def test_did_you_mean(small_index):
+    """A word too far from every index term to be corrected (two edits in seven letters)
+    finds nothing, and "did you mean" offers the word."""
     _site, index = small_index
-    result = index.search("bluprint", "en")
+    result = index.search("bluprnt", "en")
     assert result.total == 0
     assert result.suggestion is not None
     assert analyze(result.suggestion) == analyze("blueprint")
