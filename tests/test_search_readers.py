@@ -7,6 +7,7 @@ The server's side; tests/test_search_agreement.py checks that the frozen site an
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatch
 
 import pytest
 
@@ -225,17 +226,17 @@ def project_index(tmp_path_factory) -> SearchIndex:
 
 
 @pytest.mark.parametrize(
-    ("query", "page"),
+    ("query", "page", "within"),
     [
-        ("如何在模板里用自定义过滤器", "/zh/user-guide/templating/"),
-        ("命令行参数", "/zh/user-guide/cli/"),
-        ("配置文件", "/zh/user-guide/config/"),
-        ("怎样自定义 404 错误页面", "/zh/patterns/errorpages/"),
-        ("jsonfy", "/zh/"),  # a page about JSON, whichever
+        # the section on registering filters: its title and heading say 模板 and 过滤器, not
+        # 自定义 (the old fallback answered with the user guide's index, which has all three)
+        ("如何在模板里用自定义过滤器", "/zh/user-guide/templating/#registering-filters", 2),
+        ("命令行参数", "/zh/user-guide/cli/", 1),
+        ("配置文件", "/zh/user-guide/config/", 1),
+        ("怎样自定义 404 错误页面", "/zh/patterns/errorpages/", 1),
+        ("jsonfy", "/zh/*json*", 1),  # a section about JSON (jsonify), whichever
     ],
 )
-def test_reader_questions_on_the_project(project_index, query, page):
-    first = urls(project_index.search(query, "zh"))[0]
-    assert first.startswith(page), first
-    if query == "jsonfy":
-        assert "json" in first.lower()
+def test_reader_questions_on_the_project(project_index, query, page, within):
+    found = urls(project_index.search(query, "zh"))[:within]
+    assert any(fnmatch(url, page + "*") for url in found), found
