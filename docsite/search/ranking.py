@@ -28,7 +28,7 @@ from docsite.search.documents import FIELDS
 FIELD_BOOSTS = {
     "title": 4.0,
     "summary": 1.5,
-    "topic": 3.0,
+    "topic": 2.0,
     "section": 2.5,
     "breadcrumb": 1.0,
     "body": 1.0,
