@@ -68,7 +68,7 @@ TARGETS = (
     ("server RSS ≤300 MB with the generated corpus loaded", "≤", "rss", 300.0),
     ("search p50 ≤5 ms (server, project and generated corpus)", "≤", "search_p50", 5.0),
     ("search p99 ≤30 ms (server, project and generated corpus)", "≤", "search_p99", 30.0),
-    ("search MRR@10 ≥0.8 per language (server and static)", "≥", "mrr", 0.8),
+    ("search MRR@10 ≥0.9 per language (server and static)", "≥", "mrr", 0.9),
     ("start to first page ≤2 s, 1,000 pages per language (serve)", "≤", "first_page", 2.0),
     ("save to reload event p50 ≤150 ms, 1,000 pages per language", "≤", "reload_p50", 150.0),
     ("typical page ≤60 KB gzip, HTML + CSS + JS (no search index)", "≤", "weight", 60.0),

@@ -1,4 +1,4 @@
-"""Full-text search: one analysis, one ranking and one fallback chain, implemented by a
+"""Full-text search: one analysis, one ranking and one way to answer, implemented by a
 whoosh index for the server and by a static index (read by static-search.js) for the frozen
 site, which answer every query with the same documents in the same order.
 
@@ -6,8 +6,10 @@ site, which answer every query with the same documents in the same order.
   stop words, stemming);
 - `documents`: what a searchable document is (a section of a rendered page) and its terms;
 - `ranking`: how a document is weighed (BM25F, stored as integers when indexing);
-- `query`: how a query is read and answered (parsing, the fallback chain, the order of
-  results, snippets);
+- `query`: how a query is read and answered (parsing, clauses, coverage, the order of
+  results);
+- `fuzzy`: which index terms a misspelt word stands for;
+- `snippets`: the excerpt under a result, with its matches marked;
 - `server`: the whoosh index of the doc server;
 - `static`: the JSON index of a frozen site.
 """
@@ -20,11 +22,10 @@ from docsite.search.query import (
     Hit,
     SearchResult,
     clean_query,
-    highlighter,
-    make_snippet,
     parse_query,
 )
 from docsite.search.server import SCHEMA_VERSION, SearchIndex
+from docsite.search.snippets import highlighter, make_snippet
 from docsite.search.static import (
     DocTerms,
     StaticIndexStats,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,15 +35,18 @@ WORD_RE = re.compile(rf"[{CJK}]+|@?[^\W_{CJK}]\w*(?:[.:][^\W{CJK}]\w*)*|_\w+", r
 CJK_RUN_RE = re.compile(rf"^[{CJK}]+$")
 _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
+# Function words and the words of a question ("how do I", "怎样", "如何"): a reader's sentence
+# carries its meaning in the other words.
 ENGLISH_STOP_WORDS = frozenset(
-    """a an and are as at be been but by can do does for from had has have how i if in into is
-    it its of on or so than that the their them then there these they this to was we were what
-    when where which who why will with you your""".split()
+    """a an and are as at be been but by can could do does for from had has have how i if in
+    into is it its me my of on or our should so than that the their them then there these they
+    this to us was we were what when where which who why will with would you your""".split()
 )
 CHINESE_STOP_WORDS = frozenset(
     """的 了 和 是 在 也 就 都 而 及 与 或 一个 这个 那个 我们 你 它 把 被 对 中 上 下 个
     会 要 可以 这 那 吗 呢 吧 怎么 怎样 如何 什么 为什么 哪些 哪个 给 让 能 能否 是否 需要
-    应该 请问 一下""".split()
+    应该 请问 一下 里 用 已 已经 使用 得 地 着 过 并 还 又 再 该 我 你们 自己 这些 那些 这样
+    那样 怎么样 怎么办 为何 哪里 是不是 有没有 时 时候 之 其""".split()
 )
 # Terms translators use (GLOSSARY.md): jieba keeps them whole.
 CHINESE_WORDS = (
@@ -78,13 +82,15 @@ class Profile:
 
     def index_terms(self, text: str) -> list[str]:
         """The terms of a text as the index stores them."""
-        return [term for word in WORD_RE.findall(text) for term in _word_terms(self, word)]
+        words = WORD_RE.findall(nfkc(text))
+        return [term for word in words for term in _word_terms(self, word)]
 
     def phrase_terms(self, text: str) -> list[str]:
         """The words of a text in reading order, as a query would ask for them: identifiers
         whole, CJK runs in jieba's precise mode, stop words left out. A phrase matches
         where its terms follow each other in this stream."""
-        return [term for word in WORD_RE.findall(text) for term in _phrase_terms(self, word)]
+        words = WORD_RE.findall(nfkc(text))
+        return [term for word in words for term in _phrase_terms(self, word)]
 
     def query_terms(self, text: str, known: Callable[[str], bool] | None = None) -> list[str]:
         """The terms a query asks for. `known(piece)` says whether a CJK piece is a word of
@@ -111,6 +117,16 @@ class Profile:
 
     def segment_query(self, run: str, known: Callable[[str], bool]) -> list[str]:
         return segment_query(run, known, self.max_query_word)
+
+    def subwords(self, term: str, known: Callable[[str], bool] | None = None) -> list[str]:
+        """The shorter words of the index that a CJK query term is made of, from the left
+        (`segment_query` with pieces shorter than the term): 配置文件 -> 配置, 文件;
+        字段 -> 字, 段. [] for a term that is not CJK or is one character long."""
+        if len(term) < 2 or not CJK_RUN_RE.match(term):
+            return []
+        vocabulary = known or _jieba_words(term).__contains__
+        pieces = segment_query(term, self._known_or_stop(vocabulary), len(term) - 1)
+        return [piece for piece in pieces if piece not in self.stop_words]
 
 
 def segment_query(run: str, known: Callable[[str], bool], longest: int = 12) -> list[str]:
@@ -152,6 +168,11 @@ def set_language_profile(lang: str, profile: str | Profile) -> None:
     if profile not in PROFILES:
         raise ValueError(f"no search analysis profile {profile!r} (known: {sorted(PROFILES)})")
     LANGUAGE_PROFILES[lang] = profile
+
+
+def nfkc(text: str) -> str:
+    """Text in compatibility form (ｕｒｌ＿ｆｏｒ -> url_for, full-width digits and letters)."""
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def is_cjk(text: str) -> bool:

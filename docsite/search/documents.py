@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from docsite.search.analysis import Profile, profile_for
 from docsite.site import Entry, Site
 
-FIELDS = ("title", "summary", "section", "breadcrumb", "body", "code")
+FIELDS = ("title", "summary", "topic", "section", "breadcrumb", "body", "code")
 # Where a phrase can match: the page's names, the heading and the prose (not the breadcrumb,
 # whose titles follow each other by accident, nor code).
 PHRASE_FIELDS = ("title", "section", "body")
@@ -30,8 +30,9 @@ class SearchDoc:
     page_title: str
     title: str  # what names the page (title, nav title, slug): on the page's top document only
     summary: str  # the page's own description (`meta`): on the top document only
+    topic: str  # what the page is about (its title): on every document of the page
     section: str
-    breadcrumb: str  # where the section is: the sections above the page, and the page title
+    breadcrumb: str  # where the page is: the titles of the sections above it
     body: str
     code: str
 
@@ -61,8 +62,9 @@ def documents(site: Site, entry: Entry) -> list[SearchDoc]:
                 page_title=page.title,
                 title="" if section.id else names,
                 summary="" if section.id else str(page.meta.get("meta", "")),
+                topic=page.title,
                 section=section.heading if section.id else "",
-                breadcrumb=f"{crumbs} › {page.title}" if section.id else crumbs,
+                breadcrumb=crumbs,
                 body=section.text,
                 code=" ".join(section.code),
             )

@@ -28,6 +28,7 @@ from docsite.search.documents import FIELDS
 FIELD_BOOSTS = {
     "title": 4.0,
     "summary": 1.5,
+    "topic": 2.0,
     "section": 2.5,
     "breadcrumb": 1.0,
     "body": 1.0,
@@ -39,11 +40,16 @@ K1 = 1.2
 FIELD_B = {
     "title": 0.0,
     "summary": 0.2,
+    "topic": 0.0,
     "section": 0.2,
     "breadcrumb": 0.2,
     "body": 0.75,
     "code": 0.75,
 }
+# An identifier where it is named (a page's title, a heading) is what the section is
+# about; in prose it is a mention.
+NAMING_FIELDS = frozenset({"title", "topic", "section"})
+IDENTIFIER_BOOST = 2.0
 WEIGHT_SCALE = 100
 IDF_SCALE = 100
 
@@ -89,9 +95,18 @@ def bm25f_weights(
         counter = counts[name]
         b = FIELD_B[name]
         norm = 1 - b + b * counter.total() / averages[name]
+        naming = name in NAMING_FIELDS
         for term, tf in counter.items():
-            weights[term] += FIELD_BOOSTS[name] * tf * (K1 + 1) / (tf + K1 * norm)
+            boost = FIELD_BOOSTS[name]
+            if naming and is_identifier(term):
+                boost *= IDENTIFIER_BOOST
+            weights[term] += boost * tf * (K1 + 1) / (tf + K1 * norm)
     return weights
+
+
+def is_identifier(term: str) -> bool:
+    """A term that names something in code (url_for, app.route, flask.json.provider)."""
+    return "_" in term or "." in term or ":" in term
 
 
 def stored_weights(

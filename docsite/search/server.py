@@ -48,13 +48,12 @@ from docsite.search.documents import (
 )
 from docsite.search.query import (
     MAX_LIMIT,
+    Answer,
     Hit,
     SearchResult,
     answer,
     clean_query,
-    highlighter,
     hit_order,
-    make_snippet,
     parse_query,
 )
 from docsite.search.ranking import (
@@ -64,6 +63,7 @@ from docsite.search.ranking import (
     measure_averages,
     stored_weights,
 )
+from docsite.search.snippets import highlighter, make_snippet
 from docsite.site import Entry, Site
 
 WEIGHTED = "weighted"
@@ -172,10 +172,13 @@ class LanguageIndex:
     def doc_frequency(self, term: str) -> int:
         return int(self.searcher.doc_frequency(WEIGHTED, language_term(self.lang, term)))
 
+    def idf(self, term: str) -> int:
+        return idf(self.docs, self.doc_frequency(term))
+
     def scores(self, term: str) -> dict[int, int]:
         if term not in self._scores:
             key = language_term(self.lang, term)
-            weight = idf(self.docs, self.doc_frequency(term))
+            weight = self.idf(term)
             ids, weights = postings(self.reader, WEIGHTED, key)
             self._scores[term] = {doc: weight * int(w) for doc, w in zip(ids, weights, strict=True)}
         return self._scores[term]
@@ -396,27 +399,31 @@ class SearchIndex:
             else:
                 languages = [lang]
             sources = [LanguageIndex(searcher, code) for code in languages]
-            asked = False
+            asked = corrected = False
             for source in sources:
-                asked = self._search_language(source, text, limit, result) or asked
+                found = self._search_language(source, text, limit, result)
+                asked = asked or found is not None
+                corrected = corrected or (found is not None and found.corrected)
             result.results = sorted(result.results, key=hit_order)[:limit]
-            if asked and not result.total:
+            if (asked and not result.total) or corrected:
                 result.suggestion = suggest(searcher, sources, text)
         return result
 
     @staticmethod
-    def _search_language(source: LanguageIndex, text: str, limit: int, out: SearchResult) -> bool:
-        """Add one language's answer to `out`; False when the query asks for nothing there."""
+    def _search_language(
+        source: LanguageIndex, text: str, limit: int, out: SearchResult
+    ) -> Answer | None:
+        """Add one language's answer to `out`; None when the query asks for nothing there."""
         parsed = parse_query(text, source.lang, source.known)
         if parsed.empty:
-            return False
+            return None
         found = answer(parsed, source, limit)
         out.total += found.total
-        out.fallback = max(out.fallback, found.plan)
-        marks = highlighter(parsed.highlight_terms(), parsed.words)
+        out.partial = max(out.partial, found.partial)
+        marks = highlighter(found.terms, parsed.words)
         for score, doc in found.top:
             out.results.append(make_hit(source.stored(doc), marks, score))
-        return True
+        return found
 
 
 def analyzed_documents(site: Site, entry: Entry) -> list[tuple[SearchDoc, DocTerms]]:

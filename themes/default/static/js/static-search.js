@@ -1,9 +1,10 @@
 // Search in a frozen site, with no server: reads the _search/<lang>/ index that
 // docsite.search.static writes and answers in the shape of /api/search. It implements the one
-// definition of search in docsite/search/query.py (cleaning, parsing, analysis, clauses, the
-// fallback chain, integer scores and the order of results) exactly, so a frozen site answers
-// every query with the server's documents in the server's order; tests/test_search_agreement.py
-// checks that. Loaded by search.js only on sites built with `build.py build`.
+// definition of search in docsite/search/query.py (cleaning, parsing, analysis, clauses with
+// their sub-words and corrections (fuzzy.py), coverage, integer scores and the order of
+// results) and of snippets (snippets.py) exactly, so a frozen site answers every query with the
+// server's documents in the server's order; tests/test_search_agreement.py checks that. Loaded
+// by search.js only on sites built with `build.py build`.
 (function () {
   "use strict";
   var CJK = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u3040-\\u30ff";
@@ -13,8 +14,9 @@
   var CJK_RUN = new RegExp("^[" + CJK + "]+$", "u");
   var HAS_CJK = new RegExp("[" + CJK + "]", "u");
   var MAX_QUERY = 200, MAX_TERMS = 12, MAX_PHRASES = 4, MAX_PREFIXES = 4, MAX_LIMIT = 50;
-  var OR_WORDS = 3;
+  var FUZZY_TERMS = 3;
   var FORMAT = 2;
+  var EXCERPT_CHARS = 320;  // docsite.search.static cuts a section's text there
 
   function words(text) { return text.match(new RegExp(WORD_SOURCE, "gu")) || []; }
   function isWord(text) { return new RegExp("^(?:" + WORD_SOURCE + ")$", "u").test(text); }
@@ -27,6 +29,7 @@
   function cleanQuery(raw) {
     var text = String(raw || "").normalize("NFKC");
     text = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]/g, " ");
+    text = text.replace(/[\u201c\u201d\u201e\u201f\u300c\u300d\u300e\u300f\u301d\u301e]/g, '"');
     text = text.replace(/\p{C}/gu, "");
     text = text.split(/\s+/).filter(Boolean).join(" ");
     return Array.from(text).slice(0, MAX_QUERY).join("");
@@ -202,17 +205,23 @@
 
   Profile.prototype.known = function (piece) { return this.stop.has(piece) || this.vocab.has(piece); };
 
-  Profile.prototype.segment = function (run) {
+  Profile.prototype.segment = function (run, longest) {
     // from the left, the longest known piece, else one character (analysis.segment_query)
     var pieces = [];
     var start = 0;
     while (start < run.length) {
-      var size = Math.min(this.longest, run.length - start);
+      var size = Math.min(longest || this.longest, run.length - start);
       while (size > 1 && !this.known(run.substr(start, size))) size -= 1;
       pieces.push(run.substr(start, size));
       start += size;
     }
     return pieces;
+  };
+
+  Profile.prototype.subwords = function (term) {  // analysis.Profile.subwords
+    if (term.length < 2 || !CJK_RUN.test(term)) return [];
+    var self = this;
+    return this.segment(term, term.length - 1).filter(function (p) { return !self.stop.has(p); });
   };
 
   Profile.prototype.normalize = function (word) {
@@ -245,12 +254,13 @@
   function parse(text, profile) {
     var parsed = { terms: [], phrases: [], prefixes: [], marks: [] };
     var loose = [];
+    parsed.quoted = new Set();
     (text.match(/"[^"]*"/g) || []).forEach(function (quoted) {
       var inner = quoted.slice(1, -1);
       var terms = profile.terms(inner);
       parsed.marks = parsed.marks.concat(words(inner));
       if (terms.length > 1) parsed.phrases.push(terms.slice(0, MAX_TERMS));
-      else loose = loose.concat(terms);
+      else { loose = loose.concat(terms); terms.forEach(function (t) { parsed.quoted.add(t); }); }
     });
     var rest = text.replace(/"[^"]*"/g, " ").replace(/"/g, " ");
     rest.split(/\s+/).filter(Boolean).forEach(function (raw) {
@@ -264,23 +274,57 @@
     parsed.terms = unique(loose).filter(function (t) { return !inPhrases.has(t); }).slice(0, MAX_TERMS);
     parsed.prefixes = unique(parsed.prefixes).slice(0, MAX_PREFIXES);
     parsed.empty = !(parsed.terms.length || parsed.phrases.length || parsed.prefixes.length);
+    parsed.subwords = new Map();
+    parsed.terms.forEach(function (term) {
+      var parts = profile.subwords(term);
+      if (parts.length > 1) parsed.subwords.set(term, parts);
+    });
     return parsed;
   }
 
-  // --- answering (query.plans, query.answer) ----------------------------------------------------
+  // --- typo tolerance (fuzzy.py) -------------------------------------------------------------
 
-  function plans(parsed, frequency) {
-    var words = parsed.terms;
-    var out = [["and", words]];
-    if (words.length + parsed.phrases.length + parsed.prefixes.length < 2) return out;
-    var ranked = words.slice().sort(function (a, b) {
-      var fa = frequency(a), fb = frequency(b);
-      return ((fa === 0) - (fb === 0)) || (fa - fb) || (words.indexOf(a) - words.indexOf(b));
-    });
-    for (var keep = ranked.length - 1; keep > 1; keep--) out.push(["and", ranked.slice(0, keep)]);
-    out.push(["or", ranked.slice(0, OR_WORDS)]);
-    return out;
+  function maxDistance(term) {
+    var n = length(term);
+    return n < 4 ? 0 : n < 8 ? 1 : 2;
   }
+
+  function editDistance(a, b, limit) {  // fuzzy.edit_distance, in code points
+    a = Array.from(a); b = Array.from(b);
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var before = [], previous = [], i, j;
+    for (j = 0; j <= b.length; j++) previous.push(j);
+    for (i = 1; i <= a.length; i++) {
+      var current = [i];
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          current[j] = Math.min(current[j], before[j - 2] + 1);
+        }
+      }
+      if (Math.min.apply(null, current) > limit) return limit + 1;
+      before = previous; previous = current;
+    }
+    return previous[b.length] <= limit ? previous[b.length] : limit + 1;
+  }
+
+  function corrections(term, candidates, frequency) {  // fuzzy.corrections
+    var limit = maxDistance(term);
+    if (!limit) return [];
+    var first = Array.from(term)[0];
+    var best = [], smallest = limit + 1;
+    candidates.forEach(function (candidate) {
+      if (candidate === term || candidate.indexOf(first) !== 0) return;
+      var distance = editDistance(term, candidate, limit);
+      if (distance < smallest) { best = [candidate]; smallest = distance; }
+      else if (distance === smallest && distance <= limit) best.push(candidate);
+    });
+    best.sort(function (a, b) { return (frequency(b) - frequency(a)) || compareCodePoints(a, b); });
+    return best.slice(0, FUZZY_TERMS);
+  }
+
+  // --- answering (query.clauses, query.coverage, query.answer) ---------------------------------
 
   function intersect(clauses) {
     if (!clauses.length) return new Map();
@@ -296,12 +340,18 @@
     return combined;
   }
 
-  function union(clauses) {
-    var combined = new Map();
-    clauses.forEach(function (clause) {
-      clause.forEach(function (score, doc) { combined.set(doc, (combined.get(doc) || 0) + score); });
+  function bestOf(alternatives) {
+    var best = new Map();
+    alternatives.forEach(function (scores) {
+      scores.forEach(function (score, doc) { if (score > (best.get(doc) || 0)) best.set(doc, score); });
     });
-    return combined;
+    return best;
+  }
+
+  function halved(scores) {
+    var out = new Map();
+    scores.forEach(function (score, doc) { out.set(doc, Math.max(1, Math.floor(score / 2))); });
+    return out;
   }
 
   function phraseScores(source, phrase) {
@@ -313,30 +363,72 @@
     return scores;
   }
 
-  function prefixScores(source, prefix) {
-    var best = new Map();
-    source.expand(prefix).forEach(function (term) {
-      source.scores(term).forEach(function (score, doc) {
-        if (score > (best.get(doc) || 0)) best.set(doc, score);
+  function termClause(source, term, parts, quoted) {
+    var alternatives = [source.scores(term)];
+    var others = parts.slice();
+    var scoresOf = function (t) { return source.scores(t); };
+    if (parts.length) {
+      alternatives.push(phraseScores(source, parts));
+      if (!quoted && parts.every(function (p) { return p.length > 1; })) alternatives.push(intersect(parts.map(scoresOf)));
+    } else if (!quoted && !alternatives[0].size && !CJK_RUN.test(term) && /\p{L}/u.test(term)) {
+      others = corrections(term, source.expand(Array.from(term)[0]), function (t) { return source.frequency(t); });
+      alternatives.push(halved(bestOf(others.map(scoresOf))));
+    }
+    var weight = 0;
+    if (source.frequency(term)) weight = source.idf(term);
+    else others.forEach(function (t) { if (source.frequency(t)) weight = Math.max(weight, source.idf(t)); });
+    return { scores: bestOf(alternatives), weight: weight, terms: [term].concat(others) };
+  }
+
+  function phraseClause(source, phrase) {
+    var weight = 0;
+    unique(phrase).forEach(function (t) { if (source.frequency(t)) weight += source.idf(t); });
+    return { scores: phraseScores(source, phrase), weight: weight, terms: phrase.slice() };
+  }
+
+  function prefixClause(source, prefix) {
+    var expanded = source.expand(prefix);
+    var weight = expanded.length ? Math.min.apply(null, expanded.map(function (t) { return source.idf(t); })) : 0;
+    return { scores: bestOf(expanded.map(function (t) { return source.scores(t); })), weight: weight, terms: [prefix] };
+  }
+
+  function clauses(parsed, source) {
+    return parsed.terms.map(function (t) { return termClause(source, t, parsed.subwords.get(t) || [], parsed.quoted.has(t)); })
+      .concat(parsed.phrases.map(function (p) { return phraseClause(source, p); }))
+      .concat(parsed.prefixes.map(function (p) { return prefixClause(source, p); }));
+  }
+
+  function coverage(found) {  // S * C // T, and whether a document matches every clause
+    var total = 0, sums = new Map(), covered = new Map(), matched = new Map();
+    found.forEach(function (clause) {
+      total += clause.weight;
+      clause.scores.forEach(function (score, doc) {
+        sums.set(doc, (sums.get(doc) || 0) + score);
+        covered.set(doc, (covered.get(doc) || 0) + clause.weight);
+        matched.set(doc, (matched.get(doc) || 0) + 1);
       });
     });
-    return best;
+    var complete = Array.from(matched.values()).indexOf(found.length) >= 0;
+    if (!total) return { scores: sums, complete: complete };
+    var scores = new Map();
+    sums.forEach(function (score, doc) {
+      var product = score * covered.get(doc);  // exact: below 2^53
+      scores.set(doc, (product - product % total) / total);
+    });
+    return { scores: scores, complete: complete };
   }
 
   function answer(parsed, source, limit) {
-    var others = parsed.phrases.map(function (p) { return phraseScores(source, p); })
-      .concat(parsed.prefixes.map(function (p) { return prefixScores(source, p); }));
-    var chain = plans(parsed, function (t) { return source.frequency(t); });
-    for (var i = 0; i < chain.length; i++) {
-      var clauses = chain[i][1].map(function (t) { return source.scores(t); }).concat(others);
-      var combined = chain[i][0] === "and" ? intersect(clauses) : union(clauses);
-      if (combined.size) {
-        // documents are numbered in the order that breaks ties (URL, section, position)
-        var top = Array.from(combined.entries()).sort(function (a, b) { return (b[1] - a[1]) || (a[0] - b[0]); });
-        return { total: combined.size, top: top.slice(0, limit), plan: i };
-      }
-    }
-    return { total: 0, top: [], plan: 0 };
+    var found = clauses(parsed, source);
+    var terms = [];
+    found.forEach(function (c) { if (c.scores.size) terms = terms.concat(c.terms); });
+    var result = coverage(found);
+    // documents are numbered in the order that breaks ties (URL, section, position)
+    var top = Array.from(result.scores.entries()).sort(function (a, b) { return (b[1] - a[1]) || (a[0] - b[0]); });
+    return {
+      total: result.scores.size, top: top.slice(0, limit),
+      partial: result.complete || !result.scores.size ? 0 : 1, terms: unique(terms)
+    };
   }
 
   // --- the index ------------------------------------------------------------------------------
@@ -361,6 +453,11 @@
   Source.prototype.frequency = function (term) {
     var list = this.list(term);
     return list ? (list.length - 1) / 2 : 0;
+  };
+
+  Source.prototype.idf = function (term) {
+    var list = this.list(term);
+    return list ? list[0] : 0;
   };
 
   Source.prototype.scores = function (term) {
@@ -415,9 +512,10 @@
       var name = shardOf(term, meta);
       if (available.indexOf(name) >= 0) names.add(kind + "-" + name);
     }
-    parsed.terms.concat([].concat.apply([], parsed.phrases), parsed.prefixes)
+    var phrases = parsed.phrases.concat(Array.from(parsed.subwords.values()));
+    parsed.terms.concat([].concat.apply([], phrases), parsed.prefixes)
       .forEach(function (t) { add("t", t, meta.shards); });
-    parsed.phrases.forEach(function (p) {
+    phrases.forEach(function (p) {
       for (var i = 0; i + 1 < p.length; i++) add("p", p[i], meta.pairShards);
     });
     var self = this;
@@ -440,8 +538,7 @@
         if (parsed.empty) return { total: 0, hits: [] };
         return self.loadSource(base, meta, parsed).then(function (source) {
           var found = answer(parsed, source, limit);
-          var marks = parsed.marks.map(function (w) { return w.replace(/^@/, "").toLowerCase(); })
-            .concat(parsed.prefixes, parsed.terms.filter(function (t) { return CJK_RUN.test(t); }));
+          var marks = highlighter(found.terms, parsed.marks);
           return self.hits(base, meta, lang, found, marks);
         });
       });
@@ -456,10 +553,11 @@
       chunks.forEach(function (n, i) { byChunk[n] = loaded[i] || []; });
       return {
         total: found.total,
-        plan: found.plan,
+        partial: found.partial,
         hits: found.top.map(function (hit) {
           var d = byChunk[Math.floor(hit[0] / meta.chunk)][hit[0] % meta.chunk] || ["", "", "", ""];
-          return { url: d[0], title: d[1], section: d[2], snippet: snippet(d[3], marks), lang: lang, rank: hit[1] };
+          var cut = length(d[3]) >= (meta.excerpt || EXCERPT_CHARS);
+          return { url: d[0], title: d[1], section: d[2], snippet: snippet(d[3], marks, cut), lang: lang, rank: hit[1] };
         })
       };
     });
@@ -487,17 +585,17 @@
     return Promise.all(langs.map(function (l) { return this.searchLang(query, l, limit); }, this)).then(function (parts) {
       var hits = [];
       var total = 0;
-      var fallback = 0;
+      var partial = 0;
       parts.forEach(function (p) {
         hits = hits.concat(p.hits);
         total += p.total;
-        fallback = Math.max(fallback, p.plan || 0);
+        partial = Math.max(partial, p.partial || 0);
       });
       hits.sort(hitOrder);
       return {
         query: query,
         total: total,
-        fallback: fallback,  // the furthest plan of the fallback chain a language needed
+        partial: partial,  // 1 when, in some language, no document matches every clause
         results: hits.slice(0, limit).map(function (h) {
           return { url: h.url, title: h.title, section: h.section, snippet: h.snippet, lang: h.lang };
         }),
@@ -506,45 +604,72 @@
     });
   };
 
-  // --- snippets -------------------------------------------------------------------------------
+  // --- snippets (snippets.py) -----------------------------------------------------------------
 
-  function escapeHtml(text) {
+  var SNIPPET_CHARS = 180, LEAD = 60, BACK_TO_SPACE = 15, BACK_TO_BOUNDARY = 40;
+  var LATIN_WORD_CHAR = new RegExp("^(?:(?![" + CJK + "])[\\p{L}\\p{N}_])$", "u");
+
+  function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+
+  function highlighter(terms, words) {  // snippets.highlighter
+    var probes = unique(words.map(function (w) { return w.toLowerCase().replace(/^@+/, ""); }).concat(terms))
+      .filter(Boolean);
+    var byLength = function (a, b) { return length(b) - length(a); };
+    var latin = probes.filter(function (p) { return !CJK_RUN.test(p); }).sort(byLength);
+    var cjk = probes.filter(function (p) { return CJK_RUN.test(p); }).sort(byLength);
+    var parts = latin.map(function (p) { return "(?<![\\p{L}\\p{N}_])" + escapeRegExp(p) + "[\\p{L}\\p{N}_]*"; })
+      .concat(cjk.map(escapeRegExp));
+    return parts.length ? parts.join("|") : null;
+  }
+
+  function wordBoundary(text, start, end) {  // snippets._word_boundary
+    for (var cut = end; cut >= Math.max(start + 1, end - BACK_TO_BOUNDARY); cut--) {
+      if (!(LATIN_WORD_CHAR.test(text.charAt(cut - 1)) && LATIN_WORD_CHAR.test(text.charAt(cut)))) {
+        while (cut > start + 1 && /\s/.test(text.charAt(cut - 1))) cut--;
+        return cut;
+      }
+    }
+    return end;
+  }
+
+  function escapeHtml(text) {  // Python's html.escape
     return text.replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" }[c];
     });
   }
 
-  function snippet(text, marks) {
-    var lower = text.toLowerCase();
-    var ranges = [];
-    marks.forEach(function (mark) {
-      if (!mark) return;
-      var from = 0;
-      var at;
-      while ((at = lower.indexOf(mark, from)) >= 0) {
-        var end = at + mark.length;
-        if (!CJK_RUN.test(mark)) {  // whole words (and their inflections) only
-          if (at > 0 && /[\p{L}\p{N}_]/u.test(lower.charAt(at - 1))) { from = end; continue; }
-          while (end < lower.length && /[\p{L}\p{N}]/u.test(lower.charAt(end))) end++;
-        }
-        ranges.push([at, end]);
-        from = end;
-      }
-    });
-    ranges.sort(function (a, b) { return a[0] - b[0]; });
-    var first = ranges.length ? ranges[0][0] : 0;
-    var start = Math.max(0, first - 60);
-    var stop = Math.min(text.length, start + 180);
+  // snippets.make_snippet; `cut`: the text is the start of a longer one (a static excerpt)
+  function snippet(text, pattern, cut) {
+    if (!text) return "";
+    var first = pattern ? text.search(new RegExp(pattern, "iu")) : -1;
+    var start = first > 0 ? Math.max(0, first - LEAD) : 0;
+    if (start) {
+      var space = text.lastIndexOf(" ", start - 1);
+      start = space >= Math.max(0, start - BACK_TO_SPACE) ? space + 1 : start;
+    }
+    var end = Math.min(text.length, start + SNIPPET_CHARS);
+    var more = end < text.length || cut;
+    if (more) end = wordBoundary(text, start, end);
     var out = start ? "…" : "";
     var cursor = start;
-    ranges.forEach(function (r) {
-      if (r[0] < cursor || r[1] > stop) return;
-      out += escapeHtml(text.slice(cursor, r[0])) + "<mark>" + escapeHtml(text.slice(r[0], r[1])) + "</mark>";
-      cursor = r[1];
-    });
-    return out + escapeHtml(text.slice(cursor, stop)) + (stop < text.length ? "…" : "");
+    if (pattern) {
+      var marks = new RegExp(pattern, "giu");
+      var within = text.slice(0, end);
+      marks.lastIndex = start;
+      for (var m = marks.exec(within); m; m = marks.exec(within)) {
+        if (!m[0].length) { marks.lastIndex++; continue; }
+        out += escapeHtml(text.slice(cursor, m.index)) + "<mark>" + escapeHtml(m[0]) + "</mark>";
+        cursor = m.index + m[0].length;
+      }
+    }
+    out += escapeHtml(text.slice(cursor, end)) + (more ? "…" : "");
+    return out.replace(/\n/g, " ");
   }
 
-  Engine.analysis = { clean: cleanQuery, stem: stemEnglish };  // for tests and debugging
+  // for tests and debugging
+  Engine.analysis = {
+    clean: cleanQuery, stem: stemEnglish, distance: editDistance,
+    snippet: function (text, terms, words) { return snippet(text, highlighter(terms, words), false); }
+  };
   window.DocsiteStaticSearch = Engine;
 })();
