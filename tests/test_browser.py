@@ -385,7 +385,7 @@ def frozen_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ("start", "query", "expected"),
     [
         ("/zh/", "蓝图", "/zh/user-guide/blueprints/"),
-        ("/en/user-guide/quickstart/", "blueprint", "/en/user-guide/blueprints/"),
+        ("/en/user-guide/quickstart/", "application factory", "/en/patterns/appfactories/"),
     ],
 )
 @pytest.mark.parametrize("where", ["live", "frozen"])
