@@ -10,6 +10,7 @@ one.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from docsite.render import Rendered, Renderer
 from docsite.sources import Sources, asset_paths, find_asset, merge_sources, read_sources
 
 GettextFor = Callable[[str], Callable[[str], str]]
+_GENERATIONS = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,6 @@ class Site:
         *,
         sources: Sources | None = None,
         generated: list[tuple[str, Sources]] | None = None,
-        generation: int = 1,
         dates: LastUpdated | None = None,
     ) -> None:
         self.config = config
@@ -69,7 +70,9 @@ class Site:
         self.sources = (
             merge_sources(self.content, self.generated) if self.generated else self.content
         )
-        self.generation = generation  # counts the sites a server made; part of cache keys
+        # unique among the sites of this process (a new configuration starts no count again):
+        # the page and nav caches are keyed by it
+        self.generation = next(_GENERATIONS)
         self._dates = dates or LastUpdated(config.content_dir)
         derived = _derive(config, self.sources)
         self.errors: list[ContentError] = derived.errors
@@ -100,7 +103,6 @@ class Site:
             renderer,
             sources=self.content,
             generated=self.generated,
-            generation=self.generation + 1,
             dates=self._dates,
         )
 
@@ -144,7 +146,6 @@ class Site:
             self.renderer,
             sources=content,
             generated=generated,
-            generation=self.generation + 1,
             dates=self._dates,
         )
 

@@ -221,3 +221,12 @@ def test_translation_pairs_by_path(make_site):
     entry = site.entries["zh"]["guide/a.md"]
     pairs = site.translations_of(entry)
     assert {lang: e.page.title for lang, e in pairs.items()} == {"en": "A", "zh": "甲"}
+
+
+def test_every_site_of_a_process_has_its_own_generation(make_site):
+    """Page and nav caches are keyed by the generation: a site made anew (a new configuration)
+    must not reuse the number of one whose pages are cached."""
+    first = make_site({"en/index.md": "# Home\n"})
+    again = first.reloaded()
+    fresh = type(first)(first.config, first.gettext_for)
+    assert len({first.generation, again.generation, fresh.generation}) == 3
