@@ -297,15 +297,7 @@ class Renderer:
         gettext: Callable[[str], str],
         extra_env: dict[str, Any],
     ) -> Rendered:
-        ctx = RenderContext(
-            file=str(page.source_file),
-            page_path=page.path,
-            page_url=page.url,
-            line_offset=page.body_line,
-            resolve_page=resolve_page,
-            gettext=gettext,
-            url_style=self.url_style,
-        )
+        ctx = self._context(page, resolve_page, gettext)
         if extra_env:  # what the extension adds depends on the language: no shared parse
             env = {"docsite": ctx, **extra_env}
             tokens = self.md.parse(page.body, env)
@@ -325,6 +317,20 @@ class Renderer:
             sections=extract_sections(parsed.tokens, page.title, gettext),
         )
 
+    def _context(
+        self, page: Page, resolve_page: Callable[[str], str | None], gettext: Callable[[str], str]
+    ) -> RenderContext:
+        """What the parser's plugins are told about the page, and collect about it."""
+        return RenderContext(
+            file=str(page.source_file),
+            page_path=page.path,
+            page_url=page.url,
+            line_offset=page.body_line,
+            resolve_page=resolve_page,
+            gettext=gettext,
+            url_style=self.url_style,
+        )
+
     def _parse(self, page: Page) -> Parsed:
         """The tokens of a page, parsed once for every language it is rendered in (a page and
         its fallbacks, or a translation that is a copy): what depends on the language, links
@@ -332,14 +338,7 @@ class Renderer:
         key = (page.digest, page.path, page.url)
         parsed = self._parses.get(key)
         if parsed is None:
-            ctx = RenderContext(
-                file=str(page.source_file),
-                page_path=page.path,
-                page_url=page.url,
-                line_offset=page.body_line,
-                resolve_page=_language_free,
-                gettext=_language_free,
-            )
+            ctx = self._context(page, _language_free, _language_free)
             tokens = self.md.parse(page.body, {"docsite": ctx})
             has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
             parsed = Parsed(tokens, ctx, has_h1)
