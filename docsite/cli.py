@@ -13,6 +13,7 @@ import shutil
 import socket
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -187,10 +188,9 @@ def build(
 ) -> None:
     """Freeze the whole site into a static folder."""
     from docsite.app import create_app
-    from docsite.check import check_site
     from docsite.freeze import freeze
     from docsite.leftovers import cold_cache_dir, remove_stale_cold_caches
-    from docsite.parallel import jobs, prerender
+    from docsite.manifest import manifest_file
 
     started = time.perf_counter()
     overrides: dict[str, object] = {"content_dir": content_dir, "base_url": base_url}
@@ -201,27 +201,26 @@ def build(
     if no_cache:
         config = config.with_options(cache_dir=cold_cache_dir(config.cache_dir))
     app = create_app(config, server_search=False)
-    state = app.extensions["docsite"]
-    site = state.site
-    prerender(site, jobs(), analyze=True)
-    report = check_site(site)  # every problem at once, those found in rendering too
-    _print_diagnostics(report.diagnostics)
-    if report.failed(strict):
-        raise click.ClickException(_refusal(report, out))
-    if config.absolute_base is None:
-        click.echo(
-            "note: --base-url is a path, so sitemap.xml holds site-absolute paths; "
-            "pass a full URL (https://host/path/) for a sitemap search engines accept",
-            err=True,
-        )
+    site = app.extensions["docsite"].site
+    reports: list[CheckReport] = []
+    verify = _verifier(site, config, out, strict, reports)
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int, url: str) -> None:
-        if show and (done == total or done % 20 == 0):
-            click.echo(f"\r  freezing {done}/{total}", nl=done == total, err=True)
+        if show and done % 20 == 0:
+            click.echo(f"\r  freezing {done}", nl=False, err=True)
 
     try:
-        result = freeze(app, out, progress, note=lambda line: click.echo(line, err=True))
+        result = freeze(
+            app,
+            out,
+            progress,
+            note=lambda line: click.echo(line, err=True),
+            verify=verify,
+            manifest_at=manifest_file(config.cache_dir, config.content_dir, out),
+        )
+    except click.ClickException:
+        raise
     except OSError as exc:  # disk full, no permission, a file where a folder should be …
         raise click.ClickException(_output_error(exc, out)) from None
     except Exception as exc:
@@ -233,9 +232,34 @@ def build(
     click.echo(
         f"built {result.files} files into {out} "
         f"with {result.processes} process{'es' if result.processes > 1 else ''}; "
-        + _summary(result.pages, len(report.errors), len(report.warnings), seconds),
+        + _summary(result.pages, len(reports[0].errors), len(reports[0].warnings), seconds),
         err=True,
     )
+
+
+def _verifier(
+    site: Site, config: SiteConfig, out: Path, strict: bool, reports: list[CheckReport]
+) -> Callable[[], None]:
+    """What a build runs once every page is rendered, before it publishes anything: every
+    problem at once (those found in rendering too), added to `reports`; a refusal when there
+    is an error."""
+
+    def verify() -> None:
+        from docsite.check import check_site
+
+        report = check_site(site)
+        reports.append(report)
+        _print_diagnostics(report.diagnostics)
+        if report.failed(strict):
+            raise click.ClickException(_refusal(report, out))
+        if config.absolute_base is None:
+            click.echo(
+                "note: --base-url is a path, so sitemap.xml holds site-absolute paths; "
+                "pass a full URL (https://host/path/) for a sitemap search engines accept",
+                err=True,
+            )
+
+    return verify
 
 
 def _refusal(report: CheckReport, out: Path) -> str:

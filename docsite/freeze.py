@@ -1,34 +1,53 @@
-"""Freeze the site with Frozen-Flask into a folder, atomically.
+"""Freeze the site into a folder, atomically, redoing only what changed.
 
 The site is written into a temporary folder beside the output; only when every URL froze
 does it replace the old output, in one atomic exchange on Linux. A failed or interrupted build
 (even a killed one) leaves the old output as it was; the folders a killed build leaves behind
-(`.<out>.build-<pid>-*`, `.<out>.old-<pid>-*`) are removed by the next build.
+(`.<out>.build-<pid>-*`, `.<out>.old-<pid>-*`) are removed by the next build, and a detached
+process removes the old output after the exchange, so the build does not wait for it.
+
+Pages are templated by the app's own `Docsite.page_body` (the bytes its page view answers
+with) and written by docsite.pagebuild, which carries over the files of pages whose inputs did
+not change (docsite.manifest); theme and content files are carried over the same way. The
+other URLs (start page, 404, sitemap, search and status pages) and whatever changed among the
+static files go through Frozen-Flask.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import os
 import shutil
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
-from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from docsite import urls
+from docsite.buildinputs import BuildInputs
 from docsite.context import GENERATED_STATIC, static_name
 from docsite.errors import Diagnostic
-from docsite.leftovers import remove_stale_folders, remove_tree
+from docsite.leftovers import remove_later, remove_stale_folders
+from docsite.manifest import (
+    Manifest,
+    Record,
+    carry,
+    folder_id,
+    intact,
+    load_manifest,
+    record_for,
+    save_manifest,
+)
+from docsite.pagebuild import PageJob, build_pages
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
-from docsite.search import StaticIndexStats, build_static_index
+from docsite.search import StaticIndexStats, adopt_analyzed, analyze_ahead, build_static_index
 from docsite.state import Docsite
 
 
@@ -43,16 +62,13 @@ class BuildResult:
     processes: int = 1  # that froze and indexed in parallel
 
 
-def _shared_urls(state: Docsite) -> Iterator[str]:
-    theme = state.theme
-    names = [static_name(theme, name) for name in [*theme.static_names(), *GENERATED_STATIC]]
-    return ("/" + path for path in urls.shared_paths(names))
-
-
-def _language_urls(state: Docsite, lang: str) -> Iterator[str]:
-    site = state.site
-    page_urls = [entry.url for entry in site.entries[lang].values()]
-    return ("/" + path for path in urls.language_paths(lang, page_urls, site.asset_paths(lang)))
+def _special_urls(state: Docsite) -> list[str]:
+    """The URLs made anew by every build: start page, 404, sitemap, robots, and each
+    language's search and translation status pages (they depend on the whole site)."""
+    special = [*urls.shared_paths([])]
+    for lang in state.config.languages:
+        special.extend(urls.language_paths(lang, [], []))
+    return ["/" + path for path in special]
 
 
 def freeze(
@@ -60,9 +76,14 @@ def freeze(
     out: Path,
     progress: Callable[[int, int, str], None] | None = None,
     note: Callable[[str], object] = lambda line: print(line, file=sys.stderr),
+    verify: Callable[[], object] | None = None,
+    manifest_at: Path | None = None,
 ) -> BuildResult:
     """Write every URL of the app into `out`, replacing it only after a complete build.
 
+    With `manifest_at` (docsite.manifest), files whose inputs did not change since the build
+    that made `out` are carried over from it instead of being made again. `verify` runs once
+    every page is rendered, before anything is published; it raises to refuse the build.
     `note` gets a line for each folder a build could not remove (the old output, or what an
     earlier build left); the next build tries again.
     """
@@ -70,28 +91,28 @@ def freeze(
     state: Docsite = app.extensions["docsite"]
     out = out.resolve()
     staging = _staging_folder(out, note)
-    languages = list(state.config.languages)
-    processes = min(jobs(), len(languages))
-    if sum(len(state.site.entries[lang]) for lang in languages) < MIN_PAGES:
-        processes = 1
-    # Each process freezes and indexes whole languages; the first also the shared files.
-    groups = shares(languages, lambda lang: len(state.site.entries[lang]), processes)
+    previous = load_manifest(manifest_at, out)
+    processes = jobs() if sum(1 for _ in state.site.all_entries()) >= MIN_PAGES else 1
     try:
         _configure_freezer(app, staging, state.config.base_url)
-        mine = [*_shared_urls(state)]
-        for lang in groups[0]:
-            mine.extend(_language_urls(state, lang))
-        with fork_pool(app, processes - 1) as pool:
-            futures = [pool.submit(_freeze_share, group, staging) for group in groups[1:]]
-            # The progress shown is this process's share; the workers' run alongside.
-            files = _freeze_urls(
-                app, mine, lambda done, url: progress and progress(done, len(mine), url)
-            )
-            search = build_static_index(state.site, staging, groups[0])
-            for future in futures:
-                count, stats = future.result()
-                files += count
-                search.update(stats)
+        job = _page_job(state, previous, out, staging)
+        done = build_pages(job, processes)
+        for key, cached in done.rendered:
+            state.site.renderer.adopt(key, cached)
+        adopt_analyzed(done.analyzed)
+        if verify is not None:
+            verify()
+        records = done.records
+        todo = _carry_files(job, records)
+        files = len(records)
+        files += _freeze_urls(app, [*_special_urls(state), *todo], _shown(progress))
+        for url, inputs in todo.items():
+            name = url.lstrip("/")
+            content = (staging / name).read_bytes()
+            sha = hashlib.sha256(content).hexdigest()
+            records[name] = record_for(inputs, sha, (staging / name).stat())
+        search = _index(state, staging, processes)
+        save_manifest(manifest_at, Manifest(folder_id(staging), records))
         if (line := _replace(staging, out)) is not None:
             note(line)
     except BaseException:
@@ -108,6 +129,69 @@ def freeze(
         seconds=time.perf_counter() - started,
         processes=processes,
     )
+
+
+def _shown(progress: Callable[[int, int, str], None] | None) -> Callable[[int, str], object]:
+    return lambda done, url: progress(done, done, url) if progress else None
+
+
+def _page_job(state: Docsite, previous: Manifest, out: Path, staging: Path) -> PageJob:
+    snap = state.snapshot
+    inputs = BuildInputs(snap, state.search_mode)
+    return PageJob(
+        state, snap, inputs, previous, out, staging, lambda items: analyze_ahead(snap.site, items)
+    )
+
+
+def _file_inputs(job: PageJob) -> dict[str, tuple[str, str]]:
+    """The theme's static files and the content folder's other files (images …): the digest
+    of their inputs and their URL, by file below the output."""
+    state, theme = job.state, job.snap.theme
+    found: dict[str, tuple[str, str]] = {}
+    for name in [*theme.static_names(), *GENERATED_STATIC]:
+        path = urls.static_file(static_name(theme, name))
+        found[path] = (job.inputs.static(name), "/" + path)
+    site = job.snap.site
+    for lang in state.config.languages:
+        for rel in site.asset_paths(lang):
+            source = site.find_asset(lang, rel)
+            if source is not None:
+                path = urls.page(lang, rel)
+                found[path] = (job.inputs.file(source), "/" + path)
+    return found
+
+
+def _carry_files(job: PageJob, records: dict[str, Record]) -> dict[str, str]:
+    """Carry the static and content files that did not change; the URLs of the others, with
+    the digest of their inputs."""
+    todo: dict[str, str] = {}
+    for path, (inputs, url) in _file_inputs(job).items():
+        old = job.previous.records.get(path)
+        if old is not None and old.inputs == inputs and intact(old, job.out / path):
+            records[path] = record_for(inputs, old.sha, carry(job.out / path, job.staging / path))
+        else:
+            todo[url] = inputs
+    return todo
+
+
+def _index(state: Docsite, staging: Path, processes: int) -> dict[str, StaticIndexStats]:
+    """The static search index, a language per process."""
+    languages = list(state.config.languages)
+    groups = shares(languages, lambda lang: len(state.site.entries[lang]), processes)
+    groups = [group for group in groups if group]
+    search: dict[str, StaticIndexStats] = {}
+    with fork_pool(state, len(groups) - 1) as pool:
+        futures = [pool.submit(_index_share, group, staging) for group in groups[1:]]
+        search.update(build_static_index(state.site, staging, groups[0]))
+        for future in futures:
+            search.update(future.result())
+    return search
+
+
+def _index_share(languages: list[str], staging: Path) -> dict[str, StaticIndexStats]:
+    """In a forked worker: the static index of some languages."""
+    state = inherited(Docsite)
+    return build_static_index(state.site, staging, languages)
 
 
 def _configure_freezer(app: Flask, staging: Path, base_url: str) -> None:
@@ -134,6 +218,8 @@ def _staging_folder(out: Path, note: Callable[[str], object]) -> Path:
 
 def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], object]) -> int:
     """Freeze these URLs of the app with Frozen-Flask; the number of files written."""
+    from flask_frozen import Freezer, MissingURLGeneratorWarning  # only builds need it
+
     freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
     freezer.register_generator(lambda: iter(urls))
     done = 0
@@ -146,15 +232,6 @@ def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], obj
     return done
 
 
-def _freeze_share(languages: list[str], staging: Path) -> tuple[int, dict[str, StaticIndexStats]]:
-    """In a forked worker: freeze and index whole languages into the same staging folder."""
-    app = inherited(Flask)
-    state: Docsite = app.extensions["docsite"]
-    urls = [url for lang in languages for url in _language_urls(state, lang)]
-    count = _freeze_urls(app, urls, lambda done, url: None)
-    return count, build_static_index(state.site, staging, languages)
-
-
 def _replace(staging: Path, out: Path) -> str | None:
     """Swap the finished build in (atomically where the system can), then drop the old one;
     a line when the old one could not be removed."""
@@ -163,7 +240,7 @@ def _replace(staging: Path, out: Path) -> str | None:
         staging.rename(out)
         return None
     if _exchange(staging, out):
-        return remove_tree(staging, "the previous output")  # it holds the old output now
+        return remove_later(staging, out, "the previous output")  # it holds the old output now
     old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.monotonic_ns()}")
     out.rename(old)
     try:
@@ -171,7 +248,7 @@ def _replace(staging: Path, out: Path) -> str | None:
     except OSError:
         old.rename(out)
         raise
-    return remove_tree(old, "the previous output")
+    return remove_later(old, out, "the previous output")
 
 
 def _exchange(a: Path, b: Path) -> bool:
