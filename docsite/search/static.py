@@ -23,23 +23,34 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from docsite.search.analysis import Profile, is_cjk, profile_for
-from docsite.search.documents import DocTerms, SearchDoc, analyze_doc, doc_key, documents
-from docsite.search.ranking import average_lengths, idf, stored_weights
+from docsite.search.documents import DocTerms, analyze_doc, doc_key, documents, documents_digest
 from docsite.search.server import SCHEMA_VERSION
+from docsite.search.staticupdate import (
+    EXCERPT,
+    PAGE,
+    SECTION,
+    TITLE,
+    URL,
+    LangState,
+    Row,
+    make_row,
+    shard_text,
+    updated_state,
+)
 from docsite.site import Entry, Site
 
 _ANALYZED: dict[str, DocTerms] = {}  # see adopt_analyzed
 FORMAT = 2
 CHUNK = 40
-CACHE_VERSION = f"2-{SCHEMA_VERSION}"  # analyzed documents; the code's digest covers analysis
-EXCERPT_CHARS = 320
+CACHE_VERSION = f"3-{SCHEMA_VERSION}"  # the index state; the code's digest covers analysis
 CJK_SHARDS = 24
+Emit = Callable[[str, bytes], None]  # writes one file of the index, by its path below `out`
 
 
 def shard_of(term: str) -> str:
@@ -58,63 +69,89 @@ class StaticIndexStats:
 
 
 def build_static_index(
-    site: Site, out: Path, languages: list[str] | None = None
+    site: Site, out: Path, languages: list[str] | None = None, emit: Emit | None = None
 ) -> dict[str, StaticIndexStats]:
-    """Write _search/<lang>/ below `out` for these languages (default: every language)."""
+    """Write _search/<lang>/ below `out` for these languages (default: every language).
+
+    The index of each language is kept in the cache between builds (docsite.search.
+    staticupdate), so a build re-analyses only the pages whose documents changed and computes
+    again only the postings that change. `emit(path, data)` writes each file (by default into
+    `out`): the build carries over the files whose bytes did not change.
+    """
     stats: dict[str, StaticIndexStats] = {}
     config = site.config
     # one cache per content folder, so that building another site does not empty this one's
     folder_key = hashlib.sha256(str(config.content_dir).encode()).hexdigest()[:10]
     for lang in config.languages if languages is None else languages:
-        docs = [
-            doc for entry in site.entries.get(lang, {}).values() for doc in documents(site, entry)
-        ]
-        file = f"static-search/{folder_key}-{lang}.pickle"
-        cache = TermCache(config.cache_dir / file if config.cache_dir else None)
-        stats[lang] = write_language(docs, out / "_search" / lang, cache, profile_for(lang))
-        cache.save()
+        profile = profile_for(lang)
+        name = f"static-search/{folder_key}-{lang}.state"
+        cache = config.cache_dir / name if config.cache_dir else None
+        old = load_state(cache, profile)
+        pages, rows = current_rows(site, lang, old)
+        state = updated_state(old, pages, rows)
+        stats[lang] = write_state(state, f"_search/{lang}/", emit or _writer(out), profile)
+        save_state(cache, state, profile)
     return stats
 
 
-class TermCache:
-    """Analyzed documents by the digest of their text, kept between builds.
+def _writer(out: Path) -> Emit:
+    def emit(path: str, data: bytes) -> None:
+        file = out / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data)
 
-    Analysis (jieba, stemming) is most of the index's cost; a rebuild re-analyzes only the
-    sections whose text changed. The cache keeps what the last build used, nothing older.
-    """
+    return emit
 
-    def __init__(self, file: Path | None) -> None:
-        self.file = file
-        self.old: dict[str, DocTerms] = {}
-        self.new: dict[str, DocTerms] = {}
-        if file is not None:
-            try:
-                with file.open("rb") as fh:
-                    data = pickle.load(fh)
-                if data.get("version") == CACHE_VERSION:
-                    self.old = data["docs"]
-            except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError):
-                pass  # no cache, or an unreadable one: analyze everything
 
-    def terms(self, doc: SearchDoc) -> DocTerms:
-        key = doc_key(doc)
-        found = self.new.get(key) or self.old.get(key) or _ANALYZED.pop(key, None)
-        if found is None:
-            found = analyze_doc(doc)
-        self.new[key] = found
-        return found
+def load_state(file: Path | None, profile: Profile) -> LangState:
+    """The index state the last build left (an empty one when none, or another code's)."""
+    if file is None:
+        return LangState()
+    try:
+        data = file.read_bytes()
+        version, _, body = data.partition(b"\n")
+        if version.decode() != f"{CACHE_VERSION} {profile.name}":
+            return LangState()
+        return LangState.loads(body)
+    except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
+        return LangState()  # no cache, or an unreadable one: analyze everything
 
-    def save(self) -> None:
-        if self.file is None:
-            return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump({"version": CACHE_VERSION, "docs": self.new}, fh, protocol=5)
-            os.replace(tmp, self.file)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
+
+def save_state(file: Path | None, state: LangState, profile: Profile) -> None:
+    if file is None:
+        return
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(f"{CACHE_VERSION} {profile.name}\n".encode() + state.dumps())
+        os.replace(tmp, file)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed
+
+
+def current_rows(site: Site, lang: str, old: LangState) -> tuple[dict[str, str], list[Row]]:
+    """The documents of a language's pages, in number order: those of a page whose documents
+    are what the last build indexed come from the state, the others are made and analysed."""
+    kept: dict[str, list[Row]] = defaultdict(list)
+    for row in old.rows:
+        kept[row[PAGE]].append(row)
+    pages: dict[str, str] = {}
+    rows: list[Row] = []
+    for entry in site.entries.get(lang, {}).values():
+        key = f"{entry.lang}:{entry.page.path}"
+        pages[key] = documents_digest(site, entry)
+        if old.pages.get(key) == pages[key]:
+            rows.extend(kept[key])
+        else:
+            rows.extend(make_row(doc, _terms(doc)) for doc in documents(site, entry))
+    # The order that breaks ties (docsite.search.query): URL, section title, then position
+    # (a stable sort keeps a page's documents in their order).
+    return pages, sorted(rows, key=lambda row: (row[URL], row[SECTION]))
+
+
+def _terms(doc: object) -> DocTerms:
+    key = doc_key(doc)  # type: ignore[arg-type]
+    return _ANALYZED.pop(key, None) or analyze_doc(doc)  # type: ignore[arg-type]
 
 
 def analyze_ahead(site: Site, entries: list[Entry]) -> dict[str, DocTerms]:
@@ -127,47 +164,25 @@ def adopt_analyzed(analyzed: dict[str, DocTerms]) -> None:
     _ANALYZED.update(analyzed)
 
 
-def tie_order(docs: list[SearchDoc]) -> list[SearchDoc]:
-    """Documents in the order that breaks ties (docsite.search.query): URL, section title,
-    then position (a stable sort keeps a page's documents in their order)."""
-    return sorted(docs, key=lambda doc: (doc.url, doc.section))
-
-
-def write_language(
-    docs: list[SearchDoc], folder: Path, cache: TermCache, profile: Profile
-) -> StaticIndexStats:
-    folder.mkdir(parents=True, exist_ok=True)
-    docs = tie_order(docs)
-    analyzed = [cache.terms(doc) for doc in docs]
-    averages = average_lengths(terms.fields for terms in analyzed)
-    postings: dict[str, list[int]] = defaultdict(list)
-    pairs: dict[str, list[int]] = defaultdict(list)
-    for number, terms in enumerate(analyzed):
-        for term, weight in stored_weights(terms.fields, averages).items():
-            postings[term].extend((number, weight))
-        for pair in terms.pairs:
-            pairs[pair].append(number)
-    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for term, flat in postings.items():
-        shards[shard_of(term)][term] = [idf(len(docs), len(flat) // 2), *flat]
-    pair_shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for pair, numbers in pairs.items():
-        pair_shards[shard_of(pair)][pair] = numbers
-    writer = _Writer(folder)
-    for name, shard in shards.items():
-        writer.write(f"t-{name}.json", shard)
-    for name, shard in pair_shards.items():
-        writer.write(f"p-{name}.json", shard)
-    for start in range(0, len(docs), CHUNK):
-        chunk = docs[start : start + CHUNK]
-        writer.write(
-            f"d-{start // CHUNK}.json",
-            [[d.url, d.page_title, d.section, d.body[:EXCERPT_CHARS]] for d in chunk],
-        )
-    writer.write("vocab.json", sorted(term for term in postings if is_cjk(term)))
-    writer.write("meta.json", _meta(len(docs), sorted(shards), sorted(pair_shards), profile))
+def write_state(state: LangState, folder: str, emit: Emit, profile: Profile) -> StaticIndexStats:
+    """The files of one language's index, from its state."""
+    writer = _Writer(folder, emit)
+    for prefix, entries in (("t", state.terms), ("p", state.pairs)):
+        shards: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(entries):
+            shards[shard_of(key)].append(entries[key])
+        for name, fragments in shards.items():
+            writer.write_text(f"{prefix}-{name}.json", shard_text(fragments))
+    rows = state.rows
+    for start in range(0, len(rows), CHUNK):
+        chunk = [[r[URL], r[TITLE], r[SECTION], r[EXCERPT]] for r in rows[start : start + CHUNK]]
+        writer.write(f"d-{start // CHUNK}.json", chunk)
+    writer.write("vocab.json", sorted(term for term in state.terms if is_cjk(term)))
+    shard_names = sorted({shard_of(term) for term in state.terms})
+    pair_names = sorted({shard_of(pair) for pair in state.pairs})
+    writer.write("meta.json", _meta(len(rows), shard_names, pair_names, profile))
     return StaticIndexStats(
-        docs=len(docs), terms=len(postings), files=writer.files, bytes=writer.bytes
+        docs=len(rows), terms=len(state.terms), files=writer.files, bytes=writer.bytes
     )
 
 
@@ -190,13 +205,19 @@ def _meta(
 class _Writer:
     """Compact JSON files in one folder, counted."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: str, emit: Emit) -> None:
         self.folder = folder
+        self.emit = emit
         self.files = 0
         self.bytes = 0
 
     def write(self, name: str, data: object) -> None:
-        blob = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        (self.folder / name).write_text(blob, encoding="utf-8")
-        self.bytes += len(blob.encode())
+        self.write_text(
+            name, json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        )
+
+    def write_text(self, name: str, text: str) -> None:
+        blob = text.encode("utf-8")
+        self.emit(self.folder + name, blob)
+        self.bytes += len(blob)
         self.files += 1
