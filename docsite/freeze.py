@@ -44,6 +44,7 @@ from docsite.manifest import (
     load_manifest,
     record_for,
     save_manifest,
+    write_new,
 )
 from docsite.pagebuild import PageJob, build_pages
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
@@ -111,7 +112,8 @@ def freeze(
             content = (staging / name).read_bytes()
             sha = hashlib.sha256(content).hexdigest()
             records[name] = record_for(inputs, sha, (staging / name).stat())
-        search = _index(state, staging, processes)
+        search, index_records = _index(job, processes)
+        records.update(index_records)
         save_manifest(manifest_at, Manifest(folder_id(staging), records))
         if (line := _replace(staging, out)) is not None:
             note(line)
@@ -174,24 +176,45 @@ def _carry_files(job: PageJob, records: dict[str, Record]) -> dict[str, str]:
     return todo
 
 
-def _index(state: Docsite, staging: Path, processes: int) -> dict[str, StaticIndexStats]:
-    """The static search index, a language per process."""
-    languages = list(state.config.languages)
-    groups = shares(languages, lambda lang: len(state.site.entries[lang]), processes)
+class _Sink:
+    """Writes the files of the search index, carrying over those whose bytes did not change."""
+
+    def __init__(self, job: PageJob) -> None:
+        self.job = job
+        self.records: dict[str, Record] = {}
+
+    def __call__(self, path: str, data: bytes) -> None:
+        sha = hashlib.sha256(data).hexdigest()
+        old, job = self.job.previous.records.get(path), self.job
+        if old is not None and old.sha == sha and intact(old, job.out / path):
+            info = carry(job.out / path, job.staging / path)
+        else:
+            info = write_new(job.staging / path, data)
+        self.records[path] = record_for("", sha, info)
+
+
+def _index(job: PageJob, processes: int) -> tuple[dict[str, StaticIndexStats], dict[str, Record]]:
+    """The static search index, a language per process; with the records of its files."""
+    site = job.snap.site
+    languages = list(site.config.languages)
+    groups = shares(languages, lambda lang: len(site.entries[lang]), processes)
     groups = [group for group in groups if group]
-    search: dict[str, StaticIndexStats] = {}
-    with fork_pool(state, len(groups) - 1) as pool:
-        futures = [pool.submit(_index_share, group, staging) for group in groups[1:]]
-        search.update(build_static_index(state.site, staging, groups[0]))
+    sink = _Sink(job)
+    with fork_pool(job, len(groups) - 1) as pool:
+        futures = [pool.submit(_index_share, group) for group in groups[1:]]
+        search = build_static_index(site, job.staging, groups[0], sink)
         for future in futures:
-            search.update(future.result())
-    return search
+            stats, records = future.result()
+            search.update(stats)
+            sink.records.update(records)
+    return search, sink.records
 
 
-def _index_share(languages: list[str], staging: Path) -> dict[str, StaticIndexStats]:
+def _index_share(languages: list[str]) -> tuple[dict[str, StaticIndexStats], dict[str, Record]]:
     """In a forked worker: the static index of some languages."""
-    state = inherited(Docsite)
-    return build_static_index(state.site, staging, languages)
+    job = inherited(PageJob)
+    sink = _Sink(job)
+    return build_static_index(job.snap.site, job.staging, languages, sink), sink.records
 
 
 def _configure_freezer(app: Flask, staging: Path, base_url: str) -> None:

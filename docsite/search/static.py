@@ -21,7 +21,6 @@ document chunks of the hits it shows.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections import defaultdict
 from collections.abc import Callable
@@ -32,14 +31,16 @@ from docsite.search.analysis import Profile, is_cjk, profile_for
 from docsite.search.documents import DocTerms, analyze_doc, doc_key, documents, documents_digest
 from docsite.search.server import SCHEMA_VERSION
 from docsite.search.staticupdate import (
-    EXCERPT,
+    CHUNK,
+    CJK_SHARDS,
     PAGE,
     SECTION,
-    TITLE,
     URL,
     LangState,
     Row,
+    dumps,
     make_row,
+    shard_of,
     shard_text,
     updated_state,
 )
@@ -47,17 +48,8 @@ from docsite.site import Entry, Site
 
 _ANALYZED: dict[str, DocTerms] = {}  # see adopt_analyzed
 FORMAT = 2
-CHUNK = 40
-CACHE_VERSION = f"3-{SCHEMA_VERSION}"  # the index state; the code's digest covers analysis
-CJK_SHARDS = 24
+CACHE_VERSION = f"4-{SCHEMA_VERSION}"  # the index state; the code's digest covers analysis
 Emit = Callable[[str, bytes], None]  # writes one file of the index, by its path below `out`
-
-
-def shard_of(term: str) -> str:
-    first = term[0]
-    if first.isascii() and first.isalnum():
-        return first.lower()
-    return f"x{ord(first) % CJK_SHARDS}"
 
 
 @dataclass
@@ -167,22 +159,20 @@ def adopt_analyzed(analyzed: dict[str, DocTerms]) -> None:
 def write_state(state: LangState, folder: str, emit: Emit, profile: Profile) -> StaticIndexStats:
     """The files of one language's index, from its state."""
     writer = _Writer(folder, emit)
-    for prefix, entries in (("t", state.terms), ("p", state.pairs)):
-        shards: dict[str, list[str]] = defaultdict(list)
-        for key in sorted(entries):
-            shards[shard_of(key)].append(entries[key])
-        for name, fragments in shards.items():
-            writer.write_text(f"{prefix}-{name}.json", shard_text(fragments))
-    rows = state.rows
-    for start in range(0, len(rows), CHUNK):
-        chunk = [[r[URL], r[TITLE], r[SECTION], r[EXCERPT]] for r in rows[start : start + CHUNK]]
-        writer.write(f"d-{start // CHUNK}.json", chunk)
+    shards: dict[str, list[str]] = defaultdict(list)
+    for term in sorted(state.terms):
+        shards[shard_of(term)].append(state.terms[term])
+    for name, fragments in shards.items():
+        writer.write_text(f"t-{name}.json", shard_text(fragments))
+    for name, text in state.pair_shards.items():
+        writer.write_text(f"p-{name}.json", text)
+    for number, text in enumerate(state.chunks):
+        writer.write_text(f"d-{number}.json", text)
     writer.write("vocab.json", sorted(term for term in state.terms if is_cjk(term)))
-    shard_names = sorted({shard_of(term) for term in state.terms})
-    pair_names = sorted({shard_of(pair) for pair in state.pairs})
-    writer.write("meta.json", _meta(len(rows), shard_names, pair_names, profile))
+    meta = _meta(len(state.rows), sorted(shards), sorted(state.pair_shards), profile)
+    writer.write("meta.json", meta)
     return StaticIndexStats(
-        docs=len(rows), terms=len(state.terms), files=writer.files, bytes=writer.bytes
+        docs=len(state.rows), terms=len(state.terms), files=writer.files, bytes=writer.bytes
     )
 
 
@@ -212,9 +202,7 @@ class _Writer:
         self.bytes = 0
 
     def write(self, name: str, data: object) -> None:
-        self.write_text(
-            name, json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        )
+        self.write_text(name, dumps(data))
 
     def write_text(self, name: str, text: str) -> None:
         blob = text.encode("utf-8")

@@ -27,14 +27,23 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from docsite.search.documents import FIELDS, DocTerms, SearchDoc
-from docsite.search.ranking import idf, stored_weights
+from docsite.search.ranking import (
+    FIELD_B,
+    FIELD_BOOSTS,
+    K1,
+    WEIGHT_SCALE,
+    idf,
+    stored_weights,
+)
 
 EXCERPT_CHARS = 320
+CHUNK = 40  # documents per chunk file
+CJK_SHARDS = 24
 # A document's row (see make_row): id, page, url, page title, section, excerpt, field lengths,
-# tfs of one-field terms by field, several-field terms with their (field, tf), analysis.
+# tfs of one-field terms by field, several-field terms grouped by their ((field, tf), …), and
+# its analysis (marshalled).
 Row = tuple
 ID, PAGE, URL, TITLE, SECTION, EXCERPT, LENGTHS, TFS, MULTI, BLOB = range(10)
-_PAD = "\x00"  # a term no text holds: the rest of a field's length in a one-term document
 
 
 def make_row(doc: SearchDoc, terms: DocTerms) -> Row:
@@ -44,10 +53,11 @@ def make_row(doc: SearchDoc, terms: DocTerms) -> Row:
     tfs = tuple(
         tuple(sorted({tf for term, tf in counts.items() if seen[term] == 1})) for counts in fields
     )
-    multi = tuple(
-        (term, tuple((i, fields[i][term]) for i in range(len(FIELDS)) if term in fields[i]))
-        for term in sorted(t for t, n in seen.items() if n > 1)
-    )
+    groups: dict[tuple[tuple[int, int], ...], list[str]] = defaultdict(list)
+    for term in sorted(t for t, n in seen.items() if n > 1):
+        places = tuple((i, fields[i][term]) for i in range(len(FIELDS)) if term in fields[i])
+        groups[places].append(term)
+    multi = tuple((places, tuple(terms)) for places, terms in sorted(groups.items()))
     lengths = tuple(sum(counts.values()) for counts in fields)
     blob = marshal.dumps((tuple(fields), tuple(sorted(terms.pairs))))
     excerpt = doc.body[:EXCERPT_CHARS]
@@ -68,14 +78,18 @@ def averages_of(rows: Sequence[Row]) -> tuple[float, ...]:
     return tuple(total / len(rows) if total else 1.0 for total in totals)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def weight_of(where: tuple[tuple[int, int, int], ...], averages: tuple[float, ...]) -> int:
-    """W(t, d) of a term found in fields (index, frequency, the field's length in d): the
-    ranking's own `stored_weights` on a document holding only that term (and padding)."""
-    counts = {name: Counter() for name in FIELDS}  # type: dict[str, Counter[str]]
+    """W(t, d) of a term found in fields (index, frequency, the field's length in d), ascending
+    by field: the arithmetic of ranking.bm25f_weights and stored_weights, step by step (the
+    index's tests compare what it gives with a fresh index made by those functions)."""
+    weight = 0.0
     for i, tf, length in where:
-        counts[FIELDS[i]] = Counter({"t": tf, _PAD: length - tf} if length > tf else {"t": tf})
-    return stored_weights(counts, dict(zip(FIELDS, averages, strict=True)))["t"]
+        name = FIELDS[i]
+        b = FIELD_B[name]
+        norm = 1 - b + b * length / averages[i]
+        weight += FIELD_BOOSTS[name] * tf * (K1 + 1) / (tf + K1 * norm)
+    return max(1, round(weight * WEIGHT_SCALE))
 
 
 def row_weights(row: Row, averages: tuple[float, ...]) -> dict[str, int]:
@@ -89,10 +103,10 @@ def changed_weights(row: Row, old: tuple[float, ...], new: tuple[float, ...]) ->
     """The terms of an unchanged document whose W differs under the new means, with it."""
     lengths = row[LENGTHS]
     out: dict[str, int] = {}
-    for term, places in row[MULTI]:
+    for places, terms in row[MULTI]:
         where = tuple((i, tf, lengths[i]) for i, tf in places)
         if (w := weight_of(where, new)) != weight_of(where, old):
-            out[term] = w
+            out.update(dict.fromkeys(terms, w))
     flipped = [
         (i, tf)
         for i, tfs in enumerate(row[TFS])
@@ -102,7 +116,7 @@ def changed_weights(row: Row, old: tuple[float, ...], new: tuple[float, ...]) ->
     ]
     if flipped:
         fields, _ = opened(row)
-        several = {term for term, _ in row[MULTI]}
+        several = {term for _, terms in row[MULTI] for term in terms}
         for i, tf in flipped:
             w = weight_of(((i, tf, lengths[i]),), new)
             out.update((t, w) for t, n in fields[i].items() if n == tf and t not in several)
@@ -119,6 +133,24 @@ def parse_fragment(text: str) -> list[int]:
     return json.loads(text[text.index(":[") + 1 :])  # type: ignore[no-any-return]
 
 
+def shard_of(term: str) -> str:
+    """A term's (or pair's) shard: its first character for ASCII letters and digits, else a
+    hash of the first character."""
+    first = term[0]
+    if first.isascii() and first.isalnum():
+        return first.lower()
+    return f"x{ord(first) % CJK_SHARDS}"
+
+
+def dumps(data: object) -> str:
+    """Compact JSON, as every file of the index is written."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def chunk_text(rows: Sequence[Row]) -> str:
+    return dumps([[r[URL], r[TITLE], r[SECTION], r[EXCERPT]] for r in rows])
+
+
 @dataclass
 class LangState:
     """What the cache keeps of one language's index."""
@@ -127,32 +159,36 @@ class LangState:
     rows: list[Row] = field(default_factory=list)  # in document number order
     averages: tuple[float, ...] = ()
     terms: dict[str, str] = field(default_factory=dict)  # term -> its shard fragment
-    pairs: dict[str, str] = field(default_factory=dict)  # "a b" -> its shard fragment
+    pair_shards: dict[str, str] = field(default_factory=dict)  # shard name -> its JSON
+    chunks: list[str] = field(default_factory=list)  # the document chunks' JSON
 
     def dumps(self) -> bytes:
-        return marshal.dumps((self.pages, self.rows, self.averages, self.terms, self.pairs))
+        state = (self.pages, self.rows, self.averages, self.terms, self.pair_shards, self.chunks)
+        return marshal.dumps(state)
 
     @classmethod
     def loads(cls, data: bytes) -> LangState:
-        pages, rows, averages, terms, pairs = marshal.loads(data)
-        return cls(pages, list(rows), tuple(averages), terms, pairs)
+        pages, rows, averages, terms, pair_shards, chunks = marshal.loads(data)
+        return cls(pages, list(rows), tuple(averages), terms, pair_shards, list(chunks))
 
 
 def full_state(pages: dict[str, str], rows: list[Row]) -> LangState:
     """Every posting computed from the documents' analyses."""
     averages = averages_of(rows) if rows else ()
     postings: dict[str, list[int]] = defaultdict(list)
-    pairs: dict[str, list[int]] = defaultdict(list)
+    pairs: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for number, row in enumerate(rows):
         for term, weight in row_weights(row, averages).items():
             postings[term].extend((number, weight))
         for pair in opened(row)[1]:
-            pairs[pair].append(number)
+            pairs[shard_of(pair)].setdefault(pair, []).append(number)
     terms = {
         term: fragment(term, [idf(len(rows), len(flat) // 2), *flat])
         for term, flat in postings.items()
     }
-    return LangState(pages, rows, averages, terms, {p: fragment(p, n) for p, n in pairs.items()})
+    chunks = [chunk_text(rows[n : n + CHUNK]) for n in range(0, len(rows), CHUNK)]
+    pair_shards = {name: dumps(shard) for name, shard in pairs.items()}
+    return LangState(pages, rows, averages, terms, pair_shards, chunks)
 
 
 def same_numbers(old: Sequence[Row], new: Sequence[Row]) -> bool:
@@ -168,7 +204,8 @@ def updated_state(old: LangState, pages: dict[str, str], rows: list[Row]) -> Lan
         return full_state(pages, rows)
     averages = averages_of(rows)
     changes: dict[str, dict[int, int | None]] = defaultdict(dict)  # term -> doc -> W or gone
-    pair_changes: dict[str, dict[int, bool]] = defaultdict(dict)
+    pair_changes: dict[str, dict[str, dict[int, bool]]] = defaultdict(lambda: defaultdict(dict))
+    chunks = list(old.chunks)
     for number, (before, after) in enumerate(zip(old.rows, rows, strict=True)):
         if before == after:
             if averages != old.averages:
@@ -182,20 +219,16 @@ def updated_state(old: LangState, pages: dict[str, str], rows: list[Row]) -> Lan
             changes[term][number] = w
         old_pairs, new_pairs = set(opened(before)[1]), set(opened(after)[1])
         for pair in old_pairs ^ new_pairs:
-            pair_changes[pair][number] = pair in new_pairs
+            pair_changes[shard_of(pair)][pair][number] = pair in new_pairs
+        start = number - number % CHUNK
+        chunks[number // CHUNK] = chunk_text(rows[start : start + CHUNK])
     terms = dict(old.terms)
     for term, by_doc in changes.items():
         _apply_term(terms, term, by_doc, len(rows))
-    pairs = dict(old.pairs)
-    for pair, by_doc in pair_changes.items():
-        numbers = set(parse_fragment(pairs[pair])) if pair in pairs else set()
-        numbers |= {n for n, present in by_doc.items() if present}
-        numbers -= {n for n, present in by_doc.items() if not present}
-        if numbers:
-            pairs[pair] = fragment(pair, sorted(numbers))
-        else:
-            pairs.pop(pair, None)
-    return LangState(pages, rows, averages, terms, pairs)
+    pair_shards = dict(old.pair_shards)
+    for name, by_pair in pair_changes.items():
+        _apply_pairs(pair_shards, name, by_pair)
+    return LangState(pages, rows, averages, terms, pair_shards, chunks)
 
 
 def _apply_term(terms: dict[str, str], term: str, by_doc: dict[int, int | None], docs: int) -> None:
@@ -214,6 +247,23 @@ def _apply_term(terms: dict[str, str], term: str, by_doc: dict[int, int | None],
     for number in sorted(weights):
         postings.extend((number, weights[number]))
     terms[term] = fragment(term, postings)
+
+
+def _apply_pairs(shards: dict[str, str], name: str, by_pair: dict[str, dict[int, bool]]) -> None:
+    """Add or drop documents of some pairs of one shard."""
+    shard: dict[str, list[int]] = json.loads(shards[name]) if name in shards else {}
+    for pair, by_doc in by_pair.items():
+        numbers = set(shard.get(pair, ()))
+        numbers |= {n for n, present in by_doc.items() if present}
+        numbers -= {n for n, present in by_doc.items() if not present}
+        if numbers:
+            shard[pair] = sorted(numbers)
+        else:
+            shard.pop(pair, None)
+    if shard:
+        shards[name] = dumps(shard)
+    else:
+        shards.pop(name, None)
 
 
 def shard_text(fragments: Iterable[str]) -> str:
