@@ -13,6 +13,7 @@ import logging
 import threading
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -24,11 +25,14 @@ from docsite.navhtml import NavFragment, decided, marker, marker_keys, when_curr
 from docsite.plugins import plugins_for
 from docsite.render import LRU, Renderer
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
-from docsite.search import SearchIndex, SearchResult
+from docsite.search import SearchResult
 from docsite.search.analysis import set_language_profile
 from docsite.site import Entry, Site
 from docsite.status import translation_status
 from docsite.theme import Theme
+
+if TYPE_CHECKING:
+    from docsite.search.server import SearchIndex
 
 log = logging.getLogger(__name__)
 HTML_PAGES = 512  # finished pages kept in memory
@@ -66,12 +70,14 @@ class Docsite:
         self._nav: LRU[tuple[str, str, int], NavFragment] = LRU(NAV_FRAGMENTS)
         self._nav_keys: LRU[tuple[str, int], dict[str, list[str]]] = LRU(8)
         self._swap_lock = threading.Lock()
-        self.search: SearchIndex | None = None
+        self.search: SearchIndex | None = None  # the server's (whoosh): imported when used
         self.search_ready = threading.Event()
         self._reindex_lock = threading.Lock()
         self._reindex_todo: set[tuple[str, str]] = set()
         self._reindexing = False
         if server_search:
+            from docsite.search.server import SearchIndex
+
             self.search = SearchIndex(search_folder(config))
             threading.Thread(target=self._initial_sync, name="docsite-search", daemon=True).start()
 

@@ -11,7 +11,6 @@ matcher API only.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -22,8 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import jieba
-import whoosh
 from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, FieldType, Schema
@@ -64,6 +61,7 @@ from docsite.search.ranking import (
     measure_averages,
     stored_weights,
 )
+from docsite.search.version import SCHEMA_VERSION
 from docsite.site import Entry, Site
 
 WEIGHTED = "weighted"
@@ -71,18 +69,6 @@ PAIRS = "pairs"
 SPELLING = "spelling"
 AVERAGES_FILE = "field-lengths.json"
 log = logging.getLogger(__name__)
-
-
-def _code_version() -> str:
-    """A digest of what an index's contents depend on: this package's code, jieba and whoosh.
-    An index written by other code lives in another folder and is never mixed with this one."""
-    digest = hashlib.sha256(f"{jieba.__version__} {whoosh.versionstring()}".encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-SCHEMA_VERSION = _code_version()
 
 
 class WeightedTerms(FieldType):

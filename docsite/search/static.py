@@ -29,7 +29,6 @@ from pathlib import Path
 
 from docsite.search.analysis import Profile, is_cjk, profile_for
 from docsite.search.documents import DocTerms, analyze_doc, doc_key, documents, documents_digest
-from docsite.search.server import SCHEMA_VERSION
 from docsite.search.staticupdate import (
     CHUNK,
     CJK_SHARDS,
@@ -44,6 +43,7 @@ from docsite.search.staticupdate import (
     shard_text,
     updated_state,
 )
+from docsite.search.version import SCHEMA_VERSION
 from docsite.site import Entry, Site
 
 _ANALYZED: dict[str, DocTerms] = {}  # see adopt_analyzed
