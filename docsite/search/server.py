@@ -231,21 +231,40 @@ class SearchIndex:
         """Bring the index in line with the site: (re)index changed pages, drop removed ones."""
         with self._write_lock, self._file_lock():
             ix = self._open()
-            with ix.searcher() as searcher:
-                indexed = {f["page"]: f["digest"] for f in searcher.all_stored_fields()}
-            wanted = {page_key(e): e for e in site.all_entries()}
-            stale = [
-                entry
-                for key, entry in wanted.items()
-                if indexed.get(key) != site.renderer.key(entry.page, entry.lang)
-            ]
-            removed = [key for key in indexed if key not in wanted]
-            averages = self._load_averages()
-            if averages is None:  # a new index (or its averages were lost): weigh every page
-                stale = list(wanted.values())
+            stale, removed, averages, wanted = self._plan(ix, site)
             if stale or removed:
                 self._rewrite(ix, site, stale, removed, averages)
             return {"updated": len(stale), "removed": len(removed), "pages": len(wanted)}
+
+    def pending(self, site: Site) -> int:
+        """How many pages a sync would (re)index now (every page for a new index)."""
+        with self._write_lock, self._file_lock():
+            stale, removed, _, _ = self._plan(self._open(), site)
+            return len(stale) + len(removed)
+
+    def reopen(self) -> None:
+        """Another process wrote the index: read it afresh."""
+        with self._lock:
+            self._ix = None
+            self._searcher = None
+
+    def _plan(
+        self, ix: Any, site: Site
+    ) -> tuple[list[Entry], list[str], dict[str, dict[str, float]] | None, dict[str, Entry]]:
+        """The pages to (re)index, those to drop, the stored averages, the pages wanted."""
+        with ix.searcher() as searcher:
+            indexed = {f["page"]: f["digest"] for f in searcher.all_stored_fields()}
+        wanted = {page_key(e): e for e in site.all_entries()}
+        stale = [
+            entry
+            for key, entry in wanted.items()
+            if indexed.get(key) != site.renderer.key(entry.page, entry.lang)
+        ]
+        removed = [key for key in indexed if key not in wanted]
+        averages = self._load_averages()
+        if averages is None:  # a new index (or its averages were lost): weigh every page
+            stale = list(wanted.values())
+        return stale, removed, averages, wanted
 
     def _rewrite(
         self,
