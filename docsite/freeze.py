@@ -112,9 +112,10 @@ def freeze(
             content = (staging / name).read_bytes()
             sha = hashlib.sha256(content).hexdigest()
             records[name] = record_for(inputs, sha, (staging / name).stat())
-        search, index_records = _index(job, processes)
-        records.update(index_records)
-        save_manifest(manifest_at, Manifest(folder_id(staging), records))
+        search, sink = _index(job, processes)
+        records.update(sink.records)
+        extra = {"search": sink.made}
+        save_manifest(manifest_at, Manifest(folder_id(staging), records, extra))
         if (line := _replace(staging, out)) is not None:
             note(line)
     except BaseException:
@@ -177,13 +178,15 @@ def _carry_files(job: PageJob, records: dict[str, Record]) -> dict[str, str]:
 
 
 class _Sink:
-    """Writes the files of the search index, carrying over those whose bytes did not change."""
+    """Writes the files of the search index, carrying over those whose bytes did not change,
+    or a language's whole index when it was made from the same pages (docsite.search.static)."""
 
     def __init__(self, job: PageJob) -> None:
         self.job = job
         self.records: dict[str, Record] = {}
+        self.made: dict[str, tuple[str, StaticIndexStats]] = {}  # by language
 
-    def __call__(self, path: str, data: bytes) -> None:
+    def write(self, path: str, data: bytes) -> None:
         sha = hashlib.sha256(data).hexdigest()
         old, job = self.job.previous.records.get(path), self.job
         if old is not None and old.sha == sha and intact(old, job.out / path):
@@ -192,8 +195,25 @@ class _Sink:
             info = write_new(job.staging / path, data)
         self.records[path] = record_for("", sha, info)
 
+    def carry(self, lang: str, token: str) -> StaticIndexStats | None:
+        made = self.job.previous.extra.get("search", {})
+        if not isinstance(made, dict) or lang not in made or made[lang][0] != token:
+            return None
+        prefix = urls.search_index(lang)
+        old = {p: r for p, r in self.job.previous.records.items() if p.startswith(prefix)}
+        if not old or not all(intact(r, self.job.out / p) for p, r in old.items()):
+            return None
+        for path, record in old.items():
+            info = carry(self.job.out / path, self.job.staging / path)
+            self.records[path] = record_for("", record.sha, info)
+        self.made[lang] = made[lang]
+        return made[lang][1]  # type: ignore[no-any-return]
 
-def _index(job: PageJob, processes: int) -> tuple[dict[str, StaticIndexStats], dict[str, Record]]:
+    def remember(self, lang: str, token: str, stats: StaticIndexStats) -> None:
+        self.made[lang] = (token, stats)
+
+
+def _index(job: PageJob, processes: int) -> tuple[dict[str, StaticIndexStats], _Sink]:
     """The static search index, a language per process; with the records of its files."""
     site = job.snap.site
     languages = list(site.config.languages)
@@ -204,17 +224,19 @@ def _index(job: PageJob, processes: int) -> tuple[dict[str, StaticIndexStats], d
         futures = [pool.submit(_index_share, group) for group in groups[1:]]
         search = build_static_index(site, job.staging, groups[0], sink)
         for future in futures:
-            stats, records = future.result()
+            stats, records, made = future.result()
             search.update(stats)
             sink.records.update(records)
-    return search, sink.records
+            sink.made.update(made)
+    return search, sink
 
 
-def _index_share(languages: list[str]) -> tuple[dict[str, StaticIndexStats], dict[str, Record]]:
+def _index_share(languages: list[str]) -> tuple[dict[str, StaticIndexStats], dict, dict]:  # type: ignore[type-arg]
     """In a forked worker: the static index of some languages."""
     job = inherited(PageJob)
     sink = _Sink(job)
-    return build_static_index(job.snap.site, job.staging, languages, sink), sink.records
+    stats = build_static_index(job.snap.site, job.staging, languages, sink)
+    return stats, sink.records, sink.made
 
 
 def _configure_freezer(app: Flask, staging: Path, base_url: str) -> None:

@@ -26,9 +26,17 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from docsite.search.analysis import Profile, is_cjk, profile_for
-from docsite.search.documents import DocTerms, analyze_doc, doc_key, documents, documents_digest
+from docsite.search.documents import (
+    DocTerms,
+    analyze_doc,
+    doc_key,
+    documents,
+    documents_digest,
+    page_key,
+)
 from docsite.search.staticupdate import (
     CHUNK,
     CJK_SHARDS,
@@ -60,39 +68,77 @@ class StaticIndexStats:
     bytes: int
 
 
+class IndexSink(Protocol):
+    """Where a build puts the index's files: it may carry a whole language's files over."""
+
+    def write(self, path: str, data: bytes) -> None:
+        """Write one file, by its path below the output folder."""
+
+    def carry(self, lang: str, token: str) -> StaticIndexStats | None:
+        """Carry over every file of the language's index when the output holds the index made
+        for `token`; its stats, or None when it cannot."""
+
+    def remember(self, lang: str, token: str, stats: StaticIndexStats) -> None:
+        """The language's index written now was made for `token`."""
+
+
+class FolderSink:
+    """Files written into a folder, nothing carried over."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+
+    def write(self, path: str, data: bytes) -> None:
+        file = self.out / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data)
+
+    def carry(self, lang: str, token: str) -> StaticIndexStats | None:
+        return None
+
+    def remember(self, lang: str, token: str, stats: StaticIndexStats) -> None:
+        pass
+
+
 def build_static_index(
-    site: Site, out: Path, languages: list[str] | None = None, emit: Emit | None = None
+    site: Site, out: Path, languages: list[str] | None = None, sink: IndexSink | None = None
 ) -> dict[str, StaticIndexStats]:
     """Write _search/<lang>/ below `out` for these languages (default: every language).
 
     The index of each language is kept in the cache between builds (docsite.search.
     staticupdate), so a build re-analyses only the pages whose documents changed and computes
-    again only the postings that change. `emit(path, data)` writes each file (by default into
-    `out`): the build carries over the files whose bytes did not change.
+    again only the postings that change. The files are a function of the pages' documents
+    (`documents_digest`) and of this code: when those did not change, the sink may carry the
+    last build's files over without the state being read at all.
     """
     stats: dict[str, StaticIndexStats] = {}
     config = site.config
+    sink = sink or FolderSink(out)
     # one cache per content folder, so that building another site does not empty this one's
     folder_key = hashlib.sha256(str(config.content_dir).encode()).hexdigest()[:10]
     for lang in config.languages if languages is None else languages:
         profile = profile_for(lang)
+        entries = site.entries.get(lang, {}).values()
+        pages = {page_key(entry): documents_digest(site, entry) for entry in entries}
+        token = _token(profile, pages)
+        carried = sink.carry(lang, token)
+        if carried is not None:
+            stats[lang] = carried
+            continue
         name = f"static-search/{folder_key}-{lang}.state"
         cache = config.cache_dir / name if config.cache_dir else None
         old = load_state(cache, profile)
-        pages, rows = current_rows(site, lang, old)
-        state = updated_state(old, pages, rows)
-        stats[lang] = write_state(state, f"_search/{lang}/", emit or _writer(out), profile)
+        state = updated_state(old, pages, current_rows(site, lang, old, pages))
+        stats[lang] = write_state(state, f"_search/{lang}/", sink.write, profile)
+        sink.remember(lang, token, stats[lang])
         save_state(cache, state, profile)
     return stats
 
 
-def _writer(out: Path) -> Emit:
-    def emit(path: str, data: bytes) -> None:
-        file = out / path
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_bytes(data)
-
-    return emit
+def _token(profile: Profile, pages: dict[str, str]) -> str:
+    """What a language's index files are made from: its pages' documents, and this code."""
+    blob = "\n".join(f"{key}\0{digest}" for key, digest in sorted(pages.items()))
+    return hashlib.sha256(f"{CACHE_VERSION}\0{profile.name}\n{blob}".encode()).hexdigest()
 
 
 def load_state(file: Path | None, profile: Profile) -> LangState:
@@ -121,24 +167,23 @@ def save_state(file: Path | None, state: LangState, profile: Profile) -> None:
         pass  # a cache that cannot be written only costs speed
 
 
-def current_rows(site: Site, lang: str, old: LangState) -> tuple[dict[str, str], list[Row]]:
-    """The documents of a language's pages, in number order: those of a page whose documents
-    are what the last build indexed come from the state, the others are made and analysed."""
+def current_rows(site: Site, lang: str, old: LangState, pages: dict[str, str]) -> list[Row]:
+    """The documents of a language's pages (`pages`: their documents' digests), in number
+    order: those of a page whose documents are what the last build indexed come from the
+    state, the others are made and analysed."""
     kept: dict[str, list[Row]] = defaultdict(list)
     for row in old.rows:
         kept[row[PAGE]].append(row)
-    pages: dict[str, str] = {}
     rows: list[Row] = []
     for entry in site.entries.get(lang, {}).values():
-        key = f"{entry.lang}:{entry.page.path}"
-        pages[key] = documents_digest(site, entry)
+        key = page_key(entry)
         if old.pages.get(key) == pages[key]:
             rows.extend(kept[key])
         else:
             rows.extend(make_row(doc, _terms(doc)) for doc in documents(site, entry))
     # The order that breaks ties (docsite.search.query): URL, section title, then position
     # (a stable sort keeps a page's documents in their order).
-    return pages, sorted(rows, key=lambda row: (row[URL], row[SECTION]))
+    return sorted(rows, key=lambda row: (row[URL], row[SECTION]))
 
 
 def _terms(doc: object) -> DocTerms:
