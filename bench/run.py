@@ -57,6 +57,12 @@ LOAD_SECONDS = 5
 LOAD_CONNECTIONS = 4
 EDIT_NOTE = "\n\nA sentence the benchmark appended, run {n}.\n"
 
+# The other generators by the name --others gives them.
+TOOL_NAMES = {
+    others.MKDOCS.name: "mkdocs",
+    others.MKDOCS_SAME.name: "mkdocs-same",
+    others.SPHINX.name: "sphinx",
+}
 # (name, rule, figure key, goal): "≤" targets pass at or below the goal, "≥" at or above.
 TARGETS = (
     ("cold build ≥3× faster than MkDocs (docsite/MkDocs ≤ 0.33)", "≤", "mkdocs", 1 / 3),
@@ -806,10 +812,12 @@ class Bench:
         if not self.quick:
             log("installing MkDocs and Sphinx into bench/.venv-others (pinned)")
             versions = others.ensure_venv(self.logs / "venv-others.log")
-            tools = others.TOOLS
-            log("installing Zensical into bench/.venv-zensical (pinned)")
-            versions["zensical"] = zensical.ensure_venv(self.logs / "venv-zensical.log")
-            self.with_zensical = True
+            chosen = set(self.args.others.split(","))
+            tools = tuple(tool for tool in others.TOOLS if TOOL_NAMES[tool.name] in chosen)
+            if "zensical" in chosen:
+                log("installing Zensical into bench/.venv-zensical (pinned)")
+                versions["zensical"] = zensical.ensure_venv(self.logs / "venv-zensical.log")
+                self.with_zensical = True
         self.tables.append(
             Table(
                 "Corpora",
@@ -947,6 +955,11 @@ def main() -> None:
         "--work", type=Path, default=Path("/tmp/docsite-bench"), help="scratch folder"
     )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md", help="report file")
+    parser.add_argument(
+        "--others",
+        default="mkdocs,mkdocs-same,sphinx,zensical",
+        help="the other generators to build with, comma-separated (default: all of them)",
+    )
     parser.add_argument(
         "--sections",
         default="builds,live,growth,features,weight",
