@@ -231,8 +231,14 @@ def _index(job: PageJob, processes: int) -> tuple[dict[str, StaticIndexStats], _
     return search, sink
 
 
-def _index_share(languages: list[str]) -> tuple[dict[str, StaticIndexStats], dict, dict]:  # type: ignore[type-arg]
-    """In a forked worker: the static index of some languages."""
+IndexShare = tuple[
+    dict[str, StaticIndexStats], dict[str, Record], dict[str, tuple[str, StaticIndexStats]]
+]
+
+
+def _index_share(languages: list[str]) -> IndexShare:
+    """In a forked worker: the static index of some languages, its files' records, and what
+    each language's index was made from."""
     job = inherited(PageJob)
     sink = _Sink(job)
     stats = build_static_index(job.snap.site, job.staging, languages, sink)

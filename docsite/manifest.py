@@ -71,10 +71,11 @@ def load_manifest(file: Path | None, out: Path) -> Manifest:
         with file.open("rb") as fh:
             data = pickle.load(fh)
         if data.get("version") != VERSION or data["folder_id"] != folder_id(out):
-            return Manifest()
+            return Manifest()  # for an output replaced since (or a build killed in between)
         return Manifest(data["folder_id"], data["records"], data.get("extra", {}))
-    except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError):
-        return Manifest()  # none, unreadable, or for an output replaced since: build it all
+    except (OSError, pickle.PickleError, EOFError, ImportError, AttributeError, LookupError,
+            TypeError, ValueError):  # fmt: skip
+        return Manifest()  # none, unreadable, or written by other code: build it all
 
 
 def save_manifest(file: Path | None, manifest: Manifest) -> None:

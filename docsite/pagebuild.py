@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docsite.buildinputs import BuildInputs
 from docsite.context import Snapshot
@@ -25,6 +25,9 @@ from docsite.errors import ContentError
 from docsite.manifest import Manifest, Record, carry, intact, record_for, write_new
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, shares
 
+if TYPE_CHECKING:
+    from docsite.state import Docsite
+
 SECONDS_PER_BYTE = 2e-6  # a page not measured yet is estimated from its size
 
 
@@ -32,7 +35,7 @@ SECONDS_PER_BYTE = 2e-6  # a page not measured yet is estimated from its size
 class PageJob:
     """What every worker needs: the state to template with and where to read and write."""
 
-    state: Any  # docsite.state.Docsite
+    state: Docsite
     snap: Snapshot
     inputs: BuildInputs
     previous: Manifest
