@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import corpus as corpus_gen
-from bench import others
+from bench import others, zensical
 from bench.measure import (
     Load,
     Sample,
@@ -57,10 +57,18 @@ LOAD_SECONDS = 5
 LOAD_CONNECTIONS = 4
 EDIT_NOTE = "\n\nA sentence the benchmark appended, run {n}.\n"
 
+# The other generators by the name --others gives them.
+TOOL_NAMES = {
+    others.MKDOCS.name: "mkdocs",
+    others.MKDOCS_SAME.name: "mkdocs-same",
+    others.SPHINX.name: "sphinx",
+}
 # (name, rule, figure key, goal): "≤" targets pass at or below the goal, "≥" at or above.
 TARGETS = (
     ("cold build ≥3× faster than MkDocs (docsite/MkDocs ≤ 0.33)", "≤", "mkdocs", 1 / 3),
     ("cold build ≥10× faster than Sphinx (docsite/Sphinx ≤ 0.10)", "≤", "sphinx", 0.10),
+    ("cold build ≥4× faster than Zensical (docsite/Zensical ≤ 0.25)", "≤", "zensical", 0.25),
+    ("warm rebuild ≤10% of cold on every corpus", "≤", "warm:all", 0.10),
     ("warm rebuild ≤25% of cold on FastAPI", "≤", "warm:fastapi", 0.25),
     ("warm rebuild ≤10% of cold on the generated corpus", "≤", "warm:gen", 0.10),
     ("one page changed ≤1 s (every corpus)", "≤", "one", 1.0),
@@ -157,6 +165,27 @@ class Bench:
         self.figures: dict[str, list[tuple[str, float]]] = {}
         self.commands: list[tuple[str, str]] = []
         self.cold: dict[str, list[Sample]] = {}
+        self.with_zensical = False
+        self.zensical_table = Table(
+            "Zensical side by side",
+            [
+                "corpus",
+                "Zensical cold s",
+                "Zensical warm s",
+                "Zensical peak RSS MB",
+                "docsite cold s",
+                "docsite warm s",
+                "docsite/Zensical cold",
+                "docsite/Zensical warm",
+                "status",
+            ],
+            notes=[
+                f"Zensical: {zensical.CONFIG_NOTE}. Its runs are interleaved with docsite's and "
+                "the others' (cold runs after each docsite cold run, warm runs after each docsite "
+                "warm run). Both languages are summed, as for MkDocs. docsite/Zensical < 1 means "
+                "docsite is faster."
+            ],
+        )
 
     # --- setup ----------------------------------------------------------------------------
 
@@ -252,6 +281,23 @@ class Bench:
         log(f"  {tool.name} {corpus.name} {tag}: {total.seconds:.2f} s, exit {total.code}")
         return total
 
+    def zensical(self, corpus: Corpus, configs: list[Path], cold: bool, tag: str) -> Sample:
+        """Zensical on both languages, one project each: summed time, the larger peak RSS."""
+        total = Sample(0.0, 0.0, 0, self.logs / "none")
+        for lang, config in zip(("en", "zh"), configs, strict=True):
+            cmd = zensical.command(config, cold)
+            sample = run(cmd, self.logs / f"zensical-{corpus.name}-{lang}-{tag}.log")
+            total = Sample(
+                total.seconds + sample.seconds,
+                max(total.rss_mb, sample.rss_mb),
+                total.code or sample.code,
+                sample.log if sample.code or not total.code else total.log,
+            )
+            if tag in ("cold-1", "warm-1"):
+                self.commands.append((f"Zensical {tag[:4]}, {corpus.name}, {lang}", shown(cmd)))
+        log(f"  Zensical {corpus.name} {tag}: {total.seconds:.2f} s, exit {total.code}")
+        return total
+
     def builds(self, corpora: list[Corpus], tools: tuple[others.Tool, ...]) -> None:
         """Cold (side by side with the others), warm and one-page-changed builds per corpus."""
         ours = Table(
@@ -285,13 +331,28 @@ class Bench:
             log(f"builds: {corpus.name}")
             cold: list[Sample] = []
             other: dict[str, list[Sample]] = {tool.name: [] for tool in tools}
+            z_configs = [
+                zensical.project(corpus.path / lang, self.work / "others", corpus.name, lang)
+                for lang in ("en", "zh")
+                if self.with_zensical
+            ]
+            z_cold: list[Sample] = []
             for n in range(1, self.runs + 1):
                 cold.append(self.ours(corpus, True, f"cold-{n}"))
                 for tool in tools:
                     other[tool.name].append(self.theirs(tool, corpus, str(n)))
+                if z_configs:
+                    z_cold.append(self.zensical(corpus, z_configs, True, f"cold-{n}"))
             self.cold[corpus.name] = cold
             self.ours(corpus, False, "prime")
-            warm = [self.ours(corpus, False, f"warm-{n}") for n in range(1, self.runs + 1)]
+            warm: list[Sample] = []
+            z_warm: list[Sample] = []
+            for n in range(1, self.runs + 1):
+                warm.append(self.ours(corpus, False, f"warm-{n}"))
+                if z_configs:
+                    z_warm.append(self.zensical(corpus, z_configs, False, f"warm-{n}"))
+            if z_configs:
+                self.zensical_row(corpus, (cold, warm), (z_cold, z_warm))
             page = corpus.path / corpus.edit
             original = page.read_bytes()
             one: list[Sample] = []
@@ -321,6 +382,7 @@ class Bench:
             kind = "gen" if corpus.name.startswith("gen-") else corpus.name
             if ratio:
                 self.figure(f"warm:{kind}", corpus.name, ratio)
+                self.figure("warm:all", corpus.name, ratio)
             if o.seconds is not None:
                 self.figure("one", corpus.name, o.seconds)
             pages = sum(1 for _ in corpus.path.rglob("*.md"))
@@ -372,6 +434,36 @@ class Bench:
         self.tables.append(ours)
         if tools:
             self.tables.append(theirs)
+        if self.zensical_table.rows:
+            self.tables.append(self.zensical_table)
+
+    def zensical_row(
+        self, corpus: Corpus, ours: tuple[list[Sample], ...], theirs: tuple[list[Sample], ...]
+    ) -> None:
+        """Cold and warm, docsite beside Zensical, from samples of the same interleaved run."""
+        c, w = (Summary.of(samples) for samples in ours)
+        zc, zw = (Summary.of(samples) for samples in theirs)
+
+        def share(a: Summary, b: Summary) -> float | None:
+            return a.seconds / b.seconds if a.seconds and b.seconds else None
+
+        cold_share, warm_share = share(c, zc), share(w, zw)
+        if cold_share is not None:
+            self.figure("zensical", corpus.name, cold_share)
+        error = zc.error or zw.error
+        self.zensical_table.rows.append(
+            [
+                corpus.name,
+                fmt(zc.seconds),
+                fmt(zw.seconds),
+                fmt(zc.rss_mb, 0),
+                fmt(c.seconds),
+                fmt(w.seconds),
+                fmt(cold_share),
+                fmt(warm_share),
+                "ok" if error is None else f"failed: {error}",
+            ]
+        )
 
     def growth(self, sizes: list[int]) -> None:
         table = Table(
@@ -672,7 +764,7 @@ class Bench:
             f"- Python {platform.python_version()} ({self.python})",
             f"- docsite code: {code}",
             f"- docsite's packages: {ours}",
-            f"- the others (bench/.venv-others): {theirs}",
+            f"- the others (bench/.venv-others; Zensical in bench/.venv-zensical): {theirs}",
             f"- load generator: {wrk}",
             f"- runs: median of {self.runs} unless a row says otherwise; "
             f"scratch folder {self.work}",
@@ -720,7 +812,12 @@ class Bench:
         if not self.quick:
             log("installing MkDocs and Sphinx into bench/.venv-others (pinned)")
             versions = others.ensure_venv(self.logs / "venv-others.log")
-            tools = others.TOOLS
+            chosen = set(self.args.others.split(","))
+            tools = tuple(tool for tool in others.TOOLS if TOOL_NAMES[tool.name] in chosen)
+            if "zensical" in chosen:
+                log("installing Zensical into bench/.venv-zensical (pinned)")
+                versions["zensical"] = zensical.ensure_venv(self.logs / "venv-zensical.log")
+                self.with_zensical = True
         self.tables.append(
             Table(
                 "Corpora",
@@ -732,13 +829,18 @@ class Bench:
                 ["Each is copied into the scratch folder first; the originals are never touched."],
             )
         )
-        self.section("Builds", lambda: self.builds(corpora, tools))
-        self.section("Live server", lambda: self.live(corpora[0], corpora[-1]))
+        wanted = set(self.args.sections.split(","))
+        if "builds" in wanted:
+            self.section("Builds", lambda: self.builds(corpora, tools))
+        if "live" in wanted:
+            self.section("Live server", lambda: self.live(corpora[0], corpora[-1]))
         sizes = [250] if self.quick else [250, 1000, 4000]
-        self.section("Growth", lambda: self.growth(sizes))
-        self.section("Search and live editing", lambda: self.features(corpora[0], corpora[-1]))
+        if "growth" in wanted:
+            self.section("Growth", lambda: self.growth(sizes))
+        if "features" in wanted:
+            self.section("Search and live editing", lambda: self.features(corpora[0], corpora[-1]))
         weight = ["--content", str(corpora[0].path)]
-        for theme in ("default", "classic"):
+        for theme in ("default", "classic") if "weight" in wanted else ():
             self.section(
                 "Page weight",
                 lambda t=theme: self.bench_module(
@@ -853,6 +955,16 @@ def main() -> None:
         "--work", type=Path, default=Path("/tmp/docsite-bench"), help="scratch folder"
     )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md", help="report file")
+    parser.add_argument(
+        "--others",
+        default="mkdocs,mkdocs-same,sphinx,zensical",
+        help="the other generators to build with, comma-separated (default: all of them)",
+    )
+    parser.add_argument(
+        "--sections",
+        default="builds,live,growth,features,weight",
+        help="which sections to measure, comma-separated (default: all of them)",
+    )
     args = parser.parse_args()
     args.pages = args.pages or (250 if args.quick else 1000)
     Bench(args).main()

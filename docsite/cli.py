@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 import click
 
 from docsite import urls
+from docsite.buildreport import output_error, print_diagnostics, summary, verifier
 from docsite.config import SiteConfig, load_config
-from docsite.errors import ConfigError, ContentError, Diagnostic, display_path
+from docsite.errors import ConfigError, ContentError, display_path
 from docsite.site import Site
 from docsite.status import PageStatus, stamp_path, translation_status
 
@@ -49,16 +50,6 @@ def _config(**overrides: object) -> SiteConfig:
     if not config.content_dir.is_dir():
         raise click.ClickException(f"content folder not found: {config.content_dir}")
     return config
-
-
-def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
-        click.echo(str(diagnostic), err=True)
-
-
-def _summary(pages: dict[str, int], errors: int, warnings: int, seconds: float) -> str:
-    counts = ", ".join(f"{n} {lang}" for lang, n in pages.items())
-    return f"pages: {counts}; {errors} error(s), {warnings} warning(s); {seconds:.2f} s"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,7 +109,7 @@ def serve(
     config = _config(content_dir=content_dir, include_drafts=drafts)
     app = create_app(config, live=True, trusted_hosts=trusted_hosts)
     site = app.extensions["docsite"].site
-    _print_diagnostics([e.diagnostic for e in site.errors])
+    print_diagnostics([e.diagnostic for e in site.errors])
     pages = ", ".join(f"{len(site.entries[lang])} {lang}" for lang in config.languages)
     click.echo(
         f"Serving {pages} pages from {config.content_dir} at http://{host}:{port}/", err=True
@@ -199,10 +190,9 @@ def build(
 ) -> None:
     """Freeze the whole site into a static folder."""
     from docsite.app import create_app
-    from docsite.check import check_site
     from docsite.freeze import freeze
     from docsite.leftovers import cold_cache_dir, remove_stale_cold_caches
-    from docsite.parallel import jobs, prerender
+    from docsite.manifest import manifest_file
 
     started = time.perf_counter()
     style = urls.FILE if offline else None
@@ -213,15 +203,9 @@ def build(
     if no_cache:
         config = config.with_options(cache_dir=cold_cache_dir(config.cache_dir))
     app = create_app(config, server_search=False)
-    state = app.extensions["docsite"]
-    site = state.site
-    prerender(site, jobs(), analyze=True)
-    report = check_site(site)  # every problem at once, those found in rendering too
-    _print_diagnostics(report.diagnostics)
-    if report.failed(strict):
-        raise click.ClickException(_refusal(report, out))
-    if config.absolute_base is None and not offline:
-        click.echo(SITEMAP_NOTE, err=True)
+    site = app.extensions["docsite"].site
+    reports: list[CheckReport] = []
+    verify = verifier(site, config, out, strict, reports, offline)
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int, url: str) -> None:
@@ -229,9 +213,18 @@ def build(
             click.echo(f"\r  freezing {done}/{total}", nl=done == total, err=True)
 
     try:
-        result = freeze(app, out, progress, note=lambda line: click.echo(line, err=True))
+        result = freeze(
+            app,
+            out,
+            progress,
+            note=lambda line: click.echo(line, err=True),
+            verify=verify,
+            manifest_at=manifest_file(config.cache_dir, config.content_dir, out),
+        )
+    except click.ClickException:
+        raise
     except OSError as exc:  # disk full, no permission, a file where a folder should be …
-        raise click.ClickException(_output_error(exc, out)) from None
+        raise click.ClickException(output_error(exc, out)) from None
     except Exception as exc:
         raise click.ClickException(f"build failed: {exc}; the old {out} is kept") from exc
     finally:
@@ -241,45 +234,11 @@ def build(
     click.echo(
         f"built {result.files} files into {out} "
         f"with {result.processes} process{'es' if result.processes > 1 else ''}; "
-        + _summary(result.pages, len(report.errors), len(report.warnings), seconds),
+        + summary(result.pages, len(reports[0].errors), len(reports[0].warnings), seconds),
         err=True,
     )
     if offline:
         click.echo(f"open {(out / urls.INDEX_FILE).resolve().as_uri()} in a browser", err=True)
-
-
-SITEMAP_NOTE = (
-    "note: --base-url is a path, so sitemap.xml holds site-absolute paths; "
-    "pass a full URL (https://host/path/) for a sitemap search engines accept"
-)
-
-
-def _refusal(report: CheckReport, out: Path) -> str:
-    """Why a build wrote nothing: the errors it listed (those found while loading and while
-    rendering), by count and by file, or the warnings that --strict refuses."""
-    if report.errors:
-        files = len({d.path for d in report.errors})
-        why = f"{len(report.errors)} error(s) in {files} file(s)"
-    else:
-        why = f"{len(report.warnings)} warning(s), which --strict refuses"
-    shown = display_path(out)
-    kept = f"the old {shown} is kept" if out.exists() else f"{shown} was not created"
-    return f"{why}; nothing was written ({kept})"
-
-
-def _output_error(exc: OSError, out: Path) -> str:
-    """One line for a failed write: which path, why, and that the old output is untouched."""
-    where = Path(exc.filename) if exc.filename else out
-    try:
-        parts = where.resolve().relative_to(out.resolve().parent).parts
-    except ValueError:
-        parts = ()
-    if parts and parts[0].startswith(f".{out.name}.build-"):
-        where = out.joinpath(*parts[1:])  # a file of the unfinished build, by its final path
-    cause = exc.strerror or str(exc)
-    shown = display_path(out)
-    kept = f"the old {shown} is kept" if out.exists() else f"{shown} was not created"
-    return f"cannot write {display_path(where)}: {cause}; {kept}"
 
 
 @main.command()
@@ -334,7 +293,7 @@ def check(
         if report.external:
             how = "checked" if external else "not checked; --external fetches them"
             click.echo(f"external links: {len(report.external)} to {urls} URL(s) ({how})")
-        click.echo(_summary(report.pages, len(report.errors), len(report.warnings), seconds))
+        click.echo(summary(report.pages, len(report.errors), len(report.warnings), seconds))
     if report.failed(strict):
         sys.exit(1)
 

@@ -102,6 +102,13 @@ class SiteConfig:
         _validate(new)
         return new
 
+    def to_json(self) -> str:
+        """Every setting, for another process (see config_from_json)."""
+        data = asdict(self)
+        for name in _PATH_FIELDS:
+            data[name] = str(data[name])
+        return json.dumps(data)
+
     @property
     def digest(self) -> str:
         """A digest of the settings that change rendered output (not paths on this machine)."""
@@ -111,6 +118,20 @@ class SiteConfig:
             data.pop(key)
         blob = json.dumps(data, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+_PATH_FIELDS = ("root", "config_file", "content_dir", "themes_dir", "cache_dir")
+
+
+def config_from_json(text: str) -> SiteConfig:
+    """The configuration `SiteConfig.to_json` wrote."""
+    data = json.loads(text)
+    for name in _PATH_FIELDS:
+        data[name] = Path(data[name])
+    data["languages"] = tuple(data["languages"])
+    data["plugins"] = tuple(data["plugins"])
+    data["inventories"] = tuple(tuple(pair) for pair in data["inventories"])
+    return SiteConfig(**data)
 
 
 def packaged_themes() -> Path:

@@ -1,35 +1,55 @@
-"""Freeze the site with Frozen-Flask into a folder, atomically.
+"""Freeze the site into a folder, atomically, redoing only what changed.
 
 The site is written into a temporary folder beside the output; only when every URL froze
 does it replace the old output, in one atomic exchange on Linux. A failed or interrupted build
 (even a killed one) leaves the old output as it was; the folders a killed build leaves behind
-(`.<out>.build-<pid>-*`, `.<out>.old-<pid>-*`) are removed by the next build.
+(`.<out>.build-<pid>-*`, `.<out>.old-<pid>-*`) are removed by the next build, and a detached
+process removes the old output after the exchange, so the build does not wait for it.
+
+Pages are templated by the app's own `Docsite.page_body` (the bytes its page view answers
+with) and written by docsite.pagebuild, which carries over the files of pages whose inputs did
+not change (docsite.manifest); theme and content files are carried over the same way. The
+other URLs (start page, 404, sitemap, search and status pages) and whatever changed among the
+static files go through Frozen-Flask.
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import os
 import shutil
 import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask
-from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from docsite import urls
+from docsite.buildinputs import BuildInputs
 from docsite.context import GENERATED_STATIC, static_name
 from docsite.errors import Diagnostic
-from docsite.leftovers import remove_stale_folders, remove_tree
+from docsite.leftovers import remove_later, remove_stale_folders
+from docsite.manifest import (
+    Manifest,
+    Record,
+    carry,
+    folder_id,
+    intact,
+    load_manifest,
+    record_for,
+    save_manifest,
+    write_new,
+)
 from docsite.offline import index_as_scripts
+from docsite.pagebuild import PageJob, build_pages
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
-from docsite.search import StaticIndexStats, build_static_index
+from docsite.search import StaticIndexStats, adopt_analyzed, analyze_ahead, build_static_index
 from docsite.state import Docsite
 
 
@@ -44,16 +64,13 @@ class BuildResult:
     processes: int = 1  # that froze and indexed in parallel
 
 
-def _shared_urls(state: Docsite) -> Iterator[str]:
-    theme = state.theme
-    names = [static_name(theme, name) for name in [*theme.static_names(), *GENERATED_STATIC]]
-    return ("/" + path for path in urls.shared_paths(names))
-
-
-def _language_urls(state: Docsite, lang: str) -> Iterator[str]:
-    site = state.site
-    page_urls = [entry.url for entry in site.entries[lang].values()]
-    return ("/" + path for path in urls.language_paths(lang, page_urls, site.asset_paths(lang)))
+def _special_urls(state: Docsite) -> list[str]:
+    """The URLs made anew by every build: start page, 404, sitemap, robots, and each
+    language's search and translation status pages (they depend on the whole site)."""
+    special = [*urls.shared_paths([])]
+    for lang in state.config.languages:
+        special.extend(urls.language_paths(lang, [], []))
+    return ["/" + path for path in special]
 
 
 def freeze(
@@ -61,9 +78,14 @@ def freeze(
     out: Path,
     progress: Callable[[int, int, str], None] | None = None,
     note: Callable[[str], object] = lambda line: print(line, file=sys.stderr),
+    verify: Callable[[], object] | None = None,
+    manifest_at: Path | None = None,
 ) -> BuildResult:
     """Write every URL of the app into `out`, replacing it only after a complete build.
 
+    With `manifest_at` (docsite.manifest), files whose inputs did not change since the build
+    that made `out` are carried over from it instead of being made again. `verify` runs once
+    every page is rendered, before anything is published; it raises to refuse the build.
     `note` gets a line for each folder a build could not remove (the old output, or what an
     earlier build left); the next build tries again.
     """
@@ -71,30 +93,28 @@ def freeze(
     state: Docsite = app.extensions["docsite"]
     out = out.resolve()
     staging = _staging_folder(out, note)
-    languages = list(state.config.languages)
-    processes = min(jobs(), len(languages))
-    if sum(len(state.site.entries[lang]) for lang in languages) < MIN_PAGES:
-        processes = 1
-    # Each process freezes and indexes whole languages; the first also the shared files.
-    groups = shares(languages, lambda lang: len(state.site.entries[lang]), processes)
+    previous = load_manifest(manifest_at, out)
+    processes = jobs() if sum(1 for _ in state.site.all_entries()) >= MIN_PAGES else 1
     try:
         _configure_freezer(app, staging, state.config.base_url)
-        mine = [*_shared_urls(state)]
-        for lang in groups[0]:
-            mine.extend(_language_urls(state, lang))
-        with fork_pool(app, processes - 1) as pool:
-            futures = [pool.submit(_freeze_share, group, staging) for group in groups[1:]]
-            # The progress shown is this process's share; the workers' run alongside.
-            files = _freeze_urls(
-                app, mine, lambda done, url: progress and progress(done, len(mine), url)
-            )
-            search = build_static_index(state.site, staging, groups[0])
-            for future in futures:
-                count, stats = future.result()
-                files += count
-                search.update(stats)
+        job = _page_job(state, previous, out, staging)
+        done = build_pages(job, processes)
+        for key, cached in done.rendered:
+            state.site.renderer.adopt(key, cached)
+        adopt_analyzed(done.analyzed)
+        if verify is not None:
+            verify()
+        records = done.records
+        _freeze_rest(app, job, records, progress)
+        files = len(records) + len(_special_urls(state))  # the special files are not recorded
+        search, sink = _index(job, processes)
+        records.update(sink.records)
+        extra = {"search": sink.made}
         if state.config.offline:  # opened from disk: the index is read as scripts
-            index_as_scripts(staging)
+            index_as_scripts(staging)  # its JSON files go, so none is carried next time
+            records = {p: r for p, r in records.items() if not p.startswith(urls.SEARCH_INDEX)}
+            extra = {}
+        save_manifest(manifest_at, Manifest(folder_id(staging), records, extra))
         if (line := _replace(staging, out)) is not None:
             note(line)
     except BaseException:
@@ -111,6 +131,130 @@ def freeze(
         seconds=time.perf_counter() - started,
         processes=processes,
     )
+
+
+def _freeze_rest(
+    app: Flask,
+    job: PageJob,
+    records: dict[str, Record],
+    progress: Callable[[int, int, str], None] | None,
+) -> None:
+    """Carry the static and content files that did not change; freeze the others and the
+    special pages with Frozen-Flask; a record of each file but the special pages."""
+    todo = _carry_files(job, records)
+    urls = [*_special_urls(job.state), *todo]
+    _freeze_urls(app, urls, lambda done, url: progress(done, len(urls), url) if progress else None)
+    for url, inputs in todo.items():
+        name = url.lstrip("/")
+        sha = hashlib.sha256((job.staging / name).read_bytes()).hexdigest()
+        records[name] = record_for(inputs, sha, (job.staging / name).stat())
+
+
+def _page_job(state: Docsite, previous: Manifest, out: Path, staging: Path) -> PageJob:
+    snap = state.snapshot
+    inputs = BuildInputs(snap, state.search_mode)
+    return PageJob(
+        state, snap, inputs, previous, out, staging, lambda items: analyze_ahead(snap.site, items)
+    )
+
+
+def _file_inputs(job: PageJob) -> dict[str, tuple[str, str]]:
+    """The theme's static files and the content folder's other files (images …): the digest
+    of their inputs and their URL, by file below the output."""
+    state, theme = job.state, job.snap.theme
+    found: dict[str, tuple[str, str]] = {}
+    for name in [*theme.static_names(), *GENERATED_STATIC]:
+        path = urls.static_file(static_name(theme, name))
+        found[path] = (job.inputs.static(name), "/" + path)
+    site = job.snap.site
+    for lang in state.config.languages:
+        for rel in site.asset_paths(lang):
+            source = site.find_asset(lang, rel)
+            if source is not None:
+                path = urls.page(lang, rel)
+                found[path] = (job.inputs.file(source), "/" + path)
+    return found
+
+
+def _carry_files(job: PageJob, records: dict[str, Record]) -> dict[str, str]:
+    """Carry the static and content files that did not change; the URLs of the others, with
+    the digest of their inputs."""
+    todo: dict[str, str] = {}
+    for path, (inputs, url) in _file_inputs(job).items():
+        old = job.previous.records.get(path)
+        if old is not None and old.inputs == inputs and intact(old, job.out / path):
+            records[path] = record_for(inputs, old.sha, carry(job.out / path, job.staging / path))
+        else:
+            todo[url] = inputs
+    return todo
+
+
+class _Sink:
+    """Writes the files of the search index, carrying over those whose bytes did not change,
+    or a language's whole index when it was made from the same pages (docsite.search.static)."""
+
+    def __init__(self, job: PageJob) -> None:
+        self.job = job
+        self.records: dict[str, Record] = {}
+        self.made: dict[str, tuple[str, StaticIndexStats]] = {}  # by language
+
+    def write(self, path: str, data: bytes) -> None:
+        sha = hashlib.sha256(data).hexdigest()
+        old, job = self.job.previous.records.get(path), self.job
+        if old is not None and old.sha == sha and intact(old, job.out / path):
+            info = carry(job.out / path, job.staging / path)
+        else:
+            info = write_new(job.staging / path, data)
+        self.records[path] = record_for("", sha, info)
+
+    def carry(self, lang: str, token: str) -> StaticIndexStats | None:
+        made = self.job.previous.extra.get("search", {})
+        if not isinstance(made, dict) or lang not in made or made[lang][0] != token:
+            return None
+        prefix = urls.search_index(lang)
+        old = {p: r for p, r in self.job.previous.records.items() if p.startswith(prefix)}
+        if not old or not all(intact(r, self.job.out / p) for p, r in old.items()):
+            return None
+        for path, record in old.items():
+            info = carry(self.job.out / path, self.job.staging / path)
+            self.records[path] = record_for("", record.sha, info)
+        self.made[lang] = made[lang]
+        return made[lang][1]  # type: ignore[no-any-return]
+
+    def remember(self, lang: str, token: str, stats: StaticIndexStats) -> None:
+        self.made[lang] = (token, stats)
+
+
+def _index(job: PageJob, processes: int) -> tuple[dict[str, StaticIndexStats], _Sink]:
+    """The static search index, a language per process; with the records of its files."""
+    site = job.snap.site
+    languages = list(site.config.languages)
+    groups = shares(languages, lambda lang: len(site.entries[lang]), processes)
+    groups = [group for group in groups if group]
+    sink = _Sink(job)
+    with fork_pool(job, len(groups) - 1) as pool:
+        futures = [pool.submit(_index_share, group) for group in groups[1:]]
+        search = build_static_index(site, job.staging, groups[0], sink)
+        for future in futures:
+            stats, records, made = future.result()
+            search.update(stats)
+            sink.records.update(records)
+            sink.made.update(made)
+    return search, sink
+
+
+IndexShare = tuple[
+    dict[str, StaticIndexStats], dict[str, Record], dict[str, tuple[str, StaticIndexStats]]
+]
+
+
+def _index_share(languages: list[str]) -> IndexShare:
+    """In a forked worker: the static index of some languages, its files' records, and what
+    each language's index was made from."""
+    job = inherited(PageJob)
+    sink = _Sink(job)
+    stats = build_static_index(job.snap.site, job.staging, languages, sink)
+    return stats, sink.records, sink.made
 
 
 def _configure_freezer(app: Flask, staging: Path, base_url: str) -> None:
@@ -137,6 +281,8 @@ def _staging_folder(out: Path, note: Callable[[str], object]) -> Path:
 
 def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], object]) -> int:
     """Freeze these URLs of the app with Frozen-Flask; the number of files written."""
+    from flask_frozen import Freezer, MissingURLGeneratorWarning  # only builds need it
+
     freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
     freezer.register_generator(lambda: iter(urls))
     done = 0
@@ -149,15 +295,6 @@ def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], obj
     return done
 
 
-def _freeze_share(languages: list[str], staging: Path) -> tuple[int, dict[str, StaticIndexStats]]:
-    """In a forked worker: freeze and index whole languages into the same staging folder."""
-    app = inherited(Flask)
-    state: Docsite = app.extensions["docsite"]
-    urls = [url for lang in languages for url in _language_urls(state, lang)]
-    count = _freeze_urls(app, urls, lambda done, url: None)
-    return count, build_static_index(state.site, staging, languages)
-
-
 def _replace(staging: Path, out: Path) -> str | None:
     """Swap the finished build in (atomically where the system can), then drop the old one;
     a line when the old one could not be removed."""
@@ -166,7 +303,7 @@ def _replace(staging: Path, out: Path) -> str | None:
         staging.rename(out)
         return None
     if _exchange(staging, out):
-        return remove_tree(staging, "the previous output")  # it holds the old output now
+        return remove_later(staging, out, "the previous output")  # it holds the old output now
     old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.monotonic_ns()}")
     out.rename(old)
     try:
@@ -174,7 +311,7 @@ def _replace(staging: Path, out: Path) -> str | None:
     except OSError:
         old.rename(out)
         raise
-    return remove_tree(old, "the previous output")
+    return remove_later(old, out, "the previous output")
 
 
 def _exchange(a: Path, b: Path) -> bool:

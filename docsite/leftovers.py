@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -59,14 +60,58 @@ def remove_tree(folder: Path, what: str) -> str | None:
         shutil.rmtree(folder, onexc=lambda _f, path, exc: failures.append((path, exc)))
     else:
         shutil.rmtree(folder, onerror=lambda _f, path, info: failures.append((path, info[1])))
+    failures = [(p, e) for p, e in failures if not isinstance(e, FileNotFoundError)]
     if not failures or not os.path.lexists(folder):
-        return None
+        return None  # what is gone is gone, whoever removed it
     path, exc = failures[0]
     cause = getattr(exc, "strerror", None) or str(exc)
     return (
         f"warning: could not remove {display_path(folder)} ({what}): {cause}: "
         f"{display_path(path)}; the next build tries again"
     )
+
+
+# The detached remover: reads "<folder>\0<what>" from its standard input, removes the folder,
+# and says on the standard error it shares with the build what it could not remove.
+_REMOVER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from docsite.leftovers import remove_tree
+folder, _, what = sys.stdin.read().partition("\\0")
+line = remove_tree(Path(folder), what) if folder else None
+if line:
+    print(line, file=sys.stderr)
+"""
+
+
+def remove_later(folder: Path, out: Path, what: str) -> str | None:
+    """Remove an old output without making the build wait: a detached process of its own
+    (named in the folder's new name, so that the next build leaves it alone while it runs)
+    removes it. Where no process can be started, it is removed here (see remove_tree)."""
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    try:
+        remover = subprocess.Popen(
+            [sys.executable, "-S", "-c", _REMOVER, package_parent],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,  # not stopped by the terminal's Ctrl-C of the build
+        )
+    except OSError:
+        return remove_tree(folder, what)
+    assert remover.stdin is not None
+    target = out.with_name(f".{out.name}.old-{remover.pid}-{time.monotonic_ns()}")
+    try:
+        folder.rename(target)
+    except OSError:
+        remover.stdin.close()  # nothing to remove: it ends
+        return remove_tree(folder, what)
+    try:
+        remover.stdin.write(f"{target}\0{what}".encode())
+        remover.stdin.close()
+    except OSError:  # it died: the next build removes the folder (its pid is gone)
+        pass
+    return None
 
 
 def _is_stale(folder: Path, prefix: str) -> bool:
@@ -90,4 +135,13 @@ def _running(pid: int) -> bool:
         return True
     except OverflowError:  # not a pid at all
         return False
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A process that ended but was not reaped (an orphan of an init that does not reap)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state == "Z"

@@ -37,10 +37,10 @@ def jobs(requested: int | None = None) -> int:
     return max(1, requested)
 
 
-def shares(items: Sequence[T], weight: Callable[[T], int], count: int) -> list[list[T]]:
+def shares(items: Sequence[T], weight: Callable[[T], float], count: int) -> list[list[T]]:
     """Items split into `count` lists of about equal weight (heaviest first, to the lightest)."""
     out: list[list[T]] = [[] for _ in range(count)]
-    totals = [0] * count
+    totals = [0.0] * count
     for item in sorted(items, key=weight, reverse=True):
         lightest = totals.index(min(totals))
         out[lightest].append(item)

@@ -69,6 +69,10 @@ class MarkdownExtension:
     setup: Callable[[MarkdownIt], None]
     version: str = ""  # what else the rendered HTML depends on (a data file's digest …)
     site_context: Callable[[SiteConfig, Mapping[str, Sequence[Page]]], PageContext] | None = None
+    # True when the extension writes UI strings (the render context's `gettext`) into the HTML
+    # only as they are, escaped, or not at all: a page is then rendered once for all languages
+    # with markers where the UI strings go (docsite.render.Marked).
+    ui_strings_verbatim: bool = False
 
     def digest(self) -> str:
         return hashlib.sha256(_source_of(self.setup) + self.version.encode()).hexdigest()[:16]

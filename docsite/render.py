@@ -21,11 +21,12 @@ import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from markdown_it.token import Token
+from markupsafe import escape
 
 from docsite import highlight, markdown, mdchecks, mdcontext, pages, urls
 from docsite.errors import ContentError, Diagnostic
@@ -146,6 +147,10 @@ def extract_sections(
     return sections
 
 
+def _plain(item: Any) -> dict[str, Any]:
+    return {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
+
+
 @dataclass
 class Rendered:
     """The HTML of a page body and what the theme, search and check need to know about it."""
@@ -167,9 +172,17 @@ class Rendered:
         return None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["ids"] = sorted(self.ids)
-        return data
+        """As `dataclasses.asdict` gives it (every part is one level of plain values), without
+        its deep copies, which cost more than the JSON."""
+        return {
+            "html": self.html,
+            "toc": [_plain(t) for t in self.toc],
+            "ids": sorted(self.ids),
+            "links": [_plain(link) for link in self.links],
+            "warnings": [_plain(w) for w in self.warnings],
+            "has_h1": self.has_h1,
+            "sections": [_plain(section) for section in self.sections],
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Rendered:
@@ -192,6 +205,28 @@ class Parsed:
     tokens: list[Token]
     context: RenderContext
     has_h1: bool
+
+
+_MARKER_RE = re.compile("\x00(\\d+)\x00")
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A page's HTML with each UI string (`gettext` message) as a marker, "\\x00<n>\\x00": the
+    renderer writes every UI string escaped and nothing else of it, so putting each message's
+    escaped translation in its marker's place gives the HTML of any language. Page text never
+    holds a NUL (the loader rejects it)."""
+
+    html: str
+    messages: tuple[str, ...]
+    links: dict[str, str | None]  # what the page's link targets resolved to
+    diagnostics: tuple[Diagnostic, ...]
+
+    def in_language(self, gettext: Callable[[str], str]) -> str:
+        if not self.messages:
+            return self.html
+        texts = [str(escape(gettext(message))) for message in self.messages]
+        return _MARKER_RE.sub(lambda m: texts[int(m[1])], self.html)
 
 
 def _language_free(_text: str) -> Any:
@@ -221,6 +256,9 @@ class Renderer:
         self.cache_dir = cache_dir / "render" if cache_dir else None
         self._memory: LRU[str, tuple[dict[str, str | None], Rendered]] = LRU(MEMORY_ENTRIES)
         self._parses: LRU[tuple[str, str, str], Parsed] = LRU(PARSES_KEPT)
+        self._markeds: LRU[tuple[str, str, str], Marked] = LRU(PARSES_KEPT)
+        # every extension writes UI strings as they are: one rendering serves all languages
+        self.plain = all(extension.ui_strings_verbatim for extension in plugins.markdown)
 
     def key(self, page: Page, ui_lang: str, extra_digest: str = "") -> str:
         """The cache key of a page's rendering in a UI language; `extra_digest` is that of
@@ -297,25 +335,41 @@ class Renderer:
         gettext: Callable[[str], str],
         extra_env: dict[str, Any],
     ) -> Rendered:
-        ctx = self._context(page, resolve_page, gettext)
         if extra_env:  # what the extension adds depends on the language: no shared parse
+            ctx = self._context(page, resolve_page, gettext)
             env = {"docsite": ctx, **extra_env}
             tokens = self.md.parse(page.body, env)
             has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
             parsed = Parsed(tokens, ctx, has_h1)
+            html = self.md.renderer.render(parsed.tokens, self.md.options, env)
+            diagnostics: list[Diagnostic] = []  # the parse's context holds them all
         else:
-            parsed, env = self._parse(page), {"docsite": ctx}
-        html = self.md.renderer.render(parsed.tokens, self.md.options, env)
-        diagnostics = [] if parsed.context is ctx else parsed.context.diagnostics
+            parsed = self._parse(page)
+            html, diagnostics = self._html(page, parsed, resolve_page, gettext)
         return Rendered(
             html=html,
             toc=list(parsed.context.toc),
             ids=set(parsed.context.ids),
             links=list(parsed.context.links),
-            warnings=[*diagnostics, *ctx.diagnostics],
+            warnings=[*parsed.context.diagnostics, *diagnostics],
             has_h1=parsed.has_h1,
             sections=extract_sections(parsed.tokens, page.title, gettext),
         )
+
+    def _html(
+        self,
+        page: Page,
+        parsed: Parsed,
+        resolve_page: Callable[[str], str | None],
+        gettext: Callable[[str], str],
+    ) -> tuple[str, list[Diagnostic]]:
+        """The HTML of a shared parse in one language, and what rendering it found."""
+        marked = self._marked(page, parsed, resolve_page)
+        if marked is not None:
+            return marked.in_language(gettext), list(marked.diagnostics)
+        ctx = self._context(page, resolve_page, gettext)
+        html = self.md.renderer.render(parsed.tokens, self.md.options, {"docsite": ctx})
+        return html, ctx.diagnostics
 
     def _context(
         self, page: Page, resolve_page: Callable[[str], str | None], gettext: Callable[[str], str]
@@ -330,6 +384,34 @@ class Renderer:
             gettext=gettext,
             url_style=self.url_style,
         )
+
+    def _marked(
+        self, page: Page, parsed: Parsed, resolve_page: Callable[[str], str | None]
+    ) -> Marked | None:
+        """The page's HTML with its UI strings left as markers, made once for every language
+        whose links resolve the same (a page and its fallback copies); None when a plugin's
+        Markdown extension could use the UI strings in other ways than writing them out."""
+        if not self.plain:
+            return None
+        key = (page.digest, page.path, page.url)
+        marked = self._markeds.get(key)
+        if marked is not None and all(resolve_page(t) == u for t, u in marked.links.items()):
+            return marked
+        messages: dict[str, int] = {}
+        links: dict[str, str | None] = {}
+
+        def mark(message: str) -> str:
+            return f"\x00{messages.setdefault(message, len(messages))}\x00"
+
+        def tracking(target: str) -> str | None:
+            links[target] = resolve_page(target)
+            return links[target]
+
+        ctx = self._context(page, tracking, mark)
+        html = self.md.renderer.render(parsed.tokens, self.md.options, {"docsite": ctx})
+        marked = Marked(html, tuple(messages), links, tuple(ctx.diagnostics))
+        self._markeds.put(key, marked)
+        return marked
 
     def _parse(self, page: Page) -> Parsed:
         """The tokens of a page, parsed once for every language it is rendered in (a page and

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import subprocess
+import sys
 import threading
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -24,14 +28,18 @@ from docsite.errors import ConfigError, ContentError, display_path
 from docsite.navhtml import NavFragment, decided, marker, marker_keys, when_current, when_open
 from docsite.render import LRU, Renderer
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
-from docsite.search import SearchIndex, SearchResult
+from docsite.search import SearchResult
 from docsite.search.analysis import set_language_profile
 from docsite.site import Entry, Site
 from docsite.status import translation_status
 from docsite.theme import Theme
 
+if TYPE_CHECKING:
+    from docsite.search.server import SearchIndex
+
 log = logging.getLogger(__name__)
 HTML_PAGES = 512  # finished pages kept in memory
+CHILD_PAGES = 100  # a first sync of more pages than this runs in a child process
 SERVER_RENDERS = 512  # renderings a server keeps in memory; builds keep every one
 NAV_FRAGMENTS = 64  # nav renderings, one per language and folder depth
 
@@ -68,20 +76,25 @@ class Docsite:
         self._nav: LRU[tuple[str, str, int], NavFragment] = LRU(NAV_FRAGMENTS)
         self._nav_keys: LRU[tuple[str, int], dict[str, list[str]]] = LRU(8)
         self._swap_lock = threading.Lock()
-        self.search: SearchIndex | None = None
+        self.search: SearchIndex | None = None  # the server's (whoosh): imported when used
         self.search_ready = threading.Event()
         self._reindex_lock = threading.Lock()
         self._reindex_todo: set[tuple[str, str]] = set()
         self._reindexing = False
         if server_search:
+            from docsite.search.server import SearchIndex
+
             self.search = SearchIndex(search_folder(config))
             threading.Thread(target=self._initial_sync, name="docsite-search", daemon=True).start()
 
     def _initial_sync(self) -> None:
-        """Build the index when missing, else re-index what changed (in the background)."""
+        """Build the index when missing, else re-index what changed (in the background); many
+        pages are indexed by a child process, so that the server does not grow for it."""
         assert self.search is not None
         try:
-            self.search.sync(self.site)
+            if self.search.pending(self.site) > CHILD_PAGES and index_in_child(self.config) == 0:
+                self.search.reopen()
+            self.search.sync(self.site)  # what changed meanwhile, or all if the child failed
         except Exception:  # the site still serves pages; search reports no results
             log.exception("search index sync failed")
         finally:
@@ -298,6 +311,27 @@ def source_lines(path: str | Path, line: int) -> list[tuple[int, str]]:
         return []
     low = max(line - 3, 0)
     return [(n + 1, head[n].rstrip("\n")) for n in range(low, len(head))]
+
+
+def index_in_child(config: SiteConfig) -> int:
+    """Sync the server's search index in a child process (docsite.indexchild); its exit
+    status (logged with the child's peak memory)."""
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    paths = [package_parent, os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "docsite.indexchild", str(os.getpid())],
+        stdin=subprocess.PIPE,
+        env=env,
+    )
+    assert child.stdin is not None
+    with child.stdin:
+        child.stdin.write(config.to_json().encode())
+    _, status, usage = os.wait4(child.pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    peak = usage.ru_maxrss // 1024
+    log.info("search indexed by a child process: exit %s, peak RSS %d MB", code, peak)
+    return code
 
 
 def search_folder(config: SiteConfig) -> Path:

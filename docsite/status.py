@@ -20,10 +20,18 @@ from docsite.site import Site
 HASH_CHARS = 8
 
 
+_HASHES: dict[str, str] = {}  # by the digest of the page's file: asked once per page a build
+
+
 def source_hash(page: Page) -> str:
     """The short hash of a page's body, as a translation records it."""
-    body = "\n".join(line.rstrip() for line in page.body.strip().split("\n"))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:HASH_CHARS]
+    known = _HASHES.get(page.digest)
+    if known is None:
+        if len(_HASHES) > 100_000:  # a server edited for long: forget the old versions
+            _HASHES.clear()
+        body = "\n".join(line.rstrip() for line in page.body.strip().split("\n"))
+        known = _HASHES[page.digest] = hashlib.sha256(body.encode("utf-8")).hexdigest()[:HASH_CHARS]
+    return known
 
 
 @dataclass

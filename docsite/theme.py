@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import sys
 import threading
 import tomllib
 from collections.abc import Callable, Sequence
@@ -25,6 +26,7 @@ from babel.support import NullTranslations, Translations
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -34,6 +36,7 @@ from markupsafe import Markup, escape
 
 from docsite.config import SiteConfig
 from docsite.errors import ConfigError
+from docsite.plugins import code_digest
 from docsite.safety import is_regular_file
 
 MAX_THEME_DEPTH = 8
@@ -152,6 +155,7 @@ class Theme:
                     # "page.html" is the first theme's that has one; "default:page.html" is
                     # that theme's own, which a child theme's page.html may extend.
                     loader=ChoiceLoader([*loaders, PrefixLoader(named, delimiter=":")]),
+                    bytecode_cache=self._bytecode_cache(),
                     autoescape=select_autoescape(default=True, default_for_string=True),
                     extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
                     undefined=StrictUndefined,
@@ -166,6 +170,18 @@ class Theme:
                 )
                 self._envs[lang] = env
             return env
+
+    def _bytecode_cache(self) -> FileSystemBytecodeCache | None:
+        """Compiled templates kept in the cache (Jinja checks each against its source); the
+        folder is named after this module, which sets the environment's options."""
+        if not self.config.cache_dir:
+            return None
+        folder = self.config.cache_dir / "jinja" / code_digest(sys.modules[__name__])
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None  # a cache that cannot be written only costs speed
+        return FileSystemBytecodeCache(str(folder))
 
     def format_date(self, value: dt.date | dt.datetime, lang: str, fmt: str = "long") -> str:
         day = value.date() if isinstance(value, dt.datetime) else value

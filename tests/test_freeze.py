@@ -467,7 +467,9 @@ def test_a_write_that_fails_midway_keeps_the_old_output(tmp_path):
     out = tmp_path / "site"
     assert build(content, out).returncode == 0
     before = manifest(out)
-    (content / "en" / "index.md").write_text("---\ntitle: Changed\n---\nNew.\n", encoding="utf-8")
+    # A page bigger than the limit (the pages that did not change are carried over, not written)
+    big = "---\ntitle: Changed\n---\n" + "New words in a long page. " * 1000
+    (content / "en" / "index.md").write_text(big, encoding="utf-8")
 
     def small_files_only():
         resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, resource.RLIM_INFINITY))

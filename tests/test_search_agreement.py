@@ -19,7 +19,7 @@ from docsite.config import load_config
 from docsite.search import SearchIndex
 from docsite.search.analysis import WORD_RE, is_cjk, profile_for
 from docsite.search.documents import documents
-from docsite.search.static import EXCERPT_CHARS
+from docsite.search.staticupdate import EXCERPT_CHARS
 from docsite.site import Site
 from docsite.theme import Theme
 from tests.conftest import CONTENT, run_cli, static_http_server

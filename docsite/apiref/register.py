@@ -112,5 +112,6 @@ def register(registry: Registry) -> None:
             setup=markdown_plugin,
             version=code_digest(*_MODULES),
             site_context=site_context,
+            ui_strings_verbatim=True,  # titles and badges, escaped (and only with an env)
         )
     )

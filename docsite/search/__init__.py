@@ -14,6 +14,8 @@ site, which answer every query with the same documents in the same order.
 - `static`: the JSON index of a frozen site.
 """
 
+from typing import TYPE_CHECKING
+
 from docsite.search.analysis import Profile, analyze, profile_for, set_language_profile
 from docsite.search.documents import SearchDoc, documents, page_key
 from docsite.search.query import (
@@ -24,7 +26,6 @@ from docsite.search.query import (
     clean_query,
     parse_query,
 )
-from docsite.search.server import SCHEMA_VERSION, SearchIndex
 from docsite.search.snippets import highlighter, make_snippet
 from docsite.search.static import (
     DocTerms,
@@ -33,6 +34,10 @@ from docsite.search.static import (
     analyze_ahead,
     build_static_index,
 )
+from docsite.search.version import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from docsite.search.server import SearchIndex
 
 __all__ = [
     "MAX_LIMIT",
@@ -58,3 +63,12 @@ __all__ = [
     "profile_for",
     "set_language_profile",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The server's index (whoosh) is imported on first use: a static build never needs it.
+    if name == "SearchIndex":
+        from docsite.search.server import SearchIndex
+
+        return SearchIndex
+    raise AttributeError(f"module 'docsite.search' has no attribute {name!r}")

@@ -26,9 +26,13 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import jieba
-from whoosh.lang import stemmer_for_language
+if TYPE_CHECKING:
+    import jieba
+
+# jieba (a second to import and load its dictionary) and whoosh's stemmers are imported where
+# they are first used: a build whose Chinese text did not change never loads jieba.
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
 WORD_RE = re.compile(rf"[{CJK}]+|@?[^\W_{CJK}]\w*(?:[.:][^\W{CJK}]\w*)*|_\w+", re.UNICODE)
@@ -184,6 +188,8 @@ def is_cjk(text: str) -> bool:
 
 @lru_cache(maxsize=8)
 def _stemmer(name: str) -> Callable[[str], str]:
+    from whoosh.lang import stemmer_for_language
+
     return lru_cache(maxsize=100_000)(stemmer_for_language(name))
 
 
@@ -191,6 +197,8 @@ def _stemmer(name: str) -> Callable[[str], str]:
 def _jieba() -> jieba.Tokenizer:
     """jieba, initialised once (building its dictionary takes about a second), with the
     words every profile keeps whole."""
+    import jieba
+
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()

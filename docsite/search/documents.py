@@ -41,6 +41,22 @@ def page_key(entry: Entry) -> str:
     return f"{entry.lang}:{entry.page.path}"
 
 
+def documents_digest(site: Site, entry: Entry) -> str:
+    """What a page's documents are made from, without rendering it: its rendering's key (the
+    sections' text), its place (breadcrumbs, URL) and its names."""
+    crumbs = " › ".join(node.title for node in site.breadcrumbs(entry))
+    parts = (
+        site.render_key(entry),
+        crumbs,
+        entry.site_path,
+        page_key(entry),
+        entry.page.title,
+        entry.page.nav_title,
+        str(entry.page.meta.get("meta", "")),
+    )
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def documents(site: Site, entry: Entry) -> list[SearchDoc]:
     """The search documents of a page: its top and each h2/h3 section."""
     rendered = site.render(entry)

@@ -11,7 +11,6 @@ matcher API only.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -22,8 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import jieba
-import whoosh
 from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, FieldType, Schema
@@ -64,6 +61,7 @@ from docsite.search.ranking import (
     stored_weights,
 )
 from docsite.search.snippets import highlighter, make_snippet
+from docsite.search.version import SCHEMA_VERSION
 from docsite.site import Entry, Site
 
 WEIGHTED = "weighted"
@@ -71,18 +69,6 @@ PAIRS = "pairs"
 SPELLING = "spelling"
 AVERAGES_FILE = "field-lengths.json"
 log = logging.getLogger(__name__)
-
-
-def _code_version() -> str:
-    """A digest of what an index's contents depend on: this package's code, jieba and whoosh.
-    An index written by other code lives in another folder and is never mixed with this one."""
-    digest = hashlib.sha256(f"{jieba.__version__} {whoosh.versionstring()}".encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-SCHEMA_VERSION = _code_version()
 
 
 class WeightedTerms(FieldType):
@@ -248,19 +234,38 @@ class SearchIndex:
         """Bring the index in line with the site: (re)index changed pages, drop removed ones."""
         with self._write_lock, self._file_lock():
             ix = self._open()
-            with ix.searcher() as searcher:
-                indexed = {f["page"]: f["digest"] for f in searcher.all_stored_fields()}
-            wanted = {page_key(e): e for e in site.all_entries()}
-            stale = [
-                entry for key, entry in wanted.items() if indexed.get(key) != site.render_key(entry)
-            ]
-            removed = [key for key in indexed if key not in wanted]
-            averages = self._load_averages()
-            if averages is None:  # a new index (or its averages were lost): weigh every page
-                stale = list(wanted.values())
+            stale, removed, averages, wanted = self._plan(ix, site)
             if stale or removed:
                 self._rewrite(ix, site, stale, removed, averages)
             return {"updated": len(stale), "removed": len(removed), "pages": len(wanted)}
+
+    def pending(self, site: Site) -> int:
+        """How many pages a sync would (re)index now (every page for a new index)."""
+        with self._write_lock, self._file_lock():
+            stale, removed, _, _ = self._plan(self._open(), site)
+            return len(stale) + len(removed)
+
+    def reopen(self) -> None:
+        """Another process wrote the index: read it afresh."""
+        with self._lock:
+            self._ix = None
+            self._searcher = None
+
+    def _plan(
+        self, ix: Any, site: Site
+    ) -> tuple[list[Entry], list[str], dict[str, dict[str, float]] | None, dict[str, Entry]]:
+        """The pages to (re)index, those to drop, the stored averages, the pages wanted."""
+        with ix.searcher() as searcher:
+            indexed = {f["page"]: f["digest"] for f in searcher.all_stored_fields()}
+        wanted = {page_key(e): e for e in site.all_entries()}
+        stale = [
+            entry for key, entry in wanted.items() if indexed.get(key) != site.render_key(entry)
+        ]
+        removed = [key for key in indexed if key not in wanted]
+        averages = self._load_averages()
+        if averages is None:  # a new index (or its averages were lost): weigh every page
+            stale = list(wanted.values())
+        return stale, removed, averages, wanted
 
     def _rewrite(
         self,

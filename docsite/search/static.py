@@ -21,32 +21,43 @@ document chunks of the hits it shows.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import pickle
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from docsite.search.analysis import Profile, is_cjk, profile_for
-from docsite.search.documents import DocTerms, SearchDoc, analyze_doc, doc_key, documents
-from docsite.search.ranking import average_lengths, idf, stored_weights
-from docsite.search.server import SCHEMA_VERSION
+from docsite.search.documents import (
+    DocTerms,
+    analyze_doc,
+    doc_key,
+    documents,
+    documents_digest,
+    page_key,
+)
+from docsite.search.staticupdate import (
+    CHUNK,
+    CJK_SHARDS,
+    PAGE,
+    SECTION,
+    URL,
+    LangState,
+    Row,
+    dumps,
+    make_row,
+    shard_of,
+    shard_text,
+    updated_state,
+)
+from docsite.search.version import SCHEMA_VERSION
 from docsite.site import Entry, Site
 
 _ANALYZED: dict[str, DocTerms] = {}  # see adopt_analyzed
 FORMAT = 2
-CHUNK = 40
-CACHE_VERSION = f"2-{SCHEMA_VERSION}"  # analyzed documents; the code's digest covers analysis
-EXCERPT_CHARS = 320
-CJK_SHARDS = 24
-
-
-def shard_of(term: str) -> str:
-    first = term[0]
-    if first.isascii() and first.isalnum():
-        return first.lower()
-    return f"x{ord(first) % CJK_SHARDS}"
+CACHE_VERSION = f"4-{SCHEMA_VERSION}"  # the index state; the code's digest covers analysis
+Emit = Callable[[str, bytes], None]  # writes one file of the index, by its path below `out`
 
 
 @dataclass
@@ -57,69 +68,127 @@ class StaticIndexStats:
     bytes: int
 
 
+class IndexSink(Protocol):
+    """Where a build puts the index's files: it may carry a whole language's files over."""
+
+    def write(self, path: str, data: bytes) -> None:
+        """Write one file, by its path below the output folder."""
+
+    def carry(self, lang: str, token: str) -> StaticIndexStats | None:
+        """Carry over every file of the language's index when the output holds the index made
+        for `token`; its stats, or None when it cannot."""
+
+    def remember(self, lang: str, token: str, stats: StaticIndexStats) -> None:
+        """The language's index written now was made for `token`."""
+
+
+class FolderSink:
+    """Files written into a folder, nothing carried over."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+
+    def write(self, path: str, data: bytes) -> None:
+        file = self.out / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(data)
+
+    def carry(self, lang: str, token: str) -> StaticIndexStats | None:
+        return None
+
+    def remember(self, lang: str, token: str, stats: StaticIndexStats) -> None:
+        pass
+
+
 def build_static_index(
-    site: Site, out: Path, languages: list[str] | None = None
+    site: Site, out: Path, languages: list[str] | None = None, sink: IndexSink | None = None
 ) -> dict[str, StaticIndexStats]:
-    """Write _search/<lang>/ below `out` for these languages (default: every language)."""
+    """Write _search/<lang>/ below `out` for these languages (default: every language).
+
+    The index of each language is kept in the cache between builds (docsite.search.
+    staticupdate), so a build re-analyses only the pages whose documents changed and computes
+    again only the postings that change. The files are a function of the pages' documents
+    (`documents_digest`) and of this code: when those did not change, the sink may carry the
+    last build's files over without the state being read at all.
+    """
     stats: dict[str, StaticIndexStats] = {}
     config = site.config
+    sink = sink or FolderSink(out)
     # one cache per content folder, so that building another site does not empty this one's
     folder_key = hashlib.sha256(str(config.content_dir).encode()).hexdigest()[:10]
     for lang in config.languages if languages is None else languages:
-        docs = [
-            doc for entry in site.entries.get(lang, {}).values() for doc in documents(site, entry)
-        ]
-        file = f"static-search/{folder_key}-{lang}.pickle"
-        cache = TermCache(config.cache_dir / file if config.cache_dir else None)
-        stats[lang] = write_language(docs, out / "_search" / lang, cache, profile_for(lang))
-        cache.save()
+        profile = profile_for(lang)
+        entries = site.entries.get(lang, {}).values()
+        pages = {page_key(entry): documents_digest(site, entry) for entry in entries}
+        token = _token(profile, pages)
+        carried = sink.carry(lang, token)
+        if carried is not None:
+            stats[lang] = carried
+            continue
+        name = f"static-search/{folder_key}-{lang}.state"
+        cache = config.cache_dir / name if config.cache_dir else None
+        old = load_state(cache, profile)
+        state = updated_state(old, pages, current_rows(site, lang, old, pages))
+        stats[lang] = write_state(state, f"_search/{lang}/", sink.write, profile)
+        sink.remember(lang, token, stats[lang])
+        save_state(cache, state, profile)
     return stats
 
 
-# A cache file that cannot be read, or that an older docsite wrote (its classes moved).
-_UNREADABLE = (OSError, ImportError, pickle.PickleError, EOFError, AttributeError, KeyError)
-_UNREADABLE += (TypeError,)
+def _token(profile: Profile, pages: dict[str, str]) -> str:
+    """What a language's index files are made from: its pages' documents, and this code."""
+    blob = "\n".join(f"{key}\0{digest}" for key, digest in sorted(pages.items()))
+    return hashlib.sha256(f"{CACHE_VERSION}\0{profile.name}\n{blob}".encode()).hexdigest()
 
 
-class TermCache:
-    """Analyzed documents by the digest of their text, kept between builds.
+def load_state(file: Path | None, profile: Profile) -> LangState:
+    """The index state the last build left (an empty one when none, or another code's)."""
+    if file is None:
+        return LangState()
+    try:
+        data = file.read_bytes()
+        version, _, body = data.partition(b"\n")
+        if version.decode() != f"{CACHE_VERSION} {profile.name}":
+            return LangState()
+        return LangState.loads(body)
+    except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
+        return LangState()  # no cache, or an unreadable one: analyze everything
 
-    Analysis (jieba, stemming) is most of the index's cost; a rebuild re-analyzes only the
-    sections whose text changed. The cache keeps what the last build used, nothing older.
-    """
 
-    def __init__(self, file: Path | None) -> None:
-        self.file = file
-        self.old: dict[str, DocTerms] = {}
-        self.new: dict[str, DocTerms] = {}
-        if file is not None:
-            try:
-                with file.open("rb") as fh:
-                    data = pickle.load(fh)
-                if data.get("version") == CACHE_VERSION:
-                    self.old = data["docs"]
-            except _UNREADABLE:
-                pass  # no cache, or one an older docsite wrote: analyze everything
+def save_state(file: Path | None, state: LangState, profile: Profile) -> None:
+    if file is None:
+        return
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(f"{CACHE_VERSION} {profile.name}\n".encode() + state.dumps())
+        os.replace(tmp, file)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed
 
-    def terms(self, doc: SearchDoc) -> DocTerms:
-        key = doc_key(doc)
-        found = self.new.get(key) or self.old.get(key) or _ANALYZED.pop(key, None)
-        if found is None:
-            found = analyze_doc(doc)
-        self.new[key] = found
-        return found
 
-    def save(self) -> None:
-        if self.file is None:
-            return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump({"version": CACHE_VERSION, "docs": self.new}, fh, protocol=5)
-            os.replace(tmp, self.file)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed
+def current_rows(site: Site, lang: str, old: LangState, pages: dict[str, str]) -> list[Row]:
+    """The documents of a language's pages (`pages`: their documents' digests), in number
+    order: those of a page whose documents are what the last build indexed come from the
+    state, the others are made and analysed."""
+    kept: dict[str, list[Row]] = defaultdict(list)
+    for row in old.rows:
+        kept[row[PAGE]].append(row)
+    rows: list[Row] = []
+    for entry in site.entries.get(lang, {}).values():
+        key = page_key(entry)
+        if old.pages.get(key) == pages[key]:
+            rows.extend(kept[key])
+        else:
+            rows.extend(make_row(doc, _terms(doc)) for doc in documents(site, entry))
+    # The order that breaks ties (docsite.search.query): URL, section title, then position
+    # (a stable sort keeps a page's documents in their order).
+    return sorted(rows, key=lambda row: (row[URL], row[SECTION]))
+
+
+def _terms(doc: object) -> DocTerms:
+    key = doc_key(doc)  # type: ignore[arg-type]
+    return _ANALYZED.pop(key, None) or analyze_doc(doc)  # type: ignore[arg-type]
 
 
 def analyze_ahead(site: Site, entries: list[Entry]) -> dict[str, DocTerms]:
@@ -132,47 +201,23 @@ def adopt_analyzed(analyzed: dict[str, DocTerms]) -> None:
     _ANALYZED.update(analyzed)
 
 
-def tie_order(docs: list[SearchDoc]) -> list[SearchDoc]:
-    """Documents in the order that breaks ties (docsite.search.query): URL, section title,
-    then position (a stable sort keeps a page's documents in their order)."""
-    return sorted(docs, key=lambda doc: (doc.url, doc.section))
-
-
-def write_language(
-    docs: list[SearchDoc], folder: Path, cache: TermCache, profile: Profile
-) -> StaticIndexStats:
-    folder.mkdir(parents=True, exist_ok=True)
-    docs = tie_order(docs)
-    analyzed = [cache.terms(doc) for doc in docs]
-    averages = average_lengths(terms.fields for terms in analyzed)
-    postings: dict[str, list[int]] = defaultdict(list)
-    pairs: dict[str, list[int]] = defaultdict(list)
-    for number, terms in enumerate(analyzed):
-        for term, weight in stored_weights(terms.fields, averages).items():
-            postings[term].extend((number, weight))
-        for pair in terms.pairs:
-            pairs[pair].append(number)
-    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for term, flat in postings.items():
-        shards[shard_of(term)][term] = [idf(len(docs), len(flat) // 2), *flat]
-    pair_shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for pair, numbers in pairs.items():
-        pair_shards[shard_of(pair)][pair] = numbers
-    writer = _Writer(folder)
-    for name, shard in shards.items():
-        writer.write(f"t-{name}.json", shard)
-    for name, shard in pair_shards.items():
-        writer.write(f"p-{name}.json", shard)
-    for start in range(0, len(docs), CHUNK):
-        chunk = docs[start : start + CHUNK]
-        writer.write(
-            f"d-{start // CHUNK}.json",
-            [[d.url, d.page_title, d.section, d.body[:EXCERPT_CHARS]] for d in chunk],
-        )
-    writer.write("vocab.json", sorted(term for term in postings if is_cjk(term)))
-    writer.write("meta.json", _meta(len(docs), sorted(shards), sorted(pair_shards), profile))
+def write_state(state: LangState, folder: str, emit: Emit, profile: Profile) -> StaticIndexStats:
+    """The files of one language's index, from its state."""
+    writer = _Writer(folder, emit)
+    shards: dict[str, list[str]] = defaultdict(list)
+    for term in sorted(state.terms):
+        shards[shard_of(term)].append(state.terms[term])
+    for name, fragments in shards.items():
+        writer.write_text(f"t-{name}.json", shard_text(fragments))
+    for name, text in state.pair_shards.items():
+        writer.write_text(f"p-{name}.json", text)
+    for number, text in enumerate(state.chunks):
+        writer.write_text(f"d-{number}.json", text)
+    writer.write("vocab.json", sorted(term for term in state.terms if is_cjk(term)))
+    meta = _meta(len(state.rows), sorted(shards), sorted(state.pair_shards), profile)
+    writer.write("meta.json", meta)
     return StaticIndexStats(
-        docs=len(docs), terms=len(postings), files=writer.files, bytes=writer.bytes
+        docs=len(state.rows), terms=len(state.terms), files=writer.files, bytes=writer.bytes
     )
 
 
@@ -195,13 +240,17 @@ def _meta(
 class _Writer:
     """Compact JSON files in one folder, counted."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: str, emit: Emit) -> None:
         self.folder = folder
+        self.emit = emit
         self.files = 0
         self.bytes = 0
 
     def write(self, name: str, data: object) -> None:
-        blob = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        (self.folder / name).write_text(blob, encoding="utf-8")
-        self.bytes += len(blob.encode())
+        self.write_text(name, dumps(data))
+
+    def write_text(self, name: str, text: str) -> None:
+        blob = text.encode("utf-8")
+        self.emit(self.folder + name, blob)
+        self.bytes += len(blob)
         self.files += 1

@@ -1,0 +1,135 @@
+"""The build manifest: what each file of the last static build was made from, and its bytes.
+
+It lives in the project's cache (`.cache/builds/<key>.pickle`, one per output folder and
+content folder). For each file of the output it records the digest of the file's inputs
+(docsite.buildinputs), the digest of its bytes, and the file as written (inode, size,
+modification time); a page also records its render key, the link targets its rendering
+resolved and what rendering and templating it cost. The next build carries a file whose inputs
+did not change into its new staging folder by a hard link to the old one (a copy where links
+are refused), so an unchanged page is neither templated nor written again.
+
+A manifest describes one output folder, recognised by its inode: an output swapped in by
+another build (or by hand), or a build killed between the swap and the manifest's write,
+makes it describe nothing. A file of the output changed since (its inode, size or time
+differ) is never carried.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import pickle
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Record:
+    """One file of an output folder: made from `inputs`, its bytes digest `sha`, as written."""
+
+    inputs: str
+    sha: str
+    size: int
+    inode: int
+    mtime_ns: int
+    render_key: str = ""  # pages: what the rendering depended on
+    targets: tuple[str, ...] = ()
+    cost: float = 0.0  # pages: seconds spent rendering and templating it
+
+
+@dataclass
+class Manifest:
+    """The records of one output folder's files, by path below it."""
+
+    folder_id: tuple[int, int] = (0, 0)  # (st_dev, st_ino) of the folder described
+    records: dict[str, Record] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)  # others' state, by name
+
+
+def manifest_file(cache_dir: Path | None, content_dir: Path, out: Path) -> Path | None:
+    """Where the manifest of builds of `content_dir` into `out` lives (None: no cache)."""
+    if cache_dir is None:
+        return None
+    key = hashlib.sha256(f"{content_dir.resolve()}\0{out.resolve()}".encode()).hexdigest()[:16]
+    return cache_dir / "builds" / f"{key}.pickle"
+
+
+def folder_id(folder: Path) -> tuple[int, int]:
+    info = folder.stat()
+    return (info.st_dev, info.st_ino)
+
+
+def load_manifest(file: Path | None, out: Path) -> Manifest:
+    """The manifest of `out`, or an empty one when there is none that describes it."""
+    if file is None:
+        return Manifest()
+    try:
+        with file.open("rb") as fh:
+            data = pickle.load(fh)
+        if data.get("version") != VERSION or data["folder_id"] != folder_id(out):
+            return Manifest()  # for an output replaced since (or a build killed in between)
+        return Manifest(data["folder_id"], data["records"], data.get("extra", {}))
+    except (OSError, pickle.PickleError, EOFError, ImportError, AttributeError, LookupError,
+            TypeError, ValueError):  # fmt: skip
+        return Manifest()  # none, unreadable, or written by other code: build it all
+
+
+def save_manifest(file: Path | None, manifest: Manifest) -> None:
+    """Write the manifest (atomically); a cache that cannot be written only costs speed."""
+    if file is None:
+        return
+    data = {
+        "version": VERSION,
+        "folder_id": manifest.folder_id,
+        "records": manifest.records,
+        "extra": manifest.extra,
+    }
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, file)
+    except OSError:
+        pass
+
+
+def intact(record: Record, file: Path) -> bool:
+    """Whether the output's file is still the one the record describes."""
+    try:
+        info = file.stat()
+    except OSError:
+        return False
+    return (info.st_ino, info.st_size, info.st_mtime_ns) == (
+        record.inode,
+        record.size,
+        record.mtime_ns,
+    )
+
+
+def carry(old: Path, new: Path) -> os.stat_result:
+    """Put the old output's file at `new`: a hard link, or a copy where links are refused."""
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+            raise
+        shutil.copy2(old, new)
+    return new.stat()
+
+
+def write_new(file: Path, data: bytes) -> os.stat_result:
+    """Write a file that does not exist yet (never through a link to the old output)."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    with open(file, "xb") as fh:
+        fh.write(data)
+    return os.stat(file)
+
+
+def record_for(inputs: str, sha: str, info: os.stat_result, **page: object) -> Record:
+    return Record(inputs, sha, info.st_size, info.st_ino, info.st_mtime_ns, **page)  # type: ignore[arg-type]

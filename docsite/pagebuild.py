@@ -1,0 +1,183 @@
+"""The pages of a static build: each carried over from the last build, or made and written.
+
+A page whose inputs (docsite.buildinputs) are those the manifest recorded for the file in the
+output folder is carried into the staging folder by a hard link, costing no templating and
+no writing. The others are rendered (from the render cache when it holds them), templated
+and written, on every core: the parent forks workers and gives each a share of about equal
+cost, measured by the last build (a new page is estimated from its size). A page and its
+translations go to one worker, which parses it once for all its languages. The workers also
+analyse what they render for the static search index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docsite import llms, urls
+from docsite.buildinputs import BuildInputs
+from docsite.context import Snapshot
+from docsite.entry import Entry
+from docsite.errors import ContentError
+from docsite.manifest import Manifest, Record, carry, intact, record_for, write_new
+from docsite.parallel import MIN_PAGES, fork_pool, inherited, shares
+
+if TYPE_CHECKING:
+    from docsite.state import Docsite
+
+SECONDS_PER_BYTE = 2e-6  # a page not measured yet is estimated from its size
+
+
+@dataclass
+class PageJob:
+    """What every worker needs: the state to template with and where to read and write."""
+
+    state: Docsite
+    snap: Snapshot
+    inputs: BuildInputs
+    previous: Manifest
+    out: Path
+    staging: Path
+    analyze: Callable[[list[Entry]], dict[str, Any]] | None = None
+
+
+@dataclass
+class PagesDone:
+    """What building pages gives back: a record per file, renderings and analyses made."""
+
+    records: dict[str, Record] = field(default_factory=dict)
+    rendered: list[tuple[str, Any]] = field(default_factory=list)
+    analyzed: dict[str, Any] = field(default_factory=dict)
+    written: int = 0
+
+    def add(self, other: PagesDone) -> None:
+        self.records.update(other.records)
+        self.rendered.extend(other.rendered)
+        self.analyzed.update(other.analyzed)
+        self.written += other.written
+
+
+def page_file(item: Entry) -> str:
+    """The file a page is frozen into, below the output folder."""
+    return item.site_path + "index.html"
+
+
+def add_copy(job: PageJob, item: Entry, page: Record, records: dict[str, Record]) -> None:
+    """The page's Markdown copy (docsite.llms) beside its file: carried over when the page's
+    inputs are those it was made from, else made again (it is made from the page's source,
+    its links and the configuration, which the page's inputs cover)."""
+    name = urls.markdown_copy(item.site_path)
+    inputs = hashlib.sha256(f"markdown-copy\0{page.inputs}".encode()).hexdigest()
+    old = job.previous.records.get(name)
+    if old is not None and old.inputs == inputs and intact(old, job.out / name):
+        info = carry(job.out / name, job.staging / name)
+        records[name] = record_for(inputs, old.sha, info)
+        return
+    data = llms.markdown_copy(job.snap.site, item).encode()
+    sha = hashlib.sha256(data).hexdigest()
+    if old is not None and old.sha == sha and intact(old, job.out / name):
+        info = carry(job.out / name, job.staging / name)
+    else:
+        info = write_new(job.staging / name, data)
+    records[name] = record_for(inputs, sha, info)
+
+
+def try_carry(job: PageJob, item: Entry) -> Record | None:
+    """Carry the page's file over from the last build when its inputs are unchanged."""
+    name = page_file(item)
+    old = job.previous.records.get(name)
+    if old is None:
+        return None
+    key = job.snap.site.render_key(item)
+    if key != old.render_key:
+        return None
+    inputs = job.inputs.page(item, key, job.inputs.links_now(item, old.targets))
+    if inputs != old.inputs or not intact(old, job.out / name):
+        return None
+    info = carry(job.out / name, job.staging / name)
+    if info.st_ino == old.inode:
+        return old
+    return replace(old, inode=info.st_ino, mtime_ns=info.st_mtime_ns)
+
+
+def make_page(job: PageJob, item: Entry) -> Record | None:
+    """Render (or read the render cache), template and write one page; None when it has an
+    error (the build's check reports it and refuses to publish)."""
+    started = time.perf_counter()
+    site = job.snap.site
+    key = site.render_key(item)
+    try:
+        body = job.state.page_body(job.snap, item)
+    except ContentError:
+        return None
+    cached = site.renderer.cached(key)
+    links = cached[0] if cached is not None else {}
+    inputs = job.inputs.page(item, key, links)
+    sha = hashlib.sha256(body).hexdigest()
+    name = page_file(item)
+    old = job.previous.records.get(name)
+    if old is not None and old.sha == sha and intact(old, job.out / name):
+        info = carry(job.out / name, job.staging / name)  # the same bytes: keep the file
+    else:
+        info = write_new(job.staging / name, body)
+    cost = time.perf_counter() - started
+    return record_for(inputs, sha, info, render_key=key, targets=tuple(sorted(links)), cost=cost)
+
+
+def make_pages(job: PageJob, items: list[Entry]) -> PagesDone:
+    """Make these pages in this process; what the parent adopts."""
+    done = PagesDone()
+    renderer = job.snap.site.renderer
+    for item in items:
+        record = make_page(job, item)
+        if record is not None:
+            done.records[page_file(item)] = record
+            add_copy(job, item, record, done.records)
+            done.written += 1
+        key = job.snap.site.render_key(item)
+        done.rendered.append((key, renderer.cached(key)))
+    if job.analyze is not None:
+        done.analyzed = job.analyze(items)
+    return done
+
+
+def _worker_share(items: list[tuple[str, str]]) -> PagesDone:
+    job = inherited(PageJob)
+    site = job.snap.site
+    return make_pages(job, [site.entries[lang][path] for lang, path in items])
+
+
+def estimated_cost(job: PageJob, item: Entry) -> float:
+    old = job.previous.records.get(page_file(item))
+    if old is not None and old.cost > 0:
+        return old.cost
+    return SECONDS_PER_BYTE * len(item.page.body) + 1e-3
+
+
+def build_pages(job: PageJob, processes: int) -> PagesDone:
+    """Every page of the site into the staging folder: carried over or made anew."""
+    done = PagesDone()
+    todo: dict[str, list[Entry]] = {}  # by page path: a page and its translations together
+    for item in job.snap.site.all_entries():
+        record = try_carry(job, item)
+        if record is not None:
+            done.records[page_file(item)] = record
+            add_copy(job, item, record, done.records)
+        else:
+            todo.setdefault(item.page.path, []).append(item)
+    groups = list(todo.values())
+    if processes < 2 or sum(map(len, groups)) < MIN_PAGES:
+        done.add(make_pages(job, [item for group in groups for item in group]))
+        return done
+    parts = shares(groups, lambda group: sum(estimated_cost(job, i) for i in group), processes)
+    keys = [[(i.lang, i.page.path) for group in part for i in group] for part in parts]
+    with fork_pool(job, processes - 1) as pool:
+        futures = [pool.submit(_worker_share, part) for part in keys[1:]]
+        done.add(make_pages(job, [i for group in parts[0] for i in group]))
+        for future in futures:
+            done.add(future.result())
+    return done
