@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docsite.errors import ContentError, Diagnostic
-from docsite.markdown import heading_lines
+from docsite.mdscan import heading_lines
 from docsite.pages import Page, load_page
 from docsite.render import Rendered
 from docsite.site import Entry, Site

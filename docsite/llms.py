@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from docsite import urls
 from docsite.config import SiteConfig
-from docsite.markdown import body_lines
+from docsite.mdscan import body_lines
 from docsite.nav import NavNode
 from docsite.site import Entry, Site
 

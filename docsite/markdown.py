@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -409,76 +408,3 @@ def create_markdown(extensions: Sequence[MarkdownExtension] = ()) -> MarkdownIt:
     for extension in extensions:
         extension.setup(md)
     return md
-
-
-@dataclass
-class CodeBlock:
-    """A fenced code block of a page, as the parser sees it."""
-
-    info: str
-    code: str
-    line: int  # 1-based line of the opening fence in the body
-
-
-def _parse_alone(body: str) -> list[Token]:
-    """The tokens of a Markdown body on its own (links resolve to nothing), body line 1 first."""
-    ctx = RenderContext(
-        file="",
-        page_path="page.md",
-        page_url="page/",
-        line_offset=1,
-        resolve_page=lambda _path: None,
-        gettext=lambda message: message,
-    )
-    return _parser().parse(body, {"docsite": ctx})
-
-
-def code_blocks(body: str) -> list[CodeBlock]:
-    """Every fenced code block of a Markdown body, parsed by the one docsite parser."""
-    return [
-        CodeBlock(t.info, t.content, (t.map[0] + 1) if t.map else 0)
-        for t in walk_tokens(_parse_alone(body))
-        if t.type == "fence"
-    ]
-
-
-def heading_lines(body: str) -> dict[str, int]:
-    """The 1-based body line of each heading, by the id the heading gets."""
-    return {
-        str(t.attrGet("id")): t.map[0] + 1
-        for t in _parse_alone(body)
-        if t.type == "heading_open" and t.map and t.attrGet("id")
-    }
-
-
-@dataclass
-class BodyLines:
-    """Where a Markdown body's lines stand, as the one docsite parser sees them (0-based)."""
-
-    code: set[int]  # inside fenced or indented code blocks, the fences included
-    headings: set[int]  # headings
-    html: set[int]  # raw HTML blocks
-    has_h1: bool  # the body starts with a level-1 heading
-
-
-def body_lines(body: str) -> BodyLines:
-    """Which lines of a body are code, headings and raw HTML (what text tools must not touch,
-    or may rewrite), without rendering it."""
-    tokens = _parse_alone(body)
-    kinds: dict[str, set[int]] = {"code": set(), "headings": set(), "html": set()}
-    for token in walk_tokens(tokens):
-        kind = {
-            "fence": "code",
-            "code_block": "code",
-            "heading_open": "headings",
-            "html_block": "html",
-        }.get(token.type)
-        if kind and token.map:
-            kinds[kind].update(range(token.map[0], token.map[1]))
-    has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
-    return BodyLines(kinds["code"], kinds["headings"], kinds["html"], has_h1)
-
-
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return create_markdown()

@@ -23,7 +23,7 @@ import pytest
 from docsite.check import check_site
 from docsite.config import load_config
 from docsite.highlight import parse_fence_info
-from docsite.markdown import CodeBlock, code_blocks
+from docsite.mdscan import CodeBlock, code_blocks
 from docsite.pages import Page, load_page
 from docsite.site import Site
 from docsite.theme import Theme

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from docsite.highlight import parse_fence_info
-from docsite.markdown import CodeBlock, code_blocks
+from docsite.mdscan import CodeBlock, code_blocks
 from docsite.pages import load_page
 from tests.conftest import CONTENT, ROOT
 from tests.test_content import _matches_file
