@@ -22,6 +22,7 @@ import re
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -111,8 +112,10 @@ def _names(name: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+@lru_cache(maxsize=4096)
 def parse_options(text: str) -> DirectiveOptions:
-    """The YAML under a directive (`options:` as in mkdocstrings) as DirectiveOptions."""
+    """The YAML under a directive (`options:` as in mkdocstrings) as DirectiveOptions (read
+    once per text: the inventory and every rendering of a page ask again)."""
     if not text.strip():
         return DirectiveOptions()
     try:

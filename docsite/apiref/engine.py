@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from docsite.apiref.catalog import Translations
+from docsite.apiref.facts import DocstringFacts
 from docsite.apiref.inventory import ExternalInventory, load_external
 from docsite.apiref.loader import BASE_PACKAGES, load_model
 from docsite.apiref.model import ApiModel, ApiObject
@@ -68,6 +69,11 @@ class ApiEngine:
                         settings.package, self.cache_dir, self.search_paths, settings.base_packages
                     )
         return self._model
+
+    @cached_property
+    def facts(self) -> DocstringFacts:
+        """Docstrings' summaries and translation units, kept in the cache folder."""
+        return DocstringFacts(self.cache_dir)
 
     @cached_property
     def external(self) -> ExternalInventory:

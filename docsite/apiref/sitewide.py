@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import docsite.apiref.catalog as catalog
-import docsite.apiref.rst as rst
 from docsite.apiref.catalog import Counts, SourceUnit, Translations
 from docsite.apiref.directive import DirectiveError, Placement, find_directives, plan
 from docsite.apiref.engine import ApiEngine, PageApi
@@ -66,12 +65,13 @@ def compute_inventory(
     model path (flask.app.Flask.route); the first page (by path) that places it wins.
     """
     objects: dict[str, dict[str, Target]] = {}
+    facts = engine.facts
     for lang, sources in pages.items():
         entries: dict[str, Target] = {}
         for page in sorted(sources, key=lambda p: p.path):
             for placed in placements(engine, page.body):
                 target = Target(
-                    page.path, placed.path, placed.obj.kind, rst.summary(placed.obj.docstring)
+                    page.path, placed.path, placed.obj.kind, facts.summary(placed.obj.docstring)
                 )
                 entries.setdefault(placed.path, target)
                 model_path = engine.model.resolve(placed.path)
@@ -123,7 +123,7 @@ def page_units(engine: ApiEngine, body: str) -> list[SourceUnit]:
     out: list[SourceUnit] = []
     for placed in placements(engine, body):
         obj = placed.obj
-        for unit in rst.units(obj.docstring):
+        for unit in engine.facts.units(obj.docstring):
             line = obj.docstring_line + max(unit.line - 1, 0)
             out.append(SourceUnit(unit.msgid, placed.path, obj.docstring_file or obj.file, line))
     return out
@@ -147,6 +147,7 @@ def page_translations(page: PageSource, locale: str | None = None) -> Translatio
 def catalog_counts(engine: ApiEngine, page: PageSource) -> Counts:
     """Translated, outdated and missing units of a translated API page."""
     units = page_units(engine, page.body)
+    engine.facts.save()
     return page_translations(page).counts(u.msgid for u in units)
 
 
@@ -185,6 +186,7 @@ class SiteApi:
         pages = {lang: list(sources) for lang, sources in pages.items()}
         per_language = {lang: dict(labels or {}) for lang in pages}
         self.inventory = compute_inventory(self.engine, pages, per_language)
+        self.engine.facts.save()
 
     @staticmethod
     def concerns(body: str) -> bool:
