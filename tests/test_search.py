@@ -48,7 +48,8 @@ def test_english_is_case_folded_and_stemmed():
         ("@app.route", ["app", "rout"]),
         ("MethodView", ["method", "view"]),
         ("SESSION_COOKIE_SECURE", ["session", "cooki", "secur"]),
-        ("flask.json.provider", ["flask", "json", "provid"]),
+        ("flask.json.provider", ["flask", "json", "provid", "json.provid"]),
+        ("flask.Flask.route", ["flask.rout", "rout"]),  # a method by its class: Flask.route
     ],
 )
 def test_identifiers_are_indexed_whole_and_in_parts(identifier, parts):

@@ -227,13 +227,17 @@ def _jieba_words(run: str) -> frozenset[str]:
 
 
 def identifier_parts(word: str) -> list[str]:
-    """The parts of a code identifier, each dotted component whole and then split.
+    """The parts of a code identifier: the dotted tails of a name of three components or
+    more (as a reader names a method by its class), each dotted component whole, and then
+    each split.
 
+    flask.Flask.route -> Flask.route, flask, Flask, route;
     app.register_blueprint -> app, register_blueprint, register, blueprint;
     MethodView -> Method, View; SESSION_COOKIE_SECURE -> SESSION, COOKIE, SECURE.
     """
     parts: list[str] = []
     components = [c for c in re.split(r"[.:]+", word) if c]
+    parts.extend(".".join(components[i:]) for i in range(1, len(components) - 1))
     if len(components) > 1:
         parts.extend(components)
     for component in components:
