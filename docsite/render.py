@@ -105,6 +105,15 @@ def _object_names(ident: str) -> list[str]:
     return [".".join(parts[i:]) for i in range(len(parts) - 1)]
 
 
+def _named(heading: str, ident: str) -> str:
+    """An API entry's heading (`before_request`, its id `flask.Flask.before_request`) as a
+    reader names the object: with its class or module (`Flask.before_request`)."""
+    names = _object_names(ident)
+    if len(names) < 2 or names[-1].rpartition(".")[2] != heading:
+        return heading
+    return names[-1]
+
+
 def extract_sections(
     tokens: list[Token], title: str, gettext: Callable[[str], str] = str
 ) -> list[Section]:
@@ -122,7 +131,7 @@ def extract_sections(
                 c.content for c in inline.children or [] if c.type in ("text", "code_inline")
             ).strip()
             ident = str(token.attrGet("id") or "")
-            sections.append(Section(ident, heading, int(token.tag[1]), ""))
+            sections.append(Section(ident, _named(heading, ident), int(token.tag[1]), ""))
             texts.append([])
             idents.append(dict.fromkeys(_object_names(ident)))
             i += 3
@@ -140,6 +149,8 @@ def extract_sections(
             texts[-1].append("\n")
         elif token.type in ("fence", "code_block"):
             idents[-1].update(dict.fromkeys(_identifiers(token.content)))
+        elif token.type == "html_block" and token.meta and token.meta.get("text"):
+            texts[-1].append(token.meta["text"] + "\n")  # HTML an extension made, as text
         i += 1
     for section, text, names in zip(sections, texts, idents, strict=True):
         section.text = re.sub(r"[ \t]+", " ", "".join(text)).strip()

@@ -63,7 +63,7 @@ QUERIES = [
     ("zh", "怎样在测试里模拟已登录的用户", "partial: a question"),
     ("zh", "如何在模板里用自定义过滤器", "question"),
     ("zh", "为什么不能在生产环境用开发服务器", "question"),
-    ("zh", "单元测试", "partial: a word no page holds whole"),
+    ("zh", "压力测试", "partial: a word no page holds whole"),
     ("zh", "send_file 下载", "partial: Chinese and an identifier"),
     ("zh", "配置文件", "sub-words"),
     ("zh", "字段", "sub-words of one character"),

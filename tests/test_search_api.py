@@ -31,6 +31,12 @@ def index(tmp_path_factory) -> SearchIndex:
         ("en", "Flask.teardown_appcontext", "/en/api/app/#flask.Flask.teardown_appcontext"),
         ("zh", "Flask.route", "/zh/api/app/#flask.Flask.route"),
         ("zh", "register_blueprint", "/zh/api/app/#flask.Flask.register_blueprint"),
+        # a method by its class, as readers write it (not only its full path)
+        ("en", "Flask.before_request", "/en/api/app/#flask.Flask.before_request"),
+        ("en", "Flask.errorhandler", "/en/api/app/#flask.Flask.errorhandler"),
+        ("en", "Request.args", "/en/api/request/#flask.Request.args"),
+        ("en", "Config.from_object", "/en/api/config/#flask.Config.from_object"),
+        ("en", "flask.Flask.route", "/en/api/app/#flask.Flask.route"),
     ],
 )
 def test_an_api_object_is_the_first_hit_for_its_name(index, lang, query, first):
@@ -46,3 +52,17 @@ def test_a_method_of_both_flask_and_blueprint_finds_their_reference_entries_firs
         f"flask.Flask.{name}",
         f"flask.Blueprint.{name}",
     }, hits
+
+
+def test_an_entry_is_found_by_the_words_of_its_docstring_and_named_by_its_class(index):
+    """The docstring is the entry's text (not only its name and code), and a result shows the
+    object as a reader names it."""
+    found = index.search("register a function to run before each request", "en", 10).results
+    assert {hit.url.rpartition("#")[2] for hit in found[:2]} == {
+        "flask.Flask.before_request",
+        "flask.Blueprint.before_request",
+    }, [hit.url for hit in found]
+    assert {hit.section for hit in found[:2]} == {
+        "Flask.before_request",
+        "Blueprint.before_request",
+    }

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it.token import Token
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 import docsite.apiref.rsthtml as rsthtml
 from docsite.apiref.directive import Placement
@@ -67,7 +67,10 @@ class ObjectRenderer:
         out = [self._html(f'<section class="{css}"{ident}>')]
         if placement.heading:
             out += self._heading(placement)
-        out.append(self._html(self.body_html(placement)))
+        html, docstring = self.body_html(placement)
+        body = self._html(html)
+        body.meta = {"text": Markup(docstring).striptags()}  # what search reads of the entry
+        out.append(body)
         if placement.children:
             out.append(self._html('<div class="api-members">'))
             for child in placement.children:
@@ -95,7 +98,8 @@ class ObjectRenderer:
         close = Token("heading_close", tag, -1, block=True)
         return [open_, inline, close]
 
-    def body_html(self, placement: Placement) -> str:
+    def body_html(self, placement: Placement) -> tuple[str, str]:
+        """The entry's HTML under its heading, and its docstring's HTML alone."""
         obj = placement.obj
         options = placement.options
         doc = self.docstring(placement)
@@ -110,7 +114,7 @@ class ObjectRenderer:
         if doc.html:
             parts.append(f'<div class="api-docstring">{doc.html}</div>')
         parts.append(self._source(obj, options.show_source))
-        return "".join(parts)
+        return "".join(parts), doc.html
 
     def _badges(self, obj: ApiObject) -> str:
         badges = [

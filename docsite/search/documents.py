@@ -78,7 +78,7 @@ def documents(site: Site, entry: Entry) -> list[SearchDoc]:
                 page_title=page.title,
                 title="" if section.id else names,
                 summary="" if section.id else str(page.meta.get("meta", "")),
-                topic=page.title,
+                topic=_topic(page.title, section.id, section.heading),
                 section=section.heading if section.id else "",
                 breadcrumb=crumbs,
                 body=section.text,
@@ -86,6 +86,12 @@ def documents(site: Site, entry: Entry) -> list[SearchDoc]:
             )
         )
     return docs
+
+
+def _topic(title: str, ident: str, heading: str) -> str:
+    """What a document is about: its page; for an API entry (its id is the object's path,
+    ending with its heading: `flask.Flask.route`, `Flask.route`), the object's path too."""
+    return f"{title} {ident}" if ident.endswith("." + heading) else title
 
 
 @dataclass
