@@ -30,9 +30,10 @@ from pathlib import Path
 
 from flask import Flask
 
-from docsite import urls
+from docsite import llms, urls
 from docsite.buildinputs import BuildInputs
 from docsite.context import GENERATED_STATIC, static_name
+from docsite.entry import Entry
 from docsite.errors import Diagnostic
 from docsite.leftovers import remove_later, remove_stale_folders
 from docsite.manifest import (
@@ -69,7 +70,8 @@ def _special_urls(state: Docsite) -> list[str]:
     language's search and translation status pages (they depend on the whole site)."""
     special = [*urls.shared_paths([])]
     for lang in state.config.languages:
-        special.extend(urls.language_paths(lang, [], []))
+        full = urls.llms_full(lang)  # written from the pages' copies (_write_full_copies)
+        special.extend(path for path in urls.language_paths(lang, [], []) if path != full)
     return ["/" + path for path in special]
 
 
@@ -106,6 +108,7 @@ def freeze(
             verify()
         records = done.records
         _freeze_rest(app, job, records, progress)
+        _write_full_copies(job, records)
         files = len(records) + len(_special_urls(state))  # the special files are not recorded
         search, sink = _index(job, processes)
         records.update(sink.records)
@@ -187,6 +190,22 @@ def _carry_files(job: PageJob, records: dict[str, Record]) -> dict[str, str]:
         else:
             todo[url] = inputs
     return todo
+
+
+def _write_full_copies(job: PageJob, records: dict[str, Record]) -> None:
+    """Each language's llms-full.txt, from its pages' Markdown copies as this build wrote or
+    carried them (making them all again would cost a parse of every page)."""
+    site = job.snap.site
+
+    def copy_of(entry: Entry) -> str:
+        return (job.staging / urls.markdown_copy(entry.site_path)).read_text("utf-8")
+
+    for lang in site.config.languages:
+        path = urls.llms_full(lang)
+        data = llms.llms_full(site, lang, copy_of).encode()
+        records[path] = record_for(
+            "", hashlib.sha256(data).hexdigest(), write_new(job.staging / path, data)
+        )
 
 
 class _Sink:

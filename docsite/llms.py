@@ -43,8 +43,8 @@ def address(config: SiteConfig, site_path: str) -> str:
     return urls.absolute_url(site_base(config), site_path)
 
 
-def markdown_copy(site: Site, entry: Entry, source: bool = False) -> str:
-    """The page's clean Markdown (with a `Source: <url>` line under its title if `source`)."""
+def markdown_copy(site: Site, entry: Entry) -> str:
+    """The page's clean Markdown: its source with links made absolute, under its title."""
     page = entry.page
     lines = page.body.splitlines()
     kinds = body_lines(page.body)
@@ -60,10 +60,15 @@ def markdown_copy(site: Site, entry: Entry, source: bool = False) -> str:
         del out[0]
     if not kinds.has_h1:
         out[:0] = [f"# {page.title}", ""]
-    if source:
-        heading = next(i for i, line in enumerate(out) if line.strip())
-        out[heading + 1 : heading + 1] = ["", f"Source: {address(site.config, entry.site_path)}"]
     return "\n".join(out).strip() + "\n"
+
+
+def with_source(site: Site, entry: Entry, copy: str) -> str:
+    """A page's Markdown copy with a `Source: <url>` line under its title (in llms-full.txt)."""
+    lines = copy.split("\n")
+    heading = next(i for i, line in enumerate(lines) if line.strip())
+    lines[heading + 1 : heading + 1] = ["", f"Source: {address(site.config, entry.site_path)}"]
+    return "\n".join(lines).strip() + "\n"
 
 
 def _rewrite_line(site: Site, entry: Entry, line: str) -> str:
@@ -188,7 +193,8 @@ def llms_root(site: Site, gettext: Gettext) -> str:
     return "\n".join(lines) + "\n"
 
 
-def llms_full(site: Site, lang: str) -> str:
-    """`/<lang>/llms-full.txt`: every page's Markdown copy, in reading order."""
-    copies = [markdown_copy(site, entry, source=True) for entry in site.navs[lang].order]
-    return "\n\n".join(copies)
+def llms_full(site: Site, lang: str, copy_of: Callable[[Entry], str] | None = None) -> str:
+    """`/<lang>/llms-full.txt`: every page's Markdown copy, in reading order, each with its
+    source. `copy_of` gives a page's copy when it is at hand (a build has written them all)."""
+    made = copy_of or (lambda entry: markdown_copy(site, entry))
+    return "\n\n".join(with_source(site, e, made(e)) for e in site.navs[lang].order)

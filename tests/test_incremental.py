@@ -135,12 +135,15 @@ def test_an_offline_build_over_a_normal_one_and_back_writes_what_cold_builds_wri
 
 
 def test_frozen_pages_are_what_the_app_answers(project: Path) -> None:
-    """Pages and their Markdown copies are the bytes the app's own views answer with."""
+    """Pages, their Markdown copies and llms-full.txt are the bytes the app's own views answer
+    with."""
     build(project, project / "site")
     config = load_config(project / "docsite.toml")
     client = create_app(config, server_search=False).test_client()
     pages = sorted((project / "site").glob("*/**/index.html"))
     pages += sorted((project / "site").glob("*/**/index.md"))
+    pages += sorted((project / "site").glob("*/llms-full.txt"))  # made from the copies
+    assert len([p for p in pages if p.name == "llms-full.txt"]) == 2
     assert len(pages) > 30
     for file in pages:
         url = "/" + file.relative_to(project / "site").as_posix().removesuffix("index.html")
