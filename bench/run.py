@@ -857,7 +857,12 @@ class Bench:
 
 # Sections other commands append to the report (bench.load, the long fuzz run): a new report
 # keeps the latest of each, since this run does not measure them.
-KEPT_SECTIONS = ("## Load under ", "## Fuzzing")
+KEPT_SECTIONS = (
+    "## Load under ",
+    "## Load while ",
+    "## Server search through whoosh",
+    "## Fuzzing",
+)
 
 
 def kept_sections(old_report: Path, new_text: str) -> str:
