@@ -23,8 +23,8 @@ class CodeBlock:
     line: int  # 1-based line of the opening fence in the body
 
 
-def _parse_alone(body: str) -> list[Token]:
-    """The tokens of a Markdown body on its own (links resolve to nothing), body line 1 first."""
+def _alone() -> dict[str, RenderContext]:
+    """The env of a body parsed on its own: links resolve to nothing, body line 1 first."""
     ctx = RenderContext(
         file="",
         page_path="page.md",
@@ -33,7 +33,12 @@ def _parse_alone(body: str) -> list[Token]:
         resolve_page=lambda _path: None,
         gettext=lambda message: message,
     )
-    return _parser().parse(body, {"docsite": ctx})
+    return {"docsite": ctx}
+
+
+def _parse_alone(body: str) -> list[Token]:
+    """The tokens of a Markdown body on its own (links resolve to nothing), body line 1 first."""
+    return _parser().parse(body, _alone())
 
 
 def code_blocks(body: str) -> list[CodeBlock]:
@@ -68,15 +73,7 @@ class BodyLines:
 def body_lines(body: str) -> BodyLines:
     """Which lines of a body are code, headings and raw HTML (what text tools must not touch,
     or may rewrite), without rendering it: its blocks only, inline content left unparsed."""
-    ctx = RenderContext(
-        file="",
-        page_path="page.md",
-        page_url="page/",
-        line_offset=1,
-        resolve_page=lambda _path: None,
-        gettext=lambda message: message,
-    )
-    tokens = _block_parser().parse(body, {"docsite": ctx})
+    tokens = _block_parser().parse(body, _alone())
     kinds: dict[str, set[int]] = {"code": set(), "headings": set(), "html": set()}
     for token in tokens:
         kind = {
