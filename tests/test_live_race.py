@@ -25,9 +25,9 @@ BROKEN_MARK = "content/en/guide/broken.md"
 BATCH = 40  # pages changed at once
 
 
-def _edit_forever(content: Path, stop: threading.Event) -> int:
+def _edit_forever(content: Path, stop: threading.Event, done: list[int]) -> int:
     """Every 50 ms: add a batch of pages, edit them, break one, delete them all (as a git
-    checkout would); the steps taken."""
+    checkout would); the steps taken (also in `done[0]` as they are taken)."""
     steps = 0
     broken = content / "en" / "guide" / "broken.md"
     while not stop.is_set():
@@ -46,6 +46,7 @@ def _edit_forever(content: Path, stop: threading.Event) -> int:
         elif step == 3:
             broken.unlink(missing_ok=True)
         steps += 1
+        done[0] = steps
         stop.wait(0.05)
     return steps
 
@@ -55,10 +56,16 @@ def test_no_500_while_pages_are_added_edited_broken_and_deleted(tmp_path):
     server = start_server(["serve", "--content", str(content)])
     stop = threading.Event()
     try:
+        done = [0]
         with ThreadPoolExecutor(max_workers=9) as pool:
-            editor = pool.submit(_edit_forever, content, stop)
+            editor = pool.submit(_edit_forever, content, stop, done)
             paths = ["/en/", "/zh/translation-status/"] * 100
             responses = list(pool.map(server.get, paths))
+            deadline = time.monotonic() + 60
+            while done[0] < 12 and time.monotonic() < deadline:  # a fast server: ask on
+                more = ["/en/", "/zh/translation-status/"] * 10
+                paths += more
+                responses += pool.map(server.get, more)
             stop.set()
             steps = editor.result()
     finally:
@@ -70,9 +77,9 @@ def test_no_500_while_pages_are_added_edited_broken_and_deleted(tmp_path):
         for path, r in zip(paths, responses, strict=True)
         if r.status >= 500 and BROKEN_MARK not in r.text
     ]
-    assert len(responses) == 200
+    assert len(responses) == len(paths) >= 200
     assert unexpected == []
-    assert sum(r.status == 200 for r in responses) >= 150
+    assert sum(r.status == 200 for r in responses) >= 0.75 * len(responses)
 
 
 def test_a_broken_page_is_the_only_500_and_names_its_file(tmp_path):
