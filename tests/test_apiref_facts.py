@@ -41,3 +41,39 @@ def test_an_unreadable_facts_file_is_parsed_again(tmp_path):
     assert facts.file is not None and facts.file.is_file()
     facts.file.write_bytes(b"not marshal data")
     assert DocstringFacts(tmp_path).summary(DOCSTRINGS[0]) == rst.summary(DOCSTRINGS[0])
+
+
+API_PAGE = """# App
+
+Prose first.
+
+::: flask.Flask
+    options:
+      members: [route]
+
+```markdown
+::: flask.NotADirective
+```
+
+::: flask.url_for
+"""
+
+
+def test_a_page_s_directives_are_kept_and_read_back_without_a_parse(tmp_path, monkeypatch):
+    import docsite.apiref.directive as directive
+
+    first = DocstringFacts(tmp_path)
+    specs = first.directives(API_PAGE)
+    assert [(s.path, s.line) for s in specs] == [("flask.Flask", 5), ("flask.url_for", 13)]
+    assert specs[0].options.members == ("route",)
+    assert first.directives("No directive here.") == ()
+    first.save()
+
+    def no_scan(body):
+        raise AssertionError("a kept page was parsed again")
+
+    monkeypatch.setattr(directive, "scan_directives", no_scan)
+    again = DocstringFacts(tmp_path)
+    assert again.directives(API_PAGE) == specs
+    with pytest.raises(AssertionError, match="parsed again"):
+        again.directives(API_PAGE + "\n::: flask.g\n")

@@ -202,21 +202,38 @@ def register_block_rule(md: MarkdownIt) -> None:
     )
 
 
-def find_directives(body: str) -> list[DirectiveSpec]:
-    """The directives of a Markdown body (not those in code), without rendering anything;
-    those with bad options are left out (rendering reports them)."""
+RawDirective = tuple[str, str, int]  # object path, options as written, 1-based body line
+
+
+def scan_directives(body: str) -> tuple[RawDirective, ...]:
+    """The directives of a Markdown body as written (not those in code): a block parse, no
+    rendering."""
     if ":::" not in body:
-        return []
+        return ()
+    return tuple(
+        (token.meta["path"], token.meta["options"], (token.map or [0])[0] + 1)
+        for token in _scanner().parse(body, {})
+        if token.type == "apiref"
+    )
+
+
+def directive_specs(raw: tuple[RawDirective, ...]) -> tuple[DirectiveSpec, ...]:
+    """Scanned directives with their options read; those with bad options are left out
+    (rendering reports them)."""
     out = []
-    for token in _scanner().parse(body, {}):
-        if token.type != "apiref":
-            continue
+    for path, options, line in raw:
         try:
-            options = parse_options(token.meta["options"])
+            out.append(DirectiveSpec(path, parse_options(options), line))
         except DirectiveError:
             continue
-        out.append(DirectiveSpec(token.meta["path"], options, (token.map or [0])[0] + 1))
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def find_directives(body: str) -> tuple[DirectiveSpec, ...]:
+    """The directives of a Markdown body, remembered per body (see also facts.py, which keeps
+    the scan on disk)."""
+    return directive_specs(scan_directives(body))
 
 
 _SCANNER: list[MarkdownIt] = []

@@ -1,10 +1,12 @@
-"""What docutils finds in a docstring (its first sentence, its translation units), kept on disk.
+"""What docutils finds in a docstring (its first sentence, its translation units), and which
+directives a page body holds, kept on disk.
 
 Parsing a docstring costs about a millisecond, a site places about a thousand, and every build
 asks for their summaries (the inventory) and for the translated pages' units (the translation
-status). Both depend only on the docstring's text and on the code that parses it, so they are
-kept in the cache folder by the text's digest, in a file named after that code's digest: a
-build that changed nothing parses no docstring to make the inventory or the status.
+status); finding the directives of an API page is a block parse of the page, a few
+milliseconds each. All of it depends only on the text and on the code that parses it, so it
+is kept in the cache folder by the text's digest, in a file named after that code's digest: a
+build that changed nothing parses no docstring and no page to make the inventory or the status.
 """
 
 from __future__ import annotations
@@ -17,34 +19,56 @@ import tempfile
 import threading
 from pathlib import Path
 
+import docsite.apiref.directive as directive
 import docsite.apiref.rst as rst
 import docsite.apiref.rstnodes as rstnodes
+from docsite.apiref.directive import DirectiveSpec, RawDirective
 from docsite.plugins import code_digest
 
 Facts = tuple[str, tuple[tuple[str, int], ...]]  # summary, units (msgid, line)
+Known = tuple[dict[str, Facts], dict[str, tuple[RawDirective, ...]]]  # docstrings, bodies
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 class DocstringFacts:
-    """Summaries and units of docstrings by text, read from and written to one cache file."""
+    """Summaries and units of docstrings by text, and the directives of page bodies, read from
+    and written to one cache file."""
 
     def __init__(self, cache_dir: Path | None) -> None:
-        name = f"docstrings-{code_digest(rst, rstnodes, sys.modules[__name__])}.marshal"
-        self.file = cache_dir / "apiref" / name if cache_dir else None
+        code = code_digest(rst, rstnodes, directive, sys.modules[__name__])
+        self.file = cache_dir / "apiref" / f"docstrings-{code}.marshal" if cache_dir else None
         self._lock = threading.Lock()
-        self._known: dict[str, Facts] = self._read()
+        self._known, self._bodies = self._read()
         self._added = 0
 
-    def _read(self) -> dict[str, Facts]:
+    def _read(self) -> Known:
         if self.file is None:
-            return {}
+            return {}, {}
         try:
             data = marshal.loads(self.file.read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
-            return {}  # none yet, or unreadable: parse again
-        return data if isinstance(data, dict) else {}
+            return {}, {}  # none yet, or unreadable: parse again
+        ok = isinstance(data, tuple) and len(data) == 2 and all(isinstance(d, dict) for d in data)
+        return data if ok else ({}, {})
+
+    def directives(self, body: str) -> tuple[DirectiveSpec, ...]:
+        """The directives of a page body (directive.find_directives)."""
+        if ":::" not in body:
+            return ()
+        key = _digest(body)
+        raw = self._bodies.get(key)
+        if raw is None:
+            raw = directive.scan_directives(body)
+            with self._lock:
+                self._bodies[key] = raw
+                self._added += 1
+        return directive.directive_specs(raw)
 
     def _facts(self, text: str) -> Facts:
-        key = hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+        key = _digest(text)
         found = self._known.get(key)
         if found is None:
             units = tuple((unit.msgid, unit.line) for unit in rst.units(text))
@@ -67,7 +91,7 @@ class DocstringFacts:
         if self.file is None or not self._added:
             return
         with self._lock:
-            data, self._added = marshal.dumps(self._known), 0
+            data, self._added = marshal.dumps((self._known, self._bodies)), 0
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")

@@ -88,7 +88,7 @@ class ApiContext:
         return env, self.api.render_digest(lang, source) if env else ""
 
     def units(self, page: Page) -> tuple[int, int, int] | None:
-        if page.lang == self.api.default_language or not is_api_page(page.body):
+        if page.lang == self.api.default_language or not is_api_page(self.api.engine, page.body):
             return None
         counts = catalog_counts(self.api.engine, source_of(page))
         return counts.translated, counts.outdated, counts.missing

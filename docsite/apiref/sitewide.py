@@ -13,7 +13,7 @@ from pathlib import Path
 
 import docsite.apiref.catalog as catalog
 from docsite.apiref.catalog import Counts, SourceUnit, Translations
-from docsite.apiref.directive import DirectiveError, Placement, find_directives, plan
+from docsite.apiref.directive import DirectiveError, Placement, plan
 from docsite.apiref.engine import ApiEngine, PageApi
 from docsite.apiref.inventory import PY_ROLES_BY_KIND, InvEntry
 from docsite.apiref.plugin import ENV_KEY
@@ -43,7 +43,7 @@ class SearchEntry:
 def placements(engine: ApiEngine, body: str) -> list[Placement]:
     """Every object a page body places (directives with errors are left out)."""
     out: list[Placement] = []
-    for spec in find_directives(body):
+    for spec in engine.facts.directives(body):
         if spec.path.split(".")[0] != engine.settings.package:
             continue  # another project's object: not ours to place
         try:
@@ -159,8 +159,8 @@ def page_api(
     return PageApi(engine, inventory, page.lang, translations)
 
 
-def is_api_page(body: str) -> bool:
-    return bool(find_directives(body))
+def is_api_page(engine: ApiEngine, body: str) -> bool:
+    return bool(engine.facts.directives(body))
 
 
 class SiteApi:
@@ -218,7 +218,7 @@ def update_catalogs(
     (`locales`: language -> Babel locale), and count its units afterwards."""
     reports = []
     for page in sorted(pages, key=lambda p: (p.lang, p.path)):
-        if page.file is None or not is_api_page(page.body):
+        if page.file is None or not is_api_page(engine, page.body):
             continue
         changed = update_page_catalog(engine, page, locales.get(page.lang, page.lang))
         reports.append(
