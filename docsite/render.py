@@ -22,9 +22,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import escape
 
@@ -256,7 +258,7 @@ class Renderer:
         url_style: str = urls.DIRECTORY,
     ) -> None:
         plugins = plugins or Registry()
-        self.md = create_markdown(plugins.markdown)
+        self._extensions = plugins.markdown
         self.config_digest = config_digest
         self.url_style = url_style  # how page links name a page (urls.py)
         self.ui_digest = ui_digest  # of the UI translations (admonition titles are rendered)
@@ -270,6 +272,12 @@ class Renderer:
         self._markeds: LRU[tuple[str, str, str], Marked] = LRU(PARSES_KEPT)
         # every extension writes UI strings as they are: one rendering serves all languages
         self.plain = all(extension.ui_strings_verbatim for extension in plugins.markdown)
+
+    @cached_property
+    def md(self) -> MarkdownIt:
+        """The parser, made when the first page is parsed: a build that renders nothing
+        imports no extension's renderer."""
+        return create_markdown(self._extensions)
 
     def key(self, page: Page, ui_lang: str, extra_digest: str = "") -> str:
         """The cache key of a page's rendering in a UI language; `extra_digest` is that of

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from docsite.apiref.loader import cache_key, load_model
+from docsite.apiref.modelcache import cache_key, load_model
 from tests.apiref_fixtures import PACKAGE, write_package
 
 

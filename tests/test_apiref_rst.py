@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from docsite.apiref.catalog import Translation
 from docsite.apiref.model import Param
-from docsite.apiref.rst import RstOptions, Translation, summary, units
+from docsite.apiref.rst import RstOptions, summary, units
 from docsite.apiref.rsthtml import render_docstring
 
 OBJECTS = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from docsite.apiref.loader import load_model
 from docsite.apiref.model import ApiObject, Param
+from docsite.apiref.modelcache import load_model
 from docsite.apiref.signature import signature_html, signature_text
 from tests.apiref_fixtures import PACKAGE, write_package
 

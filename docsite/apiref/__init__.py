@@ -14,27 +14,49 @@ The rest of docsite uses only these entry points:
 - `write_objects_inv(path, project, version, entries)` with `InvEntry` values.
 """
 
-from docsite.apiref.catalog import CATALOG_SUFFIX, Counts
-from docsite.apiref.engine import ApiEngine, ApiSettings, PageApi, default_engine
-from docsite.apiref.inventory import InvEntry
-from docsite.apiref.inventory import write as write_objects_inv
-from docsite.apiref.plugin import ENV_KEY, markdown_plugin
-from docsite.apiref.sitewide import (
-    InvPage,
-    PageSource,
-    SearchEntry,
-    SiteApi,
-    catalog_counts,
-    compute_inventory,
-    is_api_page,
-    objects_inv_entries,
-    page_api,
-    page_inv_entries,
-    search_entries,
-    update_catalogs,
-    update_page_catalog,
-)
-from docsite.apiref.xref import Inventory, Target
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# name -> the module that defines it; imported when first asked for (PEP 562), so that a
+# build that needs the inventory does not import docutils and griffe with it
+_WHERE = {
+    "CATALOG_SUFFIX": "catalog",
+    "Counts": "catalog",
+    "ApiEngine": "engine",
+    "ApiSettings": "engine",
+    "ENV_KEY": "engine",
+    "PageApi": "engine",
+    "default_engine": "engine",
+    "InvEntry": "inventory",
+    "write_objects_inv": "inventory:write",
+    "markdown_plugin": "plugin",
+    "InvPage": "sitewide",
+    "PageSource": "sitewide",
+    "SearchEntry": "sitewide",
+    "SiteApi": "sitewide",
+    "catalog_counts": "sitewide",
+    "compute_inventory": "sitewide",
+    "is_api_page": "sitewide",
+    "objects_inv_entries": "sitewide",
+    "page_api": "sitewide",
+    "page_inv_entries": "sitewide",
+    "search_entries": "sitewide",
+    "update_catalogs": "sitewide",
+    "update_page_catalog": "sitewide",
+    "Inventory": "xref",
+    "Target": "xref",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, _, attribute = where.partition(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), attribute or name)
+
 
 __all__ = [
     "CATALOG_SUFFIX",

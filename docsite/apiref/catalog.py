@@ -21,19 +21,35 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, unescape, write_po
 
-from docsite.apiref.rst import Translation
-
 CATALOG_SUFFIX = ".po"
 FUZZY_CUTOFF = 0.6  # difflib's and Babel's default for fuzzy matching
+TranslationState = Literal["translated", "outdated", "missing"]
 
 
 def catalog_path(page_file: Path) -> Path:
     """The catalog of a translated page: the page's file with `.po` for `.md`."""
     return page_file.with_suffix(CATALOG_SUFFIX)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A translation unit: one paragraph (or term, or admonition title) of a docstring."""
+
+    msgid: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What a catalog holds for one unit: its state, and the translated reST when it has it."""
+
+    state: TranslationState
+    text: str = ""  # the translated reST, when state is "translated"
 
 
 @dataclass(frozen=True)

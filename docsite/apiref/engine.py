@@ -15,10 +15,11 @@ from pathlib import Path
 from docsite.apiref.catalog import Translations
 from docsite.apiref.facts import DocstringFacts
 from docsite.apiref.inventory import ExternalInventory, load_external
-from docsite.apiref.loader import BASE_PACKAGES, load_model
 from docsite.apiref.model import ApiModel, ApiObject
+from docsite.apiref.modelcache import BASE_PACKAGES, load_model
 from docsite.apiref.xref import Inventory
 
+ENV_KEY = "apiref"  # where a render env carries the page's PageApi
 REPOS = (
     ("flask", "pallets/flask"),
     ("werkzeug", "pallets/werkzeug"),

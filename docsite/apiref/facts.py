@@ -14,16 +14,16 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import sys
 import tempfile
 import threading
 from pathlib import Path
 
 import docsite.apiref.directive as directive
-import docsite.apiref.rst as rst
-import docsite.apiref.rstnodes as rstnodes
+from docsite.apiref.catalog import Unit
 from docsite.apiref.directive import DirectiveSpec, RawDirective
-from docsite.plugins import code_digest
+
+# The code what is kept depends on (docutils is imported only to parse a docstring anew).
+_CODE = ("rst.py", "rstnodes.py", "directive.py", "facts.py")
 
 Facts = tuple[str, tuple[tuple[str, int], ...]]  # summary, units (msgid, line)
 Known = tuple[dict[str, Facts], dict[str, tuple[RawDirective, ...]]]  # docstrings, bodies
@@ -33,12 +33,19 @@ def _digest(text: str) -> str:
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    for name in _CODE:
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 class DocstringFacts:
     """Summaries and units of docstrings by text, and the directives of page bodies, read from
     and written to one cache file."""
 
     def __init__(self, cache_dir: Path | None) -> None:
-        code = code_digest(rst, rstnodes, directive, sys.modules[__name__])
+        code = _code_digest()
         self.file = cache_dir / "apiref" / f"docstrings-{code}.marshal" if cache_dir else None
         self._lock = threading.Lock()
         self._known, self._bodies = self._read()
@@ -71,6 +78,8 @@ class DocstringFacts:
         key = _digest(text)
         found = self._known.get(key)
         if found is None:
+            import docsite.apiref.rst as rst  # docutils: only for a docstring not seen before
+
             units = tuple((unit.msgid, unit.line) for unit in rst.units(text))
             found = (rst.summary(text), units)
             with self._lock:
@@ -82,9 +91,9 @@ class DocstringFacts:
         """The first sentence of a docstring, as plain text (rst.summary)."""
         return self._facts(text)[0]
 
-    def units(self, text: str) -> list[rst.Unit]:
+    def units(self, text: str) -> list[Unit]:
         """The translation units of a docstring, in order (rst.units)."""
-        return [rst.Unit(msgid, line) for msgid, line in self._facts(text)[1]]
+        return [Unit(msgid, line) for msgid, line in self._facts(text)[1]]
 
     def save(self) -> None:
         """Write what was learnt since the file was read (nothing when nothing was)."""

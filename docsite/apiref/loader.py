@@ -1,29 +1,20 @@
 """Read a package's API with griffe (static analysis, nothing is imported) into an ApiModel.
 
-The model is cached on disk, keyed by the versions of the packages read, of griffe, and a
-digest of this module and the model's source, so that upgrading any of them reloads it.
+Imported only when the model is read anew (modelcache.py keeps it on disk).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
-import pickle
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import griffe
 
-import docsite.apiref.model as model_module
 from docsite.apiref.model import ApiModel, ApiObject, Kind, Param, ParamKind
 
-# Packages whose classes Flask's classes inherit from: read so that inherited members show.
-BASE_PACKAGES = ("werkzeug", "click", "jinja2")
 _PARAM_KINDS: dict[str, ParamKind] = {
     "positional-only": "positional-only",
     "positional or keyword": "positional",
@@ -35,68 +26,16 @@ _PROPERTY_DECORATORS = ("property", "cached_property")
 _META_PRIVATE_RE = re.compile(r"^\s*:meta private:\s*$", re.M)
 
 
-def installed_version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "0"
-
-
-def cache_key(package: str, base_packages: Sequence[str] = BASE_PACKAGES) -> str:
-    """What the model depends on: package versions, griffe's version, our loader's code."""
-    digest = hashlib.sha256()
-    for name in (package, *base_packages, "griffe"):
-        digest.update(f"{name}={installed_version(name)}\0".encode())
-    for source in (Path(__file__), Path(model_module.__file__ or "")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:20]
-
-
-def load_model(
-    package: str = "flask",
-    cache_dir: Path | None = None,
-    search_paths: Sequence[Path] | None = None,
-    base_packages: Sequence[str] = BASE_PACKAGES,
+def read_package(
+    package: str,
+    search_paths: Sequence[Path] | None,
+    bases: Sequence[str],
+    versions: dict[str, str],
+    digest: str,
 ) -> ApiModel:
-    """The API of an installed (or, with search_paths, any) package, from the cache if it has it.
-
-    A package read from search_paths is never cached: its source may change at any time.
-    """
-    key = cache_key(package, base_packages)
-    file = cache_dir / "apiref" / f"{package}-{key}.pickle" if cache_dir else None
-    if file is not None and search_paths is None:
-        cached = _read_cache(file)
-        if cached is not None:
-            return cached
-    model = _load(package, search_paths, base_packages, key)
-    if file is not None and search_paths is None:
-        _write_cache(file, model)
-    return model
-
-
-def _read_cache(file: Path) -> ApiModel | None:
-    try:
-        with file.open("rb") as fh:
-            model = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return None
-    return model if isinstance(model, ApiModel) else None
-
-
-def _write_cache(file: Path, model: ApiModel) -> None:
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, file)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-
-
-def _load(
-    package: str, search_paths: Sequence[Path] | None, bases: Sequence[str], digest: str
-) -> ApiModel:
+    """The API of `package` (and of the `bases` its classes inherit from), read with griffe;
+    `versions` are the installed ones by package, `digest` what the model is kept under
+    (modelcache.cache_key)."""
     paths = [str(p) for p in search_paths] if search_paths is not None else None
     loader = griffe.GriffeLoader(allow_inspection=False, search_paths=paths)
     root = loader.load(package)
@@ -112,7 +51,6 @@ def _load(
     loader.resolve_aliases(implicit=False, external=False)
     walker = _Walker(package)
     walker.module(root)
-    versions = {name: installed_version(name) for name in (package, *bases)}
     return ApiModel(
         package=package,
         version=versions[package],

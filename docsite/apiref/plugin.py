@@ -24,12 +24,11 @@ from docsite.apiref.directive import (
     plan,
     register_block_rule,
 )
-from docsite.apiref.engine import PageApi, default_engine
+from docsite.apiref.engine import ENV_KEY, PageApi, default_engine
 from docsite.apiref.objects import ObjectRenderer
 from docsite.apiref.xref import Target, autoref_inline, href_to, resolve_autorefs
 from docsite.markdown import LinkRef, RenderContext, relative_url
 
-ENV_KEY = "apiref"
 _LOCAL_KEY = "apiref.local"  # object path -> anchor, for what this page places
 
 

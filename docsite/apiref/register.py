@@ -13,32 +13,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from docsite.apiref import (
-    catalog,
-    directive,
-    engine,
-    inventory,
-    loader,
-    model,
-    objects,
-    plugin,
-    rst,
-    rsthtml,
-    rstnodes,
-    signature,
-    sitewide,
-    xref,
-)
-from docsite.apiref.engine import ApiEngine, ApiSettings
-from docsite.apiref.plugin import markdown_plugin
+from markdown_it import MarkdownIt
+
+from docsite.apiref.engine import ApiEngine, ApiSettings, code_digest
 from docsite.apiref.sitewide import PageSource, SiteApi, catalog_counts, is_api_page
 from docsite.apiref.xref import Target
 from docsite.config import SiteConfig
 from docsite.pages import Page
-from docsite.plugins import MarkdownExtension, Registry, code_digest
+from docsite.plugins import MarkdownExtension, Registry
 
-_MODULES = (catalog, directive, engine, inventory, loader, model, objects, plugin, rst)
-_MODULES += (rsthtml, rstnodes, signature, sitewide, xref)
 _lock = threading.Lock()
 # What Flask's docstrings refer to with :ref: and :doc: in Flask's own documentation, and the
 # page (and heading) of ours that covers it.
@@ -105,12 +88,20 @@ def site_context(config: SiteConfig, pages: Mapping[str, Sequence[Page]]) -> Api
     return ApiContext(api)
 
 
+def setup(md: MarkdownIt) -> None:
+    """The directive and autorefs on a parser (their renderer, and docutils with it, are
+    imported when the first parser is made, not when the plugin registers)."""
+    from docsite.apiref.plugin import markdown_plugin
+
+    markdown_plugin(md)
+
+
 def register(registry: Registry) -> None:
     registry.add_markdown(
         MarkdownExtension(
             "apiref",
-            setup=markdown_plugin,
-            version=code_digest(*_MODULES),
+            setup=setup,
+            version=code_digest(),
             site_context=site_context,
             ui_strings_verbatim=True,  # titles and badges, escaped (and only with an env)
         )

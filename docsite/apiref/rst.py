@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
 
 from docutils import frontend, nodes
 from docutils.core import publish_doctree
@@ -20,9 +19,9 @@ from docutils.parsers.rst import Parser
 from docutils.readers.standalone import Reader
 
 import docsite.apiref.rstnodes as rstnodes
+from docsite.apiref.catalog import Translation, Unit
 from docsite.apiref.model import Param
 
-TranslationState = Literal["translated", "outdated", "missing"]
 PARAM_FIELDS = frozenset({"param", "parameter", "arg", "argument", "key", "keyword"})
 TYPE_FIELDS = frozenset({"type", "kwtype"})
 RETURN_FIELDS = frozenset({"returns", "return"})
@@ -47,20 +46,6 @@ class Unresolved:
     role: str
     target: str
     line: int  # 1-based line in the docstring
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A translation unit: one paragraph (or term, or admonition title) of a docstring."""
-
-    msgid: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Translation:
-    state: TranslationState
-    text: str = ""  # the translated reST, when state is "translated"
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,8 @@ from pathlib import Path
 import docsite.apiref.catalog as catalog
 from docsite.apiref.catalog import Counts, SourceUnit, Translations
 from docsite.apiref.directive import DirectiveError, Placement, plan
-from docsite.apiref.engine import ApiEngine, PageApi
+from docsite.apiref.engine import ENV_KEY, ApiEngine, PageApi
 from docsite.apiref.inventory import PY_ROLES_BY_KIND, InvEntry
-from docsite.apiref.plugin import ENV_KEY
 from docsite.apiref.xref import Inventory, Target
 
 

@@ -1,0 +1,50 @@
+"""A build that has nothing to render or analyse imports neither the parsers of docstrings
+(docutils), nor the reader of the API (griffe), nor the search analysers (jieba, whoosh).
+
+Observed in the real process with `python -X importtime`, which lists every module imported.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, write_tree
+
+HEAVY = ("docutils", "griffe", "jieba", "whoosh")
+API_PAGE = "---\ntitle: {title}\n---\nThe URL of an endpoint.\n\n::: flask.url_for\n"
+
+
+def imported(project: Path, out: Path) -> set[str]:
+    build = ["build", "--content", str(project / "content"), "--out", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", str(ROOT / "build.py"), *build],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    names = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s+(\S+)$", done.stderr, re.M)
+    assert names, "python -X importtime printed no module"
+    return {name.split(".")[0] for name in names}
+
+
+def test_a_build_with_nothing_changed_loads_no_heavy_module(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "docsite.toml": 'languages = ["en", "zh"]\n',
+            "content/en/index.md": "---\ntitle: Home\n---\nSee [the API](api.md).\n",
+            "content/zh/index.md": "---\ntitle: 首页\n---\n请看[接口](api.md)。\n",
+            "content/en/api.md": API_PAGE.format(title="API"),
+            "content/zh/api.md": API_PAGE.format(title="接口"),
+        },
+    )
+    out = tmp_path / "site"
+    first = imported(tmp_path, out)
+    assert set(HEAVY) <= first  # the first build parses docstrings and indexes the pages
+    second = imported(tmp_path, out)
+    assert not set(HEAVY) & second, sorted(set(HEAVY) & second)
