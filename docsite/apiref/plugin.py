@@ -15,7 +15,6 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType
 from markupsafe import escape
 
-import docsite.apiref.rstnodes as rstnodes
 from docsite.apiref.directive import (
     DirectiveError,
     DirectiveSpec,
@@ -25,7 +24,6 @@ from docsite.apiref.directive import (
     register_block_rule,
 )
 from docsite.apiref.engine import ENV_KEY, PageApi, default_engine
-from docsite.apiref.objects import ObjectRenderer
 from docsite.apiref.xref import Target, autoref_inline, href_to, resolve_autorefs
 from docsite.markdown import LinkRef, RenderContext, relative_url
 
@@ -73,9 +71,11 @@ class Resolver:
         return self.seen[key]
 
     def _resolve(self, role: str, target: str) -> str | None:
+        from docsite.apiref.rstnodes import PY_ROLES  # docutils: loaded by the docstrings
+
         lang = self.api.lang
         external = self.api.engine.external
-        if role in rstnodes.PY_ROLES:
+        if role in PY_ROLES:
             anchor = find_local(self.local, target)
             if anchor is not None:
                 return f"#{anchor}"
@@ -202,6 +202,8 @@ def expand_directives(state: StateCore) -> None:
         elif isinstance(placed, str):
             tokens.append(_error_token(token, placed))
         else:
+            from docsite.apiref.objects import ObjectRenderer  # docutils: only where placed
+
             resolver = Resolver(api, ctx, local, ctx.line_of(token))
             renderer = ObjectRenderer(api, ctx, resolver, list(token.map or [0, 1]))
             tokens += renderer.tokens(placed)
