@@ -73,3 +73,42 @@ def test_an_updated_index_is_the_fresh_index_of_the_same_documents():
             if n != number
         )
     assert flips > 0, "the edits moved no other document's weights: the test tests nothing"
+
+
+def same_state(a, b) -> bool:
+    fields = ("pages", "rows", "averages", "terms", "pair_shards", "chunks")
+    return all(getattr(a, name) == getattr(b, name) for name in fields)
+
+
+def test_the_state_is_kept_in_parts_and_an_edit_rewrites_only_those_it_touched(tmp_path):
+    from docsite.search import statestore
+
+    rng = random.Random(7)
+    docs = [doc(page, section, rng) for page in range(60) for section in range(3)]
+    rows = [make_row(d, analyze_doc(d)) for d in docs]
+    pages = {d.page: "v0" for d in docs}
+    folder = tmp_path / "state"
+    state = full_state(pages, rows)
+    statestore.save(folder, "v", state)
+    first = {p.name for p in folder.iterdir()}
+    loaded = statestore.load(folder, "v")
+    assert same_state(loaded, state)
+    assert not same_state(statestore.load(folder, "other code"), state)  # another version
+
+    # one short document grows by a word that no other document holds
+    number = 100
+    docs[number] = SearchDoc(**{**vars(docs[number]), "body": docs[number].body + " zymurgy"})
+    rows[number] = make_row(docs[number], analyze_doc(docs[number]))
+    pages = {**pages, docs[number].page: "v1"}
+    updated = updated_state(loaded, pages, rows)
+    statestore.save(folder, "v", updated)
+    now = {p.name for p in folder.iterdir()}
+    written = now - first
+    assert "head" in now and f"rows-{number // 40}" in {n.split(".")[0] for n in written}
+    assert "terms-z" in {n.split(".")[0] for n in written}
+    assert len(written) < len(first) / 2, sorted(written)  # not the whole state again
+    assert same_state(statestore.load(folder, "v"), full_state(pages, rows))
+
+    # a part that went missing reads as no state at all (the next build analyses everything)
+    next(folder.glob("terms-*")).unlink()
+    assert statestore.load(folder, "v").rows == []

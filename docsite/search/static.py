@@ -21,13 +21,13 @@ document chunks of the hits it shows.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from docsite.search import statestore
 from docsite.search.analysis import Profile, is_cjk, profile_for
 from docsite.search.documents import (
     DocTerms,
@@ -56,7 +56,7 @@ from docsite.site import Entry, Site
 
 _ANALYZED: dict[str, DocTerms] = {}  # see adopt_analyzed
 FORMAT = 2
-CACHE_VERSION = f"4-{SCHEMA_VERSION}"  # the index state; the code's digest covers analysis
+CACHE_VERSION = f"5-{SCHEMA_VERSION}"  # the index state; the code's digest covers analysis
 Emit = Callable[[str, bytes], None]  # writes one file of the index, by its path below `out`
 
 
@@ -125,7 +125,7 @@ def build_static_index(
         if carried is not None:
             stats[lang] = carried
             continue
-        name = f"static-search/{folder_key}-{lang}.state"
+        name = f"static-search/{folder_key}-{lang}"
         cache = config.cache_dir / name if config.cache_dir else None
         old = load_state(cache, profile)
         state = updated_state(old, pages, current_rows(site, lang, old, pages))
@@ -141,30 +141,17 @@ def _token(profile: Profile, pages: dict[str, str]) -> str:
     return hashlib.sha256(f"{CACHE_VERSION}\0{profile.name}\n{blob}".encode()).hexdigest()
 
 
-def load_state(file: Path | None, profile: Profile) -> LangState:
+def load_state(folder: Path | None, profile: Profile) -> LangState:
     """The index state the last build left (an empty one when none, or another code's)."""
-    if file is None:
+    if folder is None:
         return LangState()
-    try:
-        data = file.read_bytes()
-        version, _, body = data.partition(b"\n")
-        if version.decode() != f"{CACHE_VERSION} {profile.name}":
-            return LangState()
-        return LangState.loads(body)
-    except (OSError, ValueError, EOFError, TypeError, UnicodeDecodeError):
-        return LangState()  # no cache, or an unreadable one: analyze everything
+    return statestore.load(folder, f"{CACHE_VERSION} {profile.name}")
 
 
-def save_state(file: Path | None, state: LangState, profile: Profile) -> None:
-    if file is None:
-        return
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(f"{CACHE_VERSION} {profile.name}\n".encode() + state.dumps())
-        os.replace(tmp, file)
-    except OSError:
-        pass  # a cache that cannot be written only costs speed
+def save_state(folder: Path | None, state: LangState, profile: Profile) -> None:
+    """Keep the state for the next build (only the parts that changed are written)."""
+    if folder is not None:
+        statestore.save(folder, f"{CACHE_VERSION} {profile.name}", state)
 
 
 def current_rows(site: Site, lang: str, old: LangState, pages: dict[str, str]) -> list[Row]:

@@ -47,6 +47,7 @@ CJK_SHARDS = 24
 # grouped by their (((field, tf), …), identifier), and its analysis (marshalled).
 Row = tuple
 Group = tuple[tuple[tuple[int, int], ...], bool]
+Touched = tuple[frozenset[int], frozenset[str], frozenset[str]]  # chunks, shards, pair shards
 ID, PAGE, URL, TITLE, SECTION, EXCERPT, LENGTHS, TFS, MULTI, BLOB = range(10)
 
 
@@ -111,18 +112,27 @@ def row_weights(row: Row, averages: tuple[float, ...]) -> dict[str, int]:
     return stored_weights(counts, dict(zip(FIELDS, averages, strict=True)))
 
 
+@lru_cache(maxsize=4)
+def _moved(old: tuple[float, ...], new: tuple[float, ...]) -> tuple[bool, ...]:
+    """Which fields' mean length differs."""
+    return tuple(a != b for a, b in zip(old, new, strict=True))
+
+
 def changed_weights(row: Row, old: tuple[float, ...], new: tuple[float, ...]) -> dict[str, int]:
     """The terms of an unchanged document whose W differs under the new means, with it."""
     lengths = row[LENGTHS]
+    moved = _moved(old, new)
     out: dict[str, int] = {}
     for (places, ident), terms in row[MULTI]:
+        if not any(moved[i] for i, _ in places):
+            continue  # the means of its fields did not change: nor did its weight
         where = tuple((i, tf, lengths[i]) for i, tf in places)
         if (w := weight_of(where, new, ident)) != weight_of(where, old, ident):
             out.update(dict.fromkeys(terms, w))
     flipped = [
         (i, tf)
         for i, tfs in enumerate(row[TFS])
-        if old[i] != new[i]
+        if moved[i]
         for tf in tfs
         if weight_of(((i, tf, lengths[i]),), old) != weight_of(((i, tf, lengths[i]),), new)
     ]
@@ -173,15 +183,10 @@ class LangState:
     terms: dict[str, str] = field(default_factory=dict)  # term -> its shard fragment
     pair_shards: dict[str, str] = field(default_factory=dict)  # shard name -> its JSON
     chunks: list[str] = field(default_factory=list)  # the document chunks' JSON
-
-    def dumps(self) -> bytes:
-        state = (self.pages, self.rows, self.averages, self.terms, self.pair_shards, self.chunks)
-        return marshal.dumps(state)
-
-    @classmethod
-    def loads(cls, data: bytes) -> LangState:
-        pages, rows, averages, terms, pair_shards, chunks = marshal.loads(data)
-        return cls(pages, list(rows), tuple(averages), terms, pair_shards, list(chunks))
+    # what changed since the state this one was updated from (None: all of it), and which
+    # file of the cache holds each part (statestore.py)
+    touched: Touched | None = None
+    stored: dict[str, str] = field(default_factory=dict)
 
 
 def full_state(pages: dict[str, str], rows: list[Row]) -> LangState:
@@ -218,6 +223,7 @@ def updated_state(old: LangState, pages: dict[str, str], rows: list[Row]) -> Lan
     changes: dict[str, dict[int, int | None]] = defaultdict(dict)  # term -> doc -> W or gone
     pair_changes: dict[str, dict[str, dict[int, bool]]] = defaultdict(lambda: defaultdict(dict))
     chunks = list(old.chunks)
+    changed_chunks: set[int] = set()
     for number, (before, after) in enumerate(zip(old.rows, rows, strict=True)):
         if before == after:
             if averages != old.averages:
@@ -234,13 +240,19 @@ def updated_state(old: LangState, pages: dict[str, str], rows: list[Row]) -> Lan
             pair_changes[shard_of(pair)][pair][number] = pair in new_pairs
         start = number - number % CHUNK
         chunks[number // CHUNK] = chunk_text(rows[start : start + CHUNK])
+        changed_chunks.add(number // CHUNK)
     terms = dict(old.terms)
     for term, by_doc in changes.items():
         _apply_term(terms, term, by_doc, len(rows))
     pair_shards = dict(old.pair_shards)
     for name, by_pair in pair_changes.items():
         _apply_pairs(pair_shards, name, by_pair)
-    return LangState(pages, rows, averages, terms, pair_shards, chunks)
+    touched = (
+        frozenset(changed_chunks),
+        frozenset(shard_of(term) for term in changes),
+        frozenset(pair_changes),
+    )
+    return LangState(pages, rows, averages, terms, pair_shards, chunks, touched, old.stored)
 
 
 def _apply_term(terms: dict[str, str], term: str, by_doc: dict[int, int | None], docs: int) -> None:
