@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from docsite.search import statestore
+import docsite.search.statestore as statestore
 from docsite.search.analysis import Profile, is_cjk, profile_for
 from docsite.search.documents import (
     DocTerms,
