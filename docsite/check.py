@@ -17,9 +17,7 @@ index.md is a page with its own folder (images beside it), not an empty section.
 from __future__ import annotations
 
 import functools
-import html
 import os
-import re
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -29,13 +27,12 @@ from pathlib import Path
 from docsite.errors import ContentError, Diagnostic
 from docsite.mdscan import heading_lines
 from docsite.pages import Page, load_page
-from docsite.render import Rendered
+from docsite.renderfacts import PageFacts
 from docsite.site import Entry, Site
 from docsite.status import translation_status
 
 EXTERNAL_TIMEOUT = 5.0  # seconds for one request to an external URL
 EXTERNAL_WORKERS = 16
-_HEADING_ID_RE = re.compile(r"<h[1-6]\b[^>]*?\sid=\"([^\"]*)\"")
 
 
 @dataclass(frozen=True)
@@ -65,12 +62,13 @@ class CheckReport:
         return bool(self.errors) or (strict and bool(self.warnings))
 
 
-def render_all(site: Site) -> dict[tuple[str, str], Rendered]:
-    """Every page of every language rendered (fallback pages included), by (lang, path).
+def render_all(site: Site) -> dict[tuple[str, str], PageFacts]:
+    """What rendering found in every page of every language (fallback pages included), by
+    (lang, path): rendered where the render cache does not have it.
 
     A page's languages come one after the other, so that they share one parse."""
     entries = sorted(site.all_entries(), key=lambda entry: entry.page.path)
-    return {(entry.lang, entry.page.path): site.render(entry) for entry in entries}
+    return {(entry.lang, entry.page.path): site.facts(entry) for entry in entries}
 
 
 def check_site(
@@ -139,8 +137,8 @@ class Lookups:
 def _check_links(
     lookups: Lookups,
     entry: Entry,
-    page_render: Rendered,
-    rendered: dict[tuple[str, str], Rendered],
+    page_render: PageFacts,
+    rendered: dict[tuple[str, str], PageFacts],
     linked_files: set[Path],
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
@@ -194,13 +192,8 @@ def _is_draft(site: Site, lang: str, path: str) -> bool:
     return False
 
 
-def heading_ids(page_html: str) -> list[str]:
-    """The ids of the headings (h1-h6) of rendered HTML, in order."""
-    return [html.unescape(m) for m in _HEADING_ID_RE.findall(page_html)]
-
-
 def _check_translated_pages(
-    site: Site, rendered: dict[tuple[str, str], Rendered]
+    site: Site, rendered: dict[tuple[str, str], PageFacts]
 ) -> list[Diagnostic]:
     """Translations without an original, and heading ids a translation and its original do not
     share (a link to an anchor, or the language switch keeping one, breaks on such a page)."""
@@ -227,7 +220,7 @@ def _check_translated_pages(
             theirs = rendered.get((default, path))
             if ours is None or theirs is None:
                 continue  # one of them is broken: its error is reported
-            out += _anchor_parity(page, heading_ids(ours.html), original, heading_ids(theirs.html))
+            out += _anchor_parity(page, list(ours.headings), original, list(theirs.headings))
     return out
 
 

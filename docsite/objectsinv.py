@@ -19,8 +19,7 @@ def objects_inv(site: Site, lang: str) -> bytes:
     """The inventory of one language of the site, zlib-compressed as Sphinx writes it."""
     pages = []
     for entry in site.entries.get(lang, {}).values():
-        rendered = site.render(entry)
-        headings = tuple((toc.id, toc.title) for toc in rendered.toc)
+        headings = site.facts(entry).toc  # a cached rendering is not read back: only its toc
         docname = entry.page.path.removesuffix(".md")
         pages.append(InvPage(docname, entry.url, entry.page.title, headings))
     entries = page_inv_entries(pages)

@@ -18,59 +18,27 @@ import os
 import re
 import sys
 import tempfile
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import escape
 
-from docsite import highlight, markdown, mdchecks, mdcontext, pages, urls
+from docsite import highlight, markdown, mdchecks, mdcontext, pages, renderfacts, urls
 from docsite.errors import ContentError, Diagnostic
+from docsite.lru import LRU
 from docsite.markdown import create_markdown
 from docsite.mdcontext import LinkRef, RenderContext, TocEntry
 from docsite.pages import Page
 from docsite.plugins import Registry, code_digest
+from docsite.renderfacts import PageFacts
 
 MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest
 PARSES_KEPT = 2  # parsed pages kept for their next language (tokens are large: few)
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class LRU(Generic[K, V]):
-    """A dict bounded to the most recently used `size` entries, safe across threads."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._data: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: K) -> V | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-
-    def __len__(self) -> int:
-        return len(self._data)
 
 
 @dataclass
@@ -184,6 +152,12 @@ class Rendered:
                 return ContentError(warning.path, warning.line, warning.message, warning.code)
         return None
 
+    def facts(self) -> PageFacts:
+        """What check and objects.inv need of it (renderfacts.py)."""
+        ids, headings = frozenset(self.ids), tuple(renderfacts.heading_ids(self.html))
+        toc = tuple((entry.id, entry.title) for entry in self.toc)
+        return PageFacts(ids, tuple(self.links), tuple(self.warnings), headings, toc)
+
     def to_json(self) -> dict[str, Any]:
         """As `dataclasses.asdict` gives it (every part is one level of plain values), without
         its deep copies, which cost more than the JSON."""
@@ -263,7 +237,14 @@ class Renderer:
         self.url_style = url_style  # how page links name a page (urls.py)
         self.ui_digest = ui_digest  # of the UI translations (admonition titles are rendered)
         self.code_digest = code_digest(
-            markdown, mdchecks, mdcontext, highlight, pages, urls, sys.modules[__name__]
+            markdown,
+            mdchecks,
+            mdcontext,
+            highlight,
+            pages,
+            urls,
+            renderfacts,
+            sys.modules[__name__],
         )
         self.code_digest += plugins.markdown_digest()
         self.cache_dir = cache_dir / "render" if cache_dir else None
@@ -338,6 +319,23 @@ class Renderer:
         )
         self._store(key, used, rendered)
         return rendered
+
+    def facts(
+        self,
+        page: Page,
+        ui_lang: str,
+        resolve_page: Callable[[str], str | None],
+        gettext: Callable[[str], str],
+        extra: tuple[dict[str, Any], str] = ({}, ""),
+    ) -> PageFacts:
+        """What check and objects.inv need of a page's rendering, read without its HTML when
+        it is cached."""
+        key = self.key(page, ui_lang, extra[1])
+        if self.cache_dir is not None and self._memory.get(key) is None:
+            found = renderfacts.read_facts(self.cache_dir, key)
+            if found and all(resolve_page(target) == url for target, url in found[0].items()):
+                return found[1].for_file(str(page.source_file))
+        return self.render(page, ui_lang, resolve_page, gettext, extra).facts()
 
     @staticmethod
     def _for_file(rendered: Rendered, file: str) -> Rendered:
@@ -472,4 +470,5 @@ class Renderer:
                 fh.write(payload)
             os.replace(tmp, folder / f"{key}.json")
         except OSError:
-            pass  # a cache that cannot be written only costs speed
+            return  # a cache that cannot be written only costs speed
+        renderfacts.write_facts(self.cache_dir, key, deps, rendered.facts())

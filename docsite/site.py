@@ -10,6 +10,7 @@ one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -26,9 +27,14 @@ from docsite.nav import Nav, NavNode, build_nav
 from docsite.pages import Page, page_path
 from docsite.plugins import PageContext, PageSource, Registry
 from docsite.render import Rendered, Renderer
+from docsite.renderfacts import PageFacts
 from docsite.sources import Sources, asset_paths, find_asset, merge_sources, read_sources
 
 GettextFor = Callable[[str], Callable[[str], str]]
+# page, UI language, link resolver, gettext, extension env and its digest (Renderer.render)
+RenderArgs = tuple[
+    Page, str, Callable[[str], str | None], Callable[[str], str], tuple[dict[str, Any], str]
+]
 _GENERATIONS = itertools.count(1)
 
 
@@ -205,13 +211,15 @@ class Site:
         return self.navs[entry.lang].breadcrumbs(entry)
 
     def render(self, entry: Entry) -> Rendered:
-        return self.renderer.render(
-            entry.page,
-            entry.lang,
-            lambda path: self.resolve(entry.lang, path),
-            self.gettext_for(entry.lang),
-            self._extra(entry),
-        )
+        return self.renderer.render(*self._render_args(entry))
+
+    def facts(self, entry: Entry) -> PageFacts:
+        """What check and objects.inv need of the entry's rendering (Renderer.facts)."""
+        return self.renderer.facts(*self._render_args(entry))
+
+    def _render_args(self, entry: Entry) -> RenderArgs:
+        resolve = functools.partial(self.resolve, entry.lang)
+        return (entry.page, entry.lang, resolve, self.gettext_for(entry.lang), self._extra(entry))
 
     def render_key(self, entry: Entry) -> str:
         """The render cache key of an entry (what its rendering depends on)."""

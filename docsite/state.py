@@ -25,8 +25,9 @@ from docsite.builtins import plugins_for
 from docsite.config import SiteConfig, load_config
 from docsite.context import Links, Snapshot, base_context, page_context
 from docsite.errors import ConfigError, ContentError, display_path
+from docsite.lru import LRU
 from docsite.navhtml import NavFragment, decided, marker, marker_keys, when_current, when_open
-from docsite.render import LRU, Renderer
+from docsite.render import Renderer
 from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchResult
 from docsite.search.analysis import set_language_profile

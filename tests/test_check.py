@@ -325,3 +325,24 @@ def test_the_project_content_passes_strict_check():
     result = run_cli("check", "--strict")
     assert result.returncode == 0, result.stdout
     assert "0 error(s), 0 warning(s)" in result.stdout.splitlines()[-1]
+
+
+def test_a_second_check_reads_the_render_cache_and_still_sees_a_link_break(tmp_path):
+    """The second check takes each page's ids, links and warnings from the render cache's facts
+    files; a page whose link target disappears is rendered again, not answered from them."""
+    project = write_tree(tmp_path / "project", {f"content/{k}": v for k, v in SITE.items()})
+    (project / "docsite.toml").write_text('languages = ["en", "zh"]\n', "utf-8")
+
+    def check() -> list[str]:
+        result = run_cli("-f", str(project / "docsite.toml"), "check")
+        return result.stdout.strip().splitlines()[:-1]  # the last line has the time taken
+
+    cold = check()
+    facts = list((project / ".cache").rglob("*.facts.json"))
+    assert len(facts) >= 4, "the check left no facts beside the render cache"
+    assert check() == cold
+    (project / "content/en/guide/b.md").unlink()
+    (project / "content/zh/guide/b.md").unlink()
+    after = check()
+    a = os.path.join("content", "en", "guide", "a.md")
+    assert any(a in line and "link to missing page 'guide/b.md'" in line for line in after), after

@@ -9,8 +9,9 @@ import pytest
 
 from docsite.config import load_config
 from docsite.highlight import parse_fence_info
+from docsite.lru import LRU
 from docsite.markdown import slugify
-from docsite.render import LRU, Renderer
+from docsite.render import Renderer
 from docsite.site import Site
 from docsite.theme import Theme
 from docsite.urls import relative_url
