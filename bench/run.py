@@ -776,7 +776,7 @@ class Bench:
             f"- the others (bench/.venv-others; Zensical in bench/.venv-zensical): {theirs}",
             f"- load generator: {wrk}",
             f"- runs: median of {self.runs} unless a row says otherwise; "
-            f"scratch folder {self.work}",
+            "scratch folder: the `--work` folder, written $SCRATCH",
             f"- command: `{' '.join(['python -m bench', *sys.argv[1:]])}`",
         ]
 
@@ -859,9 +859,27 @@ class Bench:
         self.tables.append(self.targets())
         text = self.report(self.environment(code, versions))
         text += kept_sections(self.args.output, text)
+        text = public_paths(text, self.work, self.args.fastapi)
         self.args.output.write_text(text)
         print(text)
         log(f"done in {time.perf_counter() - started:.0f} s; wrote {self.args.output}")
+
+
+def public_paths(text: str, work: Path, fastapi: Path) -> str:
+    """The report with no path of this machine: the FastAPI corpus as given relative to the
+    repository (`../shared/…`), the repository's files relative to it, the scratch folder as
+    `$SCRATCH`, the home folder as `~`."""
+    swaps = [
+        (str(fastapi.resolve()), os.path.relpath(fastapi.resolve(), ROOT)),
+        (str(work.resolve()), "$SCRATCH"),
+        (str(work), "$SCRATCH"),
+        (f"{ROOT}/", ""),
+        (str(ROOT), "."),
+        (str(Path.home()), "~"),
+    ]
+    for path, shown in swaps:
+        text = text.replace(path, shown)
+    return text
 
 
 # Sections other commands append to the report (bench.load, the long fuzz run): a new report
