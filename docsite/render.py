@@ -14,10 +14,8 @@ import dataclasses
 import hashlib
 import json
 import keyword
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,6 +27,7 @@ from markdown_it.token import Token
 from markupsafe import escape
 
 from docsite import highlight, markdown, mdchecks, mdcontext, pages, renderfacts, urls
+from docsite.cachefile import write_atomically
 from docsite.errors import ContentError, Diagnostic
 from docsite.lru import LRU
 from docsite.markdown import create_markdown
@@ -461,14 +460,6 @@ class Renderer:
         self._memory.put(key, (deps, rendered))
         if self.cache_dir is None:
             return
-        folder = self.cache_dir / key[:2]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            payload = json.dumps({"deps": deps, "rendered": rendered.to_json()}, ensure_ascii=False)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(payload)
-            os.replace(tmp, folder / f"{key}.json")
-        except OSError:
-            return  # a cache that cannot be written only costs speed
-        renderfacts.write_facts(self.cache_dir, key, deps, rendered.facts())
+        payload = json.dumps({"deps": deps, "rendered": rendered.to_json()}, ensure_ascii=False)
+        if write_atomically(self.cache_dir / key[:2] / f"{key}.json", payload.encode()):
+            renderfacts.write_facts(self.cache_dir, key, deps, rendered.facts())

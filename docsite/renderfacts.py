@@ -13,13 +13,12 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docsite.cachefile import write_atomically
 from docsite.errors import Diagnostic
 from docsite.mdcontext import LinkRef
 
@@ -81,12 +80,5 @@ def read_facts(cache_dir: Path, key: str) -> tuple[Deps, PageFacts] | None:
 
 def write_facts(cache_dir: Path, key: str, deps: Deps, facts: PageFacts) -> None:
     """Keep the facts of a rendering just stored under `key` (in its folder)."""
-    file = facts_file(cache_dir, key)
     payload = json.dumps({"deps": deps, "facts": facts.to_json()})
-    try:
-        fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(payload)
-        os.replace(tmp, file)
-    except OSError:
-        pass  # a cache that cannot be written only costs speed
+    write_atomically(facts_file(cache_dir, key), payload.encode())

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
-import tempfile
 import threading
 from pathlib import Path
 
 import docsite.apiref.directive as directive
 from docsite.apiref.catalog import Unit
 from docsite.apiref.directive import DirectiveSpec, RawDirective
+from docsite.cachefile import write_atomically
 
 # The code what is kept depends on (docutils is imported only to parse a docstring anew).
 _CODE = ("rst.py", "rstnodes.py", "directive.py", "facts.py")
@@ -101,11 +100,4 @@ class DocstringFacts:
             return
         with self._lock:
             data, self._added = marshal.dumps((self._known, self._bodies)), 0
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, self.file)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        write_atomically(self.file, data)  # a cache that cannot be written only costs time

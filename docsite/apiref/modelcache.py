@@ -8,15 +8,14 @@ loader's and the model's source, so that upgrading any of them reloads it.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
 import docsite.apiref.model as model_module
 from docsite.apiref.model import ApiModel
+from docsite.cachefile import write_atomically
 
 # Packages whose classes Flask's classes inherit from: read so that inherited members show.
 BASE_PACKAGES = ("werkzeug", "click", "jinja2")
@@ -75,11 +74,4 @@ def _read_cache(file: Path) -> ApiModel | None:
 
 
 def _write_cache(file: Path, model: ApiModel) -> None:
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, file)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    write_atomically(file, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))

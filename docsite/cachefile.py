@@ -1,0 +1,30 @@
+"""Writing a file of a cache: whole or not at all, and never an error.
+
+A reader (another build, the server, a worker process) must see the old file or the new one,
+never half of one, so the bytes go to a temporary file beside it that then replaces it. A cache
+that cannot be written only costs time: a failure is reported as False, not raised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(file: Path, data: bytes) -> bool:
+    """Replace `file` with `data` in one step (its folder made if needed); False on failure."""
+    tmp = ""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, file)
+    except OSError:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
+    return True
