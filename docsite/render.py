@@ -305,7 +305,7 @@ class Renderer:
         cached = self._lookup(key)
         if cached is not None:
             deps, rendered = cached
-            if all(resolve_page(target) == url for target, url in deps.items()):
+            if renderfacts.still_valid(deps, resolve_page):
                 return self._for_file(rendered, str(page.source_file))
         used: dict[str, str | None] = {}
 
@@ -332,17 +332,15 @@ class Renderer:
         key = self.key(page, ui_lang, extra[1])
         if self.cache_dir is not None and self._memory.get(key) is None:
             found = renderfacts.read_facts(self.cache_dir, key)
-            if found and all(resolve_page(target) == url for target, url in found[0].items()):
+            if found and renderfacts.still_valid(found[0], resolve_page):
                 return found[1].for_file(str(page.source_file))
         return self.render(page, ui_lang, resolve_page, gettext, extra).facts()
 
     @staticmethod
     def _for_file(rendered: Rendered, file: str) -> Rendered:
-        """The same content can live in another file: its warnings must name this one."""
-        if all(w.path == file for w in rendered.warnings):
-            return rendered
-        warnings = [dataclasses.replace(w, path=file) for w in rendered.warnings]
-        return dataclasses.replace(rendered, warnings=warnings)
+        """The same rendering, its warnings naming `file` (renderfacts.renamed)."""
+        warnings = renderfacts.renamed(rendered.warnings, file)
+        return rendered if warnings is None else dataclasses.replace(rendered, warnings=warnings)
 
     def _render(
         self,

@@ -14,6 +14,7 @@ import dataclasses
 import html
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,19 @@ from docsite.mdcontext import LinkRef
 
 _HEADING_ID_RE = re.compile(r"<h[1-6]\b[^>]*?\sid=\"([^\"]*)\"")
 Deps = dict[str, str | None]  # link target -> the URL it resolved to
+
+
+def still_valid(deps: Deps, resolve_page: Callable[[str], str | None]) -> bool:
+    """Whether every link of a cached entry still resolves to the URL it resolved to then."""
+    return all(resolve_page(target) == url for target, url in deps.items())
+
+
+def renamed(warnings: Sequence[Diagnostic], file: str) -> list[Diagnostic] | None:
+    """The same content can live in another file: its warnings, made to name this one (None
+    when they all do already)."""
+    if all(w.path == file for w in warnings):
+        return None
+    return [dataclasses.replace(w, path=file) for w in warnings]
 
 
 def heading_ids(page_html: str) -> list[str]:
@@ -40,11 +54,9 @@ class PageFacts:
     toc: tuple[tuple[str, str], ...]  # (id, title) of the table of contents' entries
 
     def for_file(self, file: str) -> PageFacts:
-        """The same content can live in another file: its warnings must name this one."""
-        if all(w.path == file for w in self.warnings):
-            return self
-        warnings = tuple(dataclasses.replace(w, path=file) for w in self.warnings)
-        return dataclasses.replace(self, warnings=warnings)
+        """The same facts, their warnings naming `file` (see `renamed`)."""
+        warnings = renamed(self.warnings, file)
+        return self if warnings is None else dataclasses.replace(self, warnings=tuple(warnings))
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -329,7 +329,8 @@ def test_the_project_content_passes_strict_check():
 
 def test_a_second_check_reads_the_render_cache_and_still_sees_a_link_break(tmp_path):
     """The second check takes each page's ids, links and warnings from the render cache's facts
-    files; a page whose link target disappears is rendered again, not answered from them."""
+    files and reports what the first did; after a linked page is deleted, it reports the broken
+    link."""
     project = write_tree(tmp_path / "project", {f"content/{k}": v for k, v in SITE.items()})
     (project / "docsite.toml").write_text('languages = ["en", "zh"]\n', "utf-8")
 
