@@ -5,7 +5,11 @@ A term's weight in a document is BM25F, computed when indexing and kept in the i
     w(t, d) = sum over fields f of  boost_f * tf * (K1 + 1) / (tf + K1 * norm_f)
     norm_f  = 1 - b_f + b_f * length_f(d) / average length_f (over the documents of d's language)
 
-and stored as an integer, W(t, d) = max(1, round(100 * w)). A term's idf among the N documents
+and stored as an integer, W(t, d) = max(1, round(100 * w)). The average length of a field is
+its mean over the documents snapped to a grid of 32 steps per doubling (within 1.1% of the
+mean), as Lucene keeps lengths to a byte: an edit moves the mean a little, and a mean that stays
+on its step leaves every other document's weights as they were, so an index is updated by
+re-weighing the edited documents alone. A term's idf among the N documents
 of its language, df of which hold it, is also an integer:
 
     idf(t) = max(1, round(100 * ln(1 + (N - df + 0.5) / (df + 0.5))))
@@ -82,7 +86,17 @@ def measure_averages(
 
 
 def _means(totals: Mapping[str, int], docs: int) -> dict[str, float]:
-    return {name: totals[name] / docs if totals[name] else 1.0 for name in FIELDS}
+    return {name: mean_length(totals[name], docs) for name in FIELDS}
+
+
+LENGTH_STEPS = 32  # steps of the average lengths' grid per doubling
+
+
+def mean_length(total: int, docs: int) -> float:
+    """A field's average length: `total / docs` on the grid (1.0 for a field always empty)."""
+    if not total:
+        return 1.0
+    return float(2 ** (round(math.log2(total / docs) * LENGTH_STEPS) / LENGTH_STEPS))
 
 
 def bm25f_weights(

@@ -36,6 +36,7 @@ from docsite.search.ranking import (
     WEIGHT_SCALE,
     idf,
     is_identifier,
+    mean_length,
     stored_weights,
 )
 
@@ -77,12 +78,12 @@ def opened(row: Row) -> tuple[tuple[dict[str, int], ...], tuple[str, ...]]:
 
 
 def averages_of(rows: Sequence[Row]) -> tuple[float, ...]:
-    """The mean length of each field over the documents (1.0 for a field always empty)."""
+    """The average length of each field over the documents (ranking.mean_length)."""
     totals = [0] * len(FIELDS)
     for row in rows:
         for i, length in enumerate(row[LENGTHS]):
             totals[i] += length
-    return tuple(total / len(rows) if total else 1.0 for total in totals)
+    return tuple(mean_length(total, len(rows)) for total in totals)
 
 
 @lru_cache(maxsize=1 << 18)
