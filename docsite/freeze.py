@@ -24,7 +24,8 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,13 +105,14 @@ def freeze(
         for key, cached in done.rendered:
             state.site.renderer.adopt(key, cached)
         adopt_analyzed(done.analyzed)
-        if verify is not None:
-            verify()
         records = done.records
-        _freeze_rest(app, job, records, progress)
-        _write_full_copies(job, records)
+        with _indexing(job, processes) as indexed:
+            if verify is not None:
+                verify()
+            _freeze_rest(app, job, records, progress)
+            _write_full_copies(job, records)
+            search, sink = indexed()
         files = len(records) + len(_special_urls(state))  # the special files are not recorded
-        search, sink = _index(job, processes)
         records.update(sink.records)
         extra = {"search": sink.made}
         if state.config.offline:  # opened from disk: the index is read as scripts
@@ -244,33 +246,45 @@ class _Sink:
         self.made[lang] = (token, stats)
 
 
-def _index(job: PageJob, processes: int) -> tuple[dict[str, StaticIndexStats], _Sink]:
-    """The static search index, a language per process; with the records of its files."""
-    site = job.snap.site
-    languages = list(site.config.languages)
-    groups = shares(languages, lambda lang: len(site.entries[lang]), processes)
-    groups = [group for group in groups if group]
-    sink = _Sink(job)
-    with fork_pool(job, len(groups) - 1) as pool:
-        futures = [pool.submit(_index_share, group) for group in groups[1:]]
-        search = build_static_index(site, job.staging, groups[0], sink)
-        for future in futures:
-            stats, records, made = future.result()
-            search.update(stats)
-            sink.records.update(records)
-            sink.made.update(made)
-    return search, sink
-
-
 IndexShare = tuple[
     dict[str, StaticIndexStats], dict[str, Record], dict[str, tuple[str, StaticIndexStats]]
 ]
 
 
-def _index_share(languages: list[str]) -> IndexShare:
-    """In a forked worker: the static index of some languages, its files' records, and what
-    each language's index was made from."""
-    job = inherited(PageJob)
+Indexed = tuple[dict[str, StaticIndexStats], _Sink]
+
+
+@contextmanager
+def _indexing(job: PageJob, processes: int) -> Iterator[Callable[[], Indexed]]:
+    """The static search index, begun in forked workers (a share of the languages each) while
+    the caller goes on with the check and the other files; yields what waits for it."""
+    site = job.snap.site
+    languages = list(site.config.languages)
+    if processes < 2:
+        yield lambda: _indexed([_index_share(languages, job)], job)
+        return
+    groups = shares(languages, lambda lang: len(site.entries[lang]), processes)
+    groups = [group for group in groups if group]
+    with fork_pool(job, len(groups)) as pool:
+        futures = [pool.submit(_index_share, group) for group in groups]
+        yield lambda: _indexed([future.result() for future in futures], job)
+
+
+def _indexed(shares_done: list[IndexShare], job: PageJob) -> Indexed:
+    """The index's figures per language, and one sink with the records of all its files."""
+    search: dict[str, StaticIndexStats] = {}
+    sink = _Sink(job)
+    for stats, records, made in shares_done:
+        search.update(stats)
+        sink.records.update(records)
+        sink.made.update(made)
+    return search, sink
+
+
+def _index_share(languages: list[str], job: PageJob | None = None) -> IndexShare:
+    """The static index of some languages (in a forked worker unless `job` is given), its
+    files' records, and what each language's index was made from."""
+    job = job or inherited(PageJob)
     sink = _Sink(job)
     stats = build_static_index(job.snap.site, job.staging, languages, sink)
     return stats, sink.records, sink.made
