@@ -19,9 +19,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from docsite import context, entry, gitdates, llms, nav, navhtml, status, theme, urls
+from docsite.codedigest import code_digest
 from docsite.context import GENERATED_STATIC, Snapshot, edit_url, static_name
 from docsite.entry import Entry
-from docsite.plugins import code_digest
 from docsite.status import is_outdated
 
 # The libraries whose output lands in a page outside the rendering (which its key covers).

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from docsite.codedigest import source_of
 from docsite.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class MarkdownExtension:
     ui_strings_verbatim: bool = False
 
     def digest(self) -> str:
-        return hashlib.sha256(_source_of(self.setup) + self.version.encode()).hexdigest()[:16]
+        return hashlib.sha256(source_of(self.setup) + self.version.encode()).hexdigest()[:16]
 
 
 class PageSource(Protocol):
@@ -145,23 +145,3 @@ def _import(name: str) -> Callable[[Registry], None]:
     if not callable(register):
         raise ConfigError(f"plugin {name!r} is not a function taking the registry")
     return register  # type: ignore[no-any-return]
-
-
-def _source_of(obj: object) -> bytes:
-    """The source text of the module that defines `obj` (b"" where there is none)."""
-    try:
-        file = inspect.getsourcefile(obj)  # type: ignore[arg-type]
-    except TypeError:
-        file = None
-    if not file:
-        return repr(obj).encode()
-    try:
-        return Path(file).read_bytes()
-    except OSError:
-        return file.encode()
-
-
-def code_digest(*modules: object) -> str:
-    """A digest of the source of these modules: what a cache of their output is keyed by."""
-    blob = b"".join(_source_of(m) for m in modules)
-    return hashlib.sha256(blob).hexdigest()[:16]

@@ -28,12 +28,13 @@ from markupsafe import escape
 
 from docsite import highlight, markdown, mdchecks, mdcontext, pages, renderfacts, urls
 from docsite.cachefile import write_atomically
+from docsite.codedigest import code_digest
 from docsite.errors import ContentError, Diagnostic
 from docsite.lru import LRU
 from docsite.markdown import create_markdown
 from docsite.mdcontext import LinkRef, RenderContext, TocEntry
 from docsite.pages import Page
-from docsite.plugins import Registry, code_digest
+from docsite.plugins import Registry
 from docsite.renderfacts import PageFacts
 
 MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest

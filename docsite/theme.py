@@ -34,9 +34,9 @@ from jinja2 import (
 )
 from markupsafe import Markup, escape
 
+from docsite.codedigest import code_digest
 from docsite.config import SiteConfig
 from docsite.errors import ConfigError
-from docsite.plugins import code_digest
 from docsite.safety import is_regular_file
 
 MAX_THEME_DEPTH = 8
