@@ -18,6 +18,7 @@ from docsite.config import SiteConfig
 from docsite.errors import ContentError, Diagnostic, display_path
 from docsite.pages import Page, load_page, page_path
 from docsite.safety import is_regular_file, resolved
+from docsite.sourcecache import PageCache
 
 # Characters a page's URL cannot carry as they are: '#' and '?' end the path, '%' starts an
 # escape, a backslash is a separator to some clients, control characters break the HTML.
@@ -81,17 +82,19 @@ class Sources:
 
 
 def read_sources(config: SiteConfig) -> Sources:
-    """Read every page of every language of the content folder."""
+    """Read every page of every language of the content folder (those whose file did not
+    change since the last read come from the cache: docsite.sourcecache)."""
     pages: dict[str, dict[str, Page]] = {}
     errors: list[ContentError] = []
     warnings: list[Diagnostic] = []
+    cache = PageCache(config.cache_dir or None, config.content_dir)
     for lang in config.languages:
         paths, scan_errors = scan_sources(config.content_dir / lang)
         errors.extend(scan_errors)
         pages[lang] = {}
         for path in paths:
             try:
-                page = load_page(config.content_dir, lang, path)
+                page = cache.load_page(config.content_dir, lang, path)
             except ContentError as exc:
                 errors.append(exc)
                 continue
@@ -102,6 +105,7 @@ def read_sources(config: SiteConfig) -> Sources:
                 continue
             warnings.extend(page.warnings)
             pages[lang][page.path] = page
+    cache.save()
     return Sources(pages, tuple(errors), tuple(warnings))
 
 

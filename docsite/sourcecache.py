@@ -1,0 +1,80 @@
+"""The pages the last read of a content folder made, kept in the cache with each file's size,
+times and inode, so that the next read parses only the files that changed (the test make and
+git use).
+
+A file changed within two seconds of the read that found it is not kept: a second change in the
+same tick of the file system's clock could leave its size and times as they were. The cache is
+keyed by the code that reads a page (and the YAML library's version); one that cannot be read
+is no cache, and one that cannot be written only costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from docsite import errors, pages, urls
+from docsite.cachefile import write_atomically
+from docsite.codedigest import code_digest
+from docsite.pages import Page, load_page
+
+RECENT_NS = 2_000_000_000
+Signature = tuple[int, int, int, int]  # size, modified and changed time (ns), inode
+Kept = dict[str, tuple[Signature, Page]]  # by file
+_UNREADABLE = (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError)
+
+
+def _version() -> str:
+    code = code_digest(pages, urls, errors, sys.modules[__name__])
+    return f"{code} {yaml.__version__} {sys.version_info[:2]}"
+
+
+class PageCache:
+    """Pages read before, by file, for one content folder (no cache when `cache_dir` is None)."""
+
+    def __init__(self, cache_dir: Path | None, content_dir: Path) -> None:
+        name = hashlib.sha256(str(content_dir).encode()).hexdigest()[:10]
+        self.file = None if cache_dir is None else cache_dir / "sources" / f"{name}.pickle"
+        self.started = time.time_ns()
+        self.old: Kept = self._load()
+        self.new: Kept = {}
+
+    def _load(self) -> Kept:
+        if self.file is None:
+            return {}
+        try:
+            version, kept = pickle.loads(self.file.read_bytes())
+        except (*_UNREADABLE, pickle.UnpicklingError):
+            return {}
+        return kept if version == _version() and isinstance(kept, dict) else {}
+
+    def load_page(self, content_root: Path, lang: str, path: str) -> Page:
+        """pages.load_page, from the cache when the file is as it was when kept."""
+        file = content_root / lang / path
+        try:
+            stat = file.stat()
+        except OSError:
+            return load_page(content_root, lang, path)  # which says why it cannot be read
+        sig = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        kept = self.old.get(str(file))
+        page = kept[1] if kept is not None and kept[0] == sig else None
+        page = page or load_page(content_root, lang, path)
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) < self.started - RECENT_NS:
+            self.new[str(file)] = (sig, page)
+        return page
+
+    def save(self) -> None:
+        """Keep the pages read (only when that changed which files, or which versions)."""
+        if self.file is None or _signatures(self.new) == _signatures(self.old):
+            return
+        data = pickle.dumps((_version(), self.new), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomically(self.file, data)
+
+
+def _signatures(kept: Kept) -> dict[str, Signature]:
+    return {file: sig for file, (sig, _) in kept.items()}
