@@ -39,6 +39,7 @@ from docsite.renderfacts import PageFacts
 
 MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest
 PARSES_KEPT = 2  # parsed pages kept for their next language (tokens are large: few)
+FACTS_KEPT = 1 << 15  # check facts kept in memory (a few hundred bytes each)
 
 
 @dataclass
@@ -250,6 +251,7 @@ class Renderer:
         self.cache_dir = cache_dir / "render" if cache_dir else None
         self._memory: LRU[str, tuple[dict[str, str | None], Rendered]] = LRU(MEMORY_ENTRIES)
         self._parses: LRU[tuple[str, str, str], Parsed] = LRU(PARSES_KEPT)
+        self._facts: LRU[str, tuple[renderfacts.Deps, renderfacts.PageFacts]] = LRU(FACTS_KEPT)
         self._markeds: LRU[tuple[str, str, str], Marked] = LRU(PARSES_KEPT)
         # every extension writes UI strings as they are: one rendering serves all languages
         self.plain = all(extension.ui_strings_verbatim for extension in plugins.markdown)
@@ -332,7 +334,9 @@ class Renderer:
         it is cached."""
         key = self.key(page, ui_lang, extra[1])
         if self.cache_dir is not None and self._memory.get(key) is None:
-            found = renderfacts.read_facts(self.cache_dir, key)
+            found = self._facts.get(key) or renderfacts.read_facts(self.cache_dir, key)
+            if found:
+                self._facts.put(key, found)  # the check and objects.inv both ask
             if found and renderfacts.still_valid(found[0], resolve_page):
                 return found[1].for_file(str(page.source_file))
         return self.render(page, ui_lang, resolve_page, gettext, extra).facts()
