@@ -25,7 +25,7 @@ class LastUpdated:
         with self._lock:
             if self._dates is None:
                 self._dates = git_dates(self.folder)
-        when = self._dates.get(str(page.source_file.resolve()))
+        when = self._dates.get(str(page.source_file.resolve())) if self._dates else None
         if when:
             return when
         try:
