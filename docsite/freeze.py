@@ -15,6 +15,7 @@ static files go through Frozen-Flask.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import hashlib
@@ -41,6 +42,7 @@ from docsite.manifest import (
     Manifest,
     Record,
     carry,
+    clear,
     folder_id,
     intact,
     load_manifest,
@@ -95,36 +97,30 @@ def freeze(
     started = time.perf_counter()
     state: Docsite = app.extensions["docsite"]
     out = out.resolve()
-    staging = _staging_folder(out, note)
     previous = load_manifest(manifest_at, out)
     processes = jobs() if sum(1 for _ in state.site.all_entries()) >= MIN_PAGES else 1
+    run = _Run(app, state, out, previous, processes, progress, note, _once(verify), manifest_at)
+    reuse = bool(previous.records)
     try:
-        _configure_freezer(app, staging, state.config.base_url)
-        job = _page_job(state, previous, out, staging)
-        done = build_pages(job, processes)
-        for key, cached in done.rendered:
-            state.site.renderer.adopt(key, cached)
-        adopt_analyzed(done.analyzed)
-        records = done.records
-        with _indexing(job, processes) as indexed:
-            if verify is not None:
-                verify()
-            _freeze_rest(app, job, records, progress)
-            _write_full_copies(job, records)
-            search, sink = indexed()
-        files = len(records) + len(_special_urls(state))  # the special files are not recorded
-        records.update(sink.records)
-        extra = {"search": sink.made}
-        if state.config.offline:  # opened from disk: the index is read as scripts
-            index_as_scripts(staging)  # its JSON files go, so none is carried next time
-            records = {p: r for p, r in records.items() if not p.startswith(urls.SEARCH_INDEX)}
-            extra = {}
-        save_manifest(manifest_at, Manifest(folder_id(staging), records, extra))
-        if (line := _replace(staging, out)) is not None:
-            note(line)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        while True:
+            staging, reused = _staging_folder(out, note, reuse)
+            try:
+                files, search = _build_into(run, staging, reused)
+                break
+            except OSError:
+                if not reused:
+                    shutil.rmtree(staging, ignore_errors=True)
+                    raise
+                # a spare this build cannot write into: dropped, and the build made afresh
+                if (line := remove_later(staging, out, "a spare output")) is not None:
+                    note(line)
+                reuse = False
+            except BaseException:  # refused or interrupted: a reused folder stays the spare
+                if not reused:
+                    shutil.rmtree(staging, ignore_errors=True)
+                elif (line := _keep_spare(staging, out)) is not None:
+                    note(line)
+                raise
     finally:
         app.config["DOCSITE_FREEZING"] = False
     pages = {lang: len(state.site.entries[lang]) for lang in state.config.languages}
@@ -138,6 +134,65 @@ def freeze(
     )
 
 
+@dataclass
+class _Run:
+    """What one call of `freeze` builds with, whichever folder it builds into."""
+
+    app: Flask
+    state: Docsite
+    out: Path
+    previous: Manifest
+    processes: int
+    progress: Callable[[int, int, str], None] | None
+    note: Callable[[str], object]
+    verify: Callable[[], object]
+    manifest_at: Path | None
+
+
+def _once(verify: Callable[[], object] | None) -> Callable[[], object]:
+    """`verify`, run by the first call only (a build made again in a fresh folder does not
+    say its problems twice)."""
+    done: list[bool] = []
+
+    def run() -> None:
+        if verify is not None and not done:
+            verify()
+            done.append(True)
+
+    return run
+
+
+def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, StaticIndexStats]]:
+    """The whole build into `staging`, then swapped in: how many files were not the search
+    index's, and the index's figures."""
+    app, state, out = run.app, run.state, run.out
+    _configure_freezer(app, staging, state.config.base_url)
+    job = _page_job(state, run.previous, out, staging)
+    done = build_pages(job, run.processes)
+    for key, cached in done.rendered:
+        state.site.renderer.adopt(key, cached)
+    adopt_analyzed(done.analyzed)
+    records = done.records
+    with _indexing(job, run.processes) as indexed:
+        run.verify()
+        _freeze_rest(app, job, records, run.progress)
+        _write_full_copies(job, records)
+        search, sink = indexed()
+    files = len(records) + len(_special_urls(state))  # the special files are not recorded
+    records.update(sink.records)
+    if reused:
+        _prune(staging, {*records, *map(_frozen_file, _special_urls(state))})
+    extra = {"search": sink.made}
+    if state.config.offline:  # opened from disk: the index is read as scripts
+        index_as_scripts(staging)  # its JSON files go, so none is carried next time
+        records = {p: r for p, r in records.items() if not p.startswith(urls.SEARCH_INDEX)}
+        extra = {}
+    save_manifest(run.manifest_at, Manifest(folder_id(staging), records, extra))
+    if (line := _replace(staging, out)) is not None:
+        run.note(line)
+    return files, search
+
+
 def _freeze_rest(
     app: Flask,
     job: PageJob,
@@ -148,6 +203,8 @@ def _freeze_rest(
     special pages with Frozen-Flask; a record of each file but the special pages."""
     todo = _carry_files(job, records)
     urls = [*_special_urls(job.state), *todo]
+    for url in urls:  # Frozen-Flask writes into a file it finds: never into a reused link
+        clear(job.staging / _frozen_file(url))
     _freeze_urls(app, urls, lambda done, url: progress(done, len(urls), url) if progress else None)
     for url, inputs in todo.items():
         name = url.lstrip("/")
@@ -302,14 +359,52 @@ def _configure_freezer(app: Flask, staging: Path, base_url: str) -> None:
     )
 
 
-def _staging_folder(out: Path, note: Callable[[str], object]) -> Path:
-    """A fresh folder beside `out` to build into, after removing what killed builds left."""
+def _staging_folder(out: Path, note: Callable[[str], object], reuse: bool) -> tuple[Path, bool]:
+    """A folder beside `out` to build into, after removing what killed builds left, and
+    whether it is the spare: the output before the last one, which the last build kept
+    (`.<out>.spare`). Its files are mostly hard links to those of `out` and its folders are
+    made, so a build that changed little has little to do there; what it holds that the build
+    does not write is removed before the swap (`_prune`). A cold build starts empty."""
     if out.parent.exists() and not out.parent.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(out.parent))
     out.parent.mkdir(parents=True, exist_ok=True)
     for line in remove_stale_folders(out):
         note(line)
-    return Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
+    spare = _spare_of(out)
+    if not reuse:
+        if spare.is_dir() and (line := remove_later(spare, out, "a spare output")) is not None:
+            note(line)
+        return staging, False
+    try:
+        os.rename(spare, staging)  # the spare takes the empty folder's name, in one step
+    except OSError:
+        return staging, False  # none, or another build took it
+    return staging, True
+
+
+def _spare_of(out: Path) -> Path:
+    return out.with_name(f".{out.name}.spare")
+
+
+def _frozen_file(url: str) -> str:
+    """The file below the output that Frozen-Flask writes for one of our URLs."""
+    return urls.link_path(url.lstrip("/"), urls.FILE)
+
+
+def _prune(staging: Path, keep: set[str]) -> None:
+    """Remove from a reused folder every file this build did not write, and the folders
+    that leaves empty."""
+    for folder, dirs, files in os.walk(staging, topdown=False):
+        here = Path(folder)
+        rel = here.relative_to(staging).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        for name in files:
+            if prefix + name not in keep:
+                (here / name).unlink()
+        for name in dirs:
+            with contextlib.suppress(OSError):  # not empty: it holds what this build wrote
+                (here / name).rmdir()
 
 
 def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], object]) -> int:
@@ -336,7 +431,7 @@ def _replace(staging: Path, out: Path) -> str | None:
         staging.rename(out)
         return None
     if _exchange(staging, out):
-        return remove_later(staging, out, "the previous output")  # it holds the old output now
+        return _keep_spare(staging, out)  # it holds the old output now
     old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.monotonic_ns()}")
     out.rename(old)
     try:
@@ -344,7 +439,17 @@ def _replace(staging: Path, out: Path) -> str | None:
     except OSError:
         old.rename(out)
         raise
-    return remove_later(old, out, "the previous output")
+    return _keep_spare(old, out)
+
+
+def _keep_spare(old: Path, out: Path) -> str | None:
+    """Keep the old output as the next build's spare (see `_staging_folder`); where there is
+    one already, remove it instead."""
+    try:
+        old.rename(_spare_of(out))
+    except OSError:
+        return remove_later(old, out, "the previous output")
+    return None
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -21,6 +21,7 @@ import hashlib
 import os
 import pickle
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,10 +113,17 @@ def intact(record: Record, file: Path) -> bool:
 
 
 def carry(old: Path, new: Path) -> os.stat_result:
-    """Put the old output's file at `new`: a hard link, or a copy where links are refused."""
-    new.parent.mkdir(parents=True, exist_ok=True)
+    """Put the old output's file at `new`: a hard link, or a copy where links are refused. In a
+    reused folder (see docsite.freeze) `new` may be that very link already, and is kept; any
+    other file there is replaced, never written through."""
     try:
-        os.link(old, new)
+        _in_folder(new, lambda: os.link(old, new))
+    except FileExistsError:
+        info = new.stat()
+        if os.path.samestat(info, old.stat()):
+            return info
+        clear(new)
+        return carry(old, new)
     except OSError as exc:
         if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
             raise
@@ -124,11 +132,50 @@ def carry(old: Path, new: Path) -> os.stat_result:
 
 
 def write_new(file: Path, data: bytes) -> os.stat_result:
-    """Write a file that does not exist yet (never through a link to the old output)."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    with open(file, "xb") as fh:
-        fh.write(data)
+    """Write a file as a new one: what a reused folder held at its path is removed first (it
+    may be a link to the old output, which must not change)."""
+
+    def write() -> None:
+        with open(file, "xb") as fh:
+            fh.write(data)
+
+    try:
+        _in_folder(file, write)
+    except FileExistsError:
+        clear(file)
+        _in_folder(file, write)
     return os.stat(file)
+
+
+def clear(path: Path) -> None:
+    """Remove whatever a reused folder holds at `path` (a file, or a folder where a file
+    goes now)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _in_folder(file: Path, make: Callable[[], None]) -> None:
+    """Make a file, and its folder first when that is missing (most files of a page's folder
+    find it made: asking for it each time cost a build more than the links)."""
+    try:
+        make()
+    except (FileNotFoundError, NotADirectoryError):
+        _make_folder(file.parent)
+        make()
+
+
+def _make_folder(folder: Path) -> None:
+    """Make a folder, removing a file that a reused folder holds where one of its parts goes."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocking = next((p for p in (folder, *folder.parents) if p.is_file()), None)
+        if blocking is None:
+            raise
+        blocking.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
 
 
 def record_for(inputs: str, sha: str, info: os.stat_result, **page: object) -> Record:

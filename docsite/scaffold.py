@@ -30,10 +30,11 @@ zh = {zh}
 """
 
 GITIGNORE = """\
-# docsite: the render cache and search index, and the built site
+# docsite: the render cache and search index, the built site, the folder a build is made in
+# and the output before the last one (which the next build reuses)
 .cache/
 site/
-.site.build-*/
+.site.*/
 """
 
 ENGLISH = {
