@@ -12,6 +12,7 @@ over (docsite.manifest) instead of filling the templates again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 from collections.abc import Iterable, Mapping
@@ -40,6 +41,16 @@ def _versions() -> str:
         except PackageNotFoundError:
             found.append(f"{name}=?")
     return " ".join(found)
+
+
+@functools.cache
+def _package_code() -> str:
+    """A digest of every module of docsite."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for file in sorted(root.rglob("*.py")):
+        h.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes())
+    return h.hexdigest()
 
 
 def theme_digest(snap: Snapshot) -> str:
@@ -109,6 +120,14 @@ class BuildInputs:
     def links_now(self, item: Entry, targets: Iterable[str]) -> dict[str, str | None]:
         """What link targets resolve to in the entry's language now."""
         return {target: self.snap.site.resolve(item.lang, target) for target in targets}
+
+    def special(self, inputs: Mapping[str, str]) -> str:
+        """The special pages (start page, 404, sitemap, robots, llms.txt, each language's search
+        and status pages and objects.inv) and llms-full.txt: made from the whole site, so from
+        what every other file of the build is made from (`inputs`, by file), and from any of
+        docsite's code (the views, the inventory, the status page, the built-in plugins)."""
+        listing = "\n".join(f"{name}\0{digest}" for name, digest in sorted(inputs.items()))
+        return _digest(self.common, "special", _package_code(), listing)
 
     def static(self, name: str) -> str:
         """A theme static file by its plain name: its fingerprinted name says its bytes."""

@@ -175,13 +175,13 @@ def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, 
     records = done.records
     with _indexing(job, run.processes) as indexed:
         run.verify()
-        _freeze_rest(app, job, records, run.progress)
-        _write_full_copies(job, records)
+        special = _freeze_rest(app, job, records, run.progress)
+        _write_full_copies(job, records, special)
         search, sink = indexed()
-    files = len(records) + len(_special_urls(state))  # the special files are not recorded
+    files = len(records)
     records.update(sink.records)
     if reused:
-        _prune(staging, {*records, *map(_frozen_file, _special_urls(state))})
+        _prune(staging, set(records))
     extra = {"search": sink.made}
     if state.config.offline:  # opened from disk: the index is read as scripts
         index_as_scripts(staging)  # its JSON files go, so none is carried next time
@@ -198,18 +198,40 @@ def _freeze_rest(
     job: PageJob,
     records: dict[str, Record],
     progress: Callable[[int, int, str], None] | None,
-) -> None:
-    """Carry the static and content files that did not change; freeze the others and the
-    special pages with Frozen-Flask; a record of each file but the special pages."""
+) -> str:
+    """Carry the static and content files that did not change; freeze the others with
+    Frozen-Flask; the special pages too, unless they are made from what they were made from
+    last time (`BuildInputs.special`), when they are carried. Returns that digest."""
     todo = _carry_files(job, records)
-    urls = [*_special_urls(job.state), *todo]
+    made = {name: record.inputs for name, record in records.items()}
+    special = job.inputs.special({**made, **{_frozen_file(u): i for u, i in todo.items()}})
+    frozen = dict(todo)
+    special_urls = _special_urls(job.state)
+    if not _carry_same(job, [_frozen_file(url) for url in special_urls], special, records):
+        frozen.update(dict.fromkeys(special_urls, special))
+    urls = list(frozen)
     for url in urls:  # Frozen-Flask writes into a file it finds: never into a reused link
         clear(job.staging / _frozen_file(url))
     _freeze_urls(app, urls, lambda done, url: progress(done, len(urls), url) if progress else None)
-    for url, inputs in todo.items():
-        name = url.lstrip("/")
+    for url, inputs in frozen.items():
+        name = _frozen_file(url)
         sha = hashlib.sha256((job.staging / name).read_bytes()).hexdigest()
         records[name] = record_for(inputs, sha, (job.staging / name).stat())
+    return special
+
+
+def _carry_same(job: PageJob, names: list[str], inputs: str, records: dict[str, Record]) -> bool:
+    """Carry these files over when each was made from `inputs` and is intact; False (and
+    nothing carried) when any was not."""
+    old: dict[str, Record] = {}
+    for name in names:
+        record = job.previous.records.get(name)
+        if record is None or record.inputs != inputs or not intact(record, job.out / name):
+            return False
+        old[name] = record
+    for name, record in old.items():
+        records[name] = record_for(inputs, record.sha, carry(job.out / name, job.staging / name))
+    return True
 
 
 def _page_job(state: Docsite, previous: Manifest, out: Path, staging: Path) -> PageJob:
@@ -251,10 +273,13 @@ def _carry_files(job: PageJob, records: dict[str, Record]) -> dict[str, str]:
     return todo
 
 
-def _write_full_copies(job: PageJob, records: dict[str, Record]) -> None:
+def _write_full_copies(job: PageJob, records: dict[str, Record], special: str) -> None:
     """Each language's llms-full.txt, from its pages' Markdown copies as this build wrote or
-    carried them (making them all again would cost a parse of every page)."""
+    carried them (making them all again would cost a parse of every page); carried when the
+    special pages are, as the copies are among what they are made from."""
     site = job.snap.site
+    if _carry_same(job, [urls.llms_full(lang) for lang in site.config.languages], special, records):
+        return
 
     def copy_of(entry: Entry) -> str:
         return (job.staging / urls.markdown_copy(entry.site_path)).read_text("utf-8")
@@ -263,7 +288,7 @@ def _write_full_copies(job: PageJob, records: dict[str, Record]) -> None:
         path = urls.llms_full(lang)
         data = llms.llms_full(site, lang, copy_of).encode()
         records[path] = record_for(
-            "", hashlib.sha256(data).hexdigest(), write_new(job.staging / path, data)
+            special, hashlib.sha256(data).hexdigest(), write_new(job.staging / path, data)
         )
 
 

@@ -56,6 +56,13 @@ def inodes(root: Path) -> dict[str, int]:
     return {p.relative_to(root).as_posix(): p.stat().st_ino for p in pages}
 
 
+def special_inodes(root: Path) -> dict[str, int]:
+    """The files made from the whole site: sitemap, start page, status page, inventory, llms."""
+    names = ["sitemap.xml", "index.html", "en/translation-status/index.html", "zh/objects.inv"]
+    names += ["en/llms-full.txt", "zh/llms-full.txt"]
+    return {name: (root / name).stat().st_ino for name in names}
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = write_tree(tmp_path / "proj", project_files())
@@ -88,13 +95,18 @@ def test_incremental_builds_write_what_cold_builds_write(project: Path) -> None:
     content = project / "content"
     build(project, project / "site")
     first = inodes(project / "site")
+    specials = special_inodes(project / "site")
     build(project, project / "site")
     assert inodes(project / "site") == first, "nothing changed: every page is carried over"
+    assert special_inodes(project / "site") == specials, "and so is every special page"
     assert_same_as_cold(project, "unchanged")
 
     edit(content / "en" / "guide" / "a.md", lambda text: text + "\nOne more sentence.\n")
     build(project, project / "site")
     after_edit = inodes(project / "site")
+    assert all(special_inodes(project / "site")[n] != specials[n] for n in specials), (
+        "an edit makes the special pages again"
+    )
     changed = {name for name in first if after_edit.get(name) != first[name]}
     # the page, its outdated translation, and nothing else (the search page aside)
     assert {"en/guide/a/index.html", "zh/guide/a/index.html", "en/guide/a/index.md"} <= changed
