@@ -1,28 +1,23 @@
 """Freeze the site into a folder, atomically, redoing only what changed.
 
-The site is written into a temporary folder beside the output; only when every URL froze
-does it replace the old output, in one atomic exchange on Linux. A failed or interrupted build
-(even a killed one) leaves the old output as it was; the folders a killed build leaves behind
-(`.<out>.build-<pid>-*`, `.<out>.old-<pid>-*`) are removed by the next build, and a detached
-process removes the old output after the exchange, so the build does not wait for it.
+The site is written into a folder beside the output (docsite.outfolder: the spare output
+the last build kept, or a new folder); only when every URL froze does it replace the output,
+in one atomic exchange on Linux. A failed or interrupted build (even a killed one) leaves the
+output as it was; the folders a killed build leaves behind (`.<out>.build-<pid>-*`,
+`.<out>.old-<pid>-*`) are removed by the next build.
 
 Pages are templated by the app's own `Docsite.page_body` (the bytes its page view answers
 with) and written by docsite.pagebuild, which carries over the files of pages whose inputs did
 not change (docsite.manifest); theme and content files are carried over the same way. The
 other URLs (start page, 404, sitemap, search and status pages) and whatever changed among the
-static files go through Frozen-Flask.
+static files go through Frozen-Flask; the static index is made in forked workers meanwhile.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import errno
 import hashlib
-import os
 import shutil
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -37,7 +32,7 @@ from docsite.buildinputs import BuildInputs
 from docsite.context import GENERATED_STATIC, static_name
 from docsite.entry import Entry
 from docsite.errors import Diagnostic
-from docsite.leftovers import remove_later, remove_stale_folders
+from docsite.leftovers import remove_later
 from docsite.manifest import (
     Manifest,
     Record,
@@ -51,6 +46,7 @@ from docsite.manifest import (
     write_new,
 )
 from docsite.offline import index_as_scripts
+from docsite.outfolder import keep_spare, prune, replace, staging_folder
 from docsite.pagebuild import PageJob, build_pages
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
 from docsite.search import StaticIndexStats, adopt_analyzed, analyze_ahead, build_static_index
@@ -103,7 +99,7 @@ def freeze(
     reuse = bool(previous.records)
     try:
         while True:
-            staging, reused = _staging_folder(out, note, reuse)
+            staging, reused = staging_folder(out, note, reuse)
             try:
                 files, search = _build_into(run, staging, reused)
                 break
@@ -118,7 +114,7 @@ def freeze(
             except BaseException:  # refused or interrupted: a reused folder stays the spare
                 if not reused:
                     shutil.rmtree(staging, ignore_errors=True)
-                elif (line := _keep_spare(staging, out)) is not None:
+                elif (line := keep_spare(staging, out)) is not None:
                     note(line)
                 raise
     finally:
@@ -181,14 +177,14 @@ def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, 
     files = len(records)
     records.update(sink.records)
     if reused:
-        _prune(staging, set(records))
+        prune(staging, set(records))
     extra = {"search": sink.made}
     if state.config.offline:  # opened from disk: the index is read as scripts
         index_as_scripts(staging)  # its JSON files go, so none is carried next time
         records = {p: r for p, r in records.items() if not p.startswith(urls.SEARCH_INDEX)}
         extra = {}
     save_manifest(run.manifest_at, Manifest(folder_id(staging), records, extra))
-    if (line := _replace(staging, out)) is not None:
+    if (line := replace(staging, out)) is not None:
         run.note(line)
     return files, search
 
@@ -384,52 +380,9 @@ def _configure_freezer(app: Flask, staging: Path, base_url: str) -> None:
     )
 
 
-def _staging_folder(out: Path, note: Callable[[str], object], reuse: bool) -> tuple[Path, bool]:
-    """A folder beside `out` to build into, after removing what killed builds left, and
-    whether it is the spare: the output before the last one, which the last build kept
-    (`.<out>.spare`). Its files are mostly hard links to those of `out` and its folders are
-    made, so a build that changed little has little to do there; what it holds that the build
-    does not write is removed before the swap (`_prune`). A cold build starts empty."""
-    if out.parent.exists() and not out.parent.is_dir():
-        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(out.parent))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for line in remove_stale_folders(out):
-        note(line)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
-    spare = _spare_of(out)
-    if not reuse:
-        if spare.is_dir() and (line := remove_later(spare, out, "a spare output")) is not None:
-            note(line)
-        return staging, False
-    try:
-        os.rename(spare, staging)  # the spare takes the empty folder's name, in one step
-    except OSError:
-        return staging, False  # none, or another build took it
-    return staging, True
-
-
-def _spare_of(out: Path) -> Path:
-    return out.with_name(f".{out.name}.spare")
-
-
 def _frozen_file(url: str) -> str:
     """The file below the output that Frozen-Flask writes for one of our URLs."""
     return urls.link_path(url.lstrip("/"), urls.FILE)
-
-
-def _prune(staging: Path, keep: set[str]) -> None:
-    """Remove from a reused folder every file this build did not write, and the folders
-    that leaves empty."""
-    for folder, dirs, files in os.walk(staging, topdown=False):
-        here = Path(folder)
-        rel = here.relative_to(staging).as_posix()
-        prefix = "" if rel == "." else rel + "/"
-        for name in files:
-            if prefix + name not in keep:
-                (here / name).unlink()
-        for name in dirs:
-            with contextlib.suppress(OSError):  # not empty: it holds what this build wrote
-                (here / name).rmdir()
 
 
 def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], object]) -> int:
@@ -446,48 +399,3 @@ def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], obj
             done += 1
             progress(done, page.url)
     return done
-
-
-def _replace(staging: Path, out: Path) -> str | None:
-    """Swap the finished build in (atomically where the system can), then drop the old one;
-    a line when the old one could not be removed."""
-    os.chmod(staging, 0o755)
-    if not out.exists():
-        staging.rename(out)
-        return None
-    if _exchange(staging, out):
-        return _keep_spare(staging, out)  # it holds the old output now
-    old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-    out.rename(old)
-    try:
-        staging.rename(out)
-    except OSError:
-        old.rename(out)
-        raise
-    return _keep_spare(old, out)
-
-
-def _keep_spare(old: Path, out: Path) -> str | None:
-    """Keep the old output as the next build's spare (see `_staging_folder`); where there is
-    one already, remove it instead."""
-    try:
-        old.rename(_spare_of(out))
-    except OSError:
-        return remove_later(old, out, "the previous output")
-    return None
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
