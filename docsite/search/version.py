@@ -1,9 +1,9 @@
 """The version of what a search index's contents depend on, without importing the engines.
 
-A digest of this package's code and of the versions of jieba and whoosh (read from their
-installed metadata, so that a build that never segments Chinese nor opens a whoosh index does
-not pay for importing them). An index written by other code lives in another folder or cache
-file and is never mixed with this one.
+A digest of this package's code and of the versions of rjieba (jieba's segmenter) and whoosh
+(read from their installed metadata, so that a build that never segments Chinese nor opens a
+whoosh index does not pay for importing them). An index written by other code lives in
+another folder or cache file and is never mixed with this one.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import hashlib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-ENGINES = ("jieba", "whoosh-reloaded")
+ENGINES = ("rjieba", "whoosh-reloaded")
 
 
 def _engine_versions() -> str:
