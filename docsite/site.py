@@ -94,7 +94,6 @@ class Site:
         self.navs: Mapping[str, Nav] = {
             lang: build_nav(config.title(lang), derived.entries[lang]) for lang in config.languages
         }
-        self._extras: dict[tuple[str, str, str], tuple[dict[str, Any], str]] = {}
 
     # --- new sites from this one ----------------------------------------------------------
 
@@ -231,19 +230,14 @@ class Site:
         return self.renderer.is_cached(entry.page, entry.lang, self._extra(entry)[1])
 
     def _extra(self, entry: Entry) -> tuple[dict[str, Any], str]:
-        """The render env the extensions add for an entry, and its digest (asked for each
-        time its key is: kept, as a site does not change)."""
-        key = (entry.lang, entry.page.lang, entry.page.path)
-        if (known := self._extras.get(key)) is not None:
-            return known
+        """The render env the extensions add for an entry, and its digest."""
         env: dict[str, Any] = {}
         digests = []
         for context in self.contexts.values():
             more, digest = context.env(entry.lang, entry.page)
             env.update(more)
             digests.append(digest)
-        self._extras[key] = env, "".join(digests)
-        return self._extras[key]
+        return env, "".join(digests)
 
     def sources_below(self, folder: Path) -> list[Path]:
         return self.sources.files_below(folder)
