@@ -48,3 +48,20 @@ def test_a_build_with_nothing_changed_loads_no_heavy_module(tmp_path: Path) -> N
     assert set(HEAVY) <= first  # the first build parses docstrings and indexes the pages
     second = imported(tmp_path, out)
     assert not set(HEAVY) & second, sorted(set(HEAVY) & second)
+
+
+def test_a_site_that_places_no_api_object_never_reads_the_api(tmp_path: Path) -> None:
+    """Reference-style links (`[text][label]`) are also how autorefs are written, so such a
+    page asks the API plugin for its render env; the model need not be read for that."""
+    write_tree(
+        tmp_path,
+        {
+            "docsite.toml": 'languages = ["en"]\n',
+            "content/en/index.md": "---\ntitle: Home\n---\nSee [the guide][guide].\n\n"
+            "[guide]: guide.md\n",
+            "content/en/guide.md": "---\ntitle: Guide\n---\nRead [the home page][home].\n\n"
+            "[home]: index.md\n",
+        },
+    )
+    first = imported(tmp_path, tmp_path / "site")
+    assert "docsite" in first and "griffe" not in first

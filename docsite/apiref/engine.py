@@ -16,7 +16,7 @@ from docsite.apiref.catalog import Translations
 from docsite.apiref.facts import DocstringFacts
 from docsite.apiref.inventory import ExternalInventory, load_external
 from docsite.apiref.model import ApiModel, ApiObject
-from docsite.apiref.modelcache import BASE_PACKAGES, load_model
+from docsite.apiref.modelcache import BASE_PACKAGES, cache_key, load_model
 from docsite.apiref.xref import Inventory
 
 ENV_KEY = "apiref"  # where a render env carries the page's PageApi
@@ -86,7 +86,10 @@ class ApiEngine:
     def digest(self) -> str:
         """What rendered API pages depend on: the model, the settings, external inventories
         and this package's code (a change to the plugin re-renders API pages)."""
-        parts = (self.model.digest, repr(self.settings), self.external.digest, code_digest())
+        # the model's digest is its cache key: known without reading the model, which a site
+        # whose pages place no object (but write `][` links) never needs
+        model = cache_key(self.settings.package, self.settings.base_packages)
+        parts = (model, repr(self.settings), self.external.digest, code_digest())
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
     def source_url(self, obj: ApiObject) -> str | None:
