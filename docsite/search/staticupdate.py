@@ -159,7 +159,11 @@ def parse_fragment(text: str) -> list[int]:
 def shard_of(term: str) -> str:
     """A term's (or pair's) shard: its first character for ASCII letters and digits, else a
     hash of the first character."""
-    first = term[0]
+    return _shard_of_char(term[0])
+
+
+@lru_cache(maxsize=1 << 16)
+def _shard_of_char(first: str) -> str:
     if first.isascii() and first.isalnum():
         return first.lower()
     return f"x{ord(first) % CJK_SHARDS}"
