@@ -68,8 +68,8 @@ def prune(staging: Path, keep: set[str]) -> None:
 
 
 def replace(staging: Path, out: Path) -> str | None:
-    """Swap the finished build in (atomically where the system can), then drop the old one;
-    a line when the old one could not be removed."""
+    """Swap the finished build in (atomically where the system can), and keep the old output
+    as the spare; a line when it could be neither kept nor removed."""
     os.chmod(staging, 0o755)
     if not out.exists():
         staging.rename(out)
