@@ -113,9 +113,9 @@ def intact(record: Record, file: Path) -> bool:
 
 
 def carry(old: Path, new: Path) -> os.stat_result:
-    """Put the old output's file at `new`: a hard link, or a copy where links are refused. In a
-    reused folder (the spare, docsite.outfolder) `new` may be that very link already, and is kept; any
-    other file there is replaced, never written through."""
+    """Put the old output's file at `new`: a hard link, or a copy where links are refused. In
+    a reused folder (the spare, docsite.outfolder) `new` may be that very link already, and is
+    kept; any other file there is replaced, never written through."""
     try:
         _in_folder(new, lambda: os.link(old, new))
     except FileExistsError:
