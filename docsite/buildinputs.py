@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import sys
 from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
@@ -128,6 +129,16 @@ class BuildInputs:
         docsite's code (the views, the inventory, the status page, the built-in plugins)."""
         listing = "\n".join(f"{name}\0{digest}" for name, digest in sorted(inputs.items()))
         return _digest(self.common, "special", _package_code(), listing)
+
+    def check(self, special: str) -> str:
+        """The check of the site (docsite.check): made from what the special pages are, and
+        from the names of every file and folder of the content folder (a folder with no page,
+        a draft, a file a link names)."""
+        names = []
+        for folder, dirs, files in os.walk(self.snap.config.content_dir):
+            dirs.sort()
+            names.append(folder + "\0" + "\0".join(sorted(files)))
+        return _digest(special, "check", *names)
 
     def static(self, name: str) -> str:
         """A theme static file by its plain name: its fingerprinted name says its bytes."""

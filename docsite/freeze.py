@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
@@ -52,6 +53,13 @@ from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
 from docsite.search import StaticIndexStats, adopt_analyzed, analyze_ahead, build_static_index
 from docsite.state import Docsite
 
+if TYPE_CHECKING:
+    from docsite.check import CheckReport
+
+
+# runs the check (or says a known report again) and refuses a build with errors
+Verify = Callable[["CheckReport | None"], "CheckReport | None"]
+
 
 @dataclass
 class BuildResult:
@@ -79,14 +87,16 @@ def freeze(
     out: Path,
     progress: Callable[[int, int, str], None] | None = None,
     note: Callable[[str], object] = lambda line: print(line, file=sys.stderr),
-    verify: Callable[[], object] | None = None,
+    verify: Verify | None = None,
     manifest_at: Path | None = None,
 ) -> BuildResult:
     """Write every URL of the app into `out`, replacing it only after a complete build.
 
     With `manifest_at` (docsite.manifest), files whose inputs did not change since the build
     that made `out` are carried over from it instead of being made again. `verify` runs once
-    every page is rendered, before anything is published; it raises to refuse the build.
+    every page is rendered, before anything is published; it raises to refuse the build, and
+    returns its report, which the manifest keeps: the next build made from the same inputs
+    (`BuildInputs.check`) hands it back instead of having the site checked again.
     `note` gets a line for each folder a build could not remove (the old output, or what an
     earlier build left); the next build tries again.
     """
@@ -141,19 +151,19 @@ class _Run:
     processes: int
     progress: Callable[[int, int, str], None] | None
     note: Callable[[str], object]
-    verify: Callable[[], object]
+    verify: Verify
     manifest_at: Path | None
 
 
-def _once(verify: Callable[[], object] | None) -> Callable[[], object]:
+def _once(verify: Verify | None) -> Verify:
     """`verify`, run by the first call only (a build made again in a fresh folder does not
-    say its problems twice)."""
-    done: list[bool] = []
+    say its problems twice); later calls return the first one's report."""
+    done: list[CheckReport | None] = []
 
-    def run() -> None:
+    def run(known: CheckReport | None) -> CheckReport | None:
         if verify is not None and not done:
-            verify()
-            done.append(True)
+            done.append(verify(known))
+        return done[0] if done else None
 
     return run
 
@@ -169,38 +179,49 @@ def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, 
         state.site.renderer.adopt(key, cached)
     adopt_analyzed(done.analyzed)
     records = done.records
+    todo = _carry_files(job, records)
+    made = {name: record.inputs for name, record in records.items()}
+    special = job.inputs.special({**made, **{_frozen_file(u): i for u, i in todo.items()}})
+    checked = job.inputs.check(special)
     with _indexing(job, run.processes) as indexed:
-        run.verify()
-        special = _freeze_rest(app, job, records, run.progress)
+        report = run.verify(_known_report(job.previous, checked))
+        _freeze_rest(app, job, records, todo, special, run.progress)
         _write_full_copies(job, records, special)
         search, sink = indexed()
     files = len(records)
     records.update(sink.records)
     if reused:
         prune(staging, set(records))
-    extra = {"search": sink.made}
+    extra: dict[str, object] = {"search": sink.made, "check": (checked, report)}
     if state.config.offline:  # opened from disk: the index is read as scripts
         index_as_scripts(staging)  # its JSON files go, so none is carried next time
         records = {p: r for p, r in records.items() if not p.startswith(urls.SEARCH_INDEX)}
-        extra = {}
+        extra = {"check": (checked, report)}
     save_manifest(run.manifest_at, Manifest(folder_id(staging), records, extra))
     if (line := replace(staging, out)) is not None:
         run.note(line)
     return files, search
 
 
+def _known_report(previous: Manifest, checked: str) -> CheckReport | None:
+    """The last build's check report, when it was made from the same inputs as this one."""
+    known = previous.extra.get("check")
+    if isinstance(known, tuple) and len(known) == 2 and known[0] == checked:
+        return known[1]  # type: ignore[no-any-return]
+    return None
+
+
 def _freeze_rest(
     app: Flask,
     job: PageJob,
     records: dict[str, Record],
+    todo: dict[str, str],
+    special: str,
     progress: Callable[[int, int, str], None] | None,
-) -> str:
-    """Carry the static and content files that did not change; freeze the others with
+) -> None:
+    """Freeze the static and content files that changed (`todo`: URL -> inputs) with
     Frozen-Flask; the special pages too, unless they are made from what they were made from
-    last time (`BuildInputs.special`), when they are carried. Returns that digest."""
-    todo = _carry_files(job, records)
-    made = {name: record.inputs for name, record in records.items()}
-    special = job.inputs.special({**made, **{_frozen_file(u): i for u, i in todo.items()}})
+    last time (`special`: BuildInputs.special), when they are carried."""
     frozen = dict(todo)
     special_urls = _special_urls(job.state)
     if not _carry_same(job, [_frozen_file(url) for url in special_urls], special, records):
@@ -213,7 +234,6 @@ def _freeze_rest(
         name = _frozen_file(url)
         sha = hashlib.sha256((job.staging / name).read_bytes()).hexdigest()
         records[name] = record_for(inputs, sha, (job.staging / name).stat())
-    return special
 
 
 def _carry_same(job: PageJob, names: list[str], inputs: str, records: dict[str, Record]) -> bool:

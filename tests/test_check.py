@@ -347,3 +347,30 @@ def test_a_second_check_reads_the_render_cache_and_still_sees_a_link_break(tmp_p
     after = check()
     a = os.path.join("content", "en", "guide", "a.md")
     assert any(a in line and "link to missing page 'guide/b.md'" in line for line in after), after
+
+
+def test_a_build_made_from_the_same_inputs_says_the_same_problems_and_sees_new_ones(tmp_path):
+    """A build whose inputs are those of the last one says the last check's report again
+    (docsite.freeze keeps it in the manifest); a folder without a page changes no page, but
+    is a new problem, so it must be checked again."""
+    content = write_tree(
+        tmp_path / "content",
+        {
+            "en/index.md": "---\ntitle: Home\n---\nSee [the guide](guide.md#nowhere).\n",
+            "en/guide.md": "---\ntitle: Guide\n---\nText.\n",
+        },
+    )
+    out = tmp_path / "site"
+
+    def problems() -> list[str]:
+        result = run_cli("build", "--content", str(content), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        return [line for line in result.stderr.splitlines() if ": warning:" in line]
+
+    first = problems()
+    assert any("#nowhere" in line for line in first), first
+    assert problems() == first  # said again, from the same inputs
+    (content / "en" / "empty").mkdir()
+    third = problems()
+    assert any("empty section" in line for line in third), third
+    assert set(first) < set(third)
