@@ -48,7 +48,7 @@ from docsite.manifest import (
 )
 from docsite.offline import index_as_scripts
 from docsite.outfolder import keep_spare, prune, replace, staging_folder
-from docsite.pagebuild import PageJob, build_pages
+from docsite.pagebuild import PageJob, build_pages, carry_over, unchanged
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
 from docsite.search import StaticIndexStats, adopt_analyzed, analyze_ahead, build_static_index
 from docsite.state import Docsite
@@ -241,12 +241,11 @@ def _carry_same(job: PageJob, names: list[str], inputs: str, records: dict[str, 
     nothing carried) when any was not."""
     old: dict[str, Record] = {}
     for name in names:
-        record = job.previous.records.get(name)
-        if record is None or record.inputs != inputs or not intact(record, job.out / name):
+        if (record := unchanged(job, name, inputs)) is None:
             return False
         old[name] = record
     for name, record in old.items():
-        records[name] = record_for(inputs, record.sha, carry(job.out / name, job.staging / name))
+        records[name] = carry_over(job, name, record)
     return True
 
 
@@ -281,9 +280,8 @@ def _carry_files(job: PageJob, records: dict[str, Record]) -> dict[str, str]:
     the digest of their inputs."""
     todo: dict[str, str] = {}
     for path, (inputs, url) in _file_inputs(job).items():
-        old = job.previous.records.get(path)
-        if old is not None and old.inputs == inputs and intact(old, job.out / path):
-            records[path] = record_for(inputs, old.sha, carry(job.out / path, job.staging / path))
+        if (old := unchanged(job, path, inputs)) is not None:
+            records[path] = carry_over(job, path, old)
         else:
             todo[url] = inputs
     return todo

@@ -66,17 +66,30 @@ def page_file(item: Entry) -> str:
     return item.site_path + "index.html"
 
 
+def unchanged(job: PageJob, name: str, inputs: str) -> Record | None:
+    """The last build's record of the file `name` when that file was made from `inputs` and
+    is still as it was written; None otherwise."""
+    old = job.previous.records.get(name)
+    if old is None or old.inputs != inputs or not intact(old, job.out / name):
+        return None
+    return old
+
+
+def carry_over(job: PageJob, name: str, old: Record) -> Record:
+    """Carry the file `name` over from the last build's output; its record as carried."""
+    return record_for(old.inputs, old.sha, carry(job.out / name, job.staging / name))
+
+
 def add_copy(job: PageJob, item: Entry, page: Record, records: dict[str, Record]) -> None:
     """The page's Markdown copy (docsite.llms) beside its file: carried over when the page's
     inputs are those it was made from, else made again (it is made from the page's source,
     its links and the configuration, which the page's inputs cover)."""
     name = urls.markdown_copy(item.site_path)
     inputs = hashlib.sha256(f"markdown-copy\0{page.inputs}".encode()).hexdigest()
-    old = job.previous.records.get(name)
-    if old is not None and old.inputs == inputs and intact(old, job.out / name):
-        info = carry(job.out / name, job.staging / name)
-        records[name] = record_for(inputs, old.sha, info)
+    if (same := unchanged(job, name, inputs)) is not None:
+        records[name] = carry_over(job, name, same)
         return
+    old = job.previous.records.get(name)
     data = llms.markdown_copy(job.snap.site, item).encode()
     sha = hashlib.sha256(data).hexdigest()
     if old is not None and old.sha == sha and intact(old, job.out / name):
