@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docsite.cachefile import write_atomically
+
 VERSION = 1
 
 
@@ -89,14 +91,7 @@ def save_manifest(file: Path | None, manifest: Manifest) -> None:
         "records": manifest.records,
         "extra": manifest.extra,
     }
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, file)
-    except OSError:
-        pass
+    write_atomically(file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def intact(record: Record, file: Path) -> bool:
