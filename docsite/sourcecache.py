@@ -10,6 +10,7 @@ is no cache, and one that cannot be written only costs time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import sys
@@ -29,6 +30,7 @@ Kept = dict[str, tuple[Signature, Page]]  # by file
 _UNREADABLE = (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError)
 
 
+@functools.cache
 def _version() -> str:
     code = code_digest(pages, urls, errors, sys.modules[__name__])
     return f"{code} {yaml.__version__} {sys.version_info[:2]}"

@@ -87,7 +87,7 @@ def read_sources(config: SiteConfig) -> Sources:
     pages: dict[str, dict[str, Page]] = {}
     errors: list[ContentError] = []
     warnings: list[Diagnostic] = []
-    cache = PageCache(config.cache_dir or None, config.content_dir)
+    cache = PageCache(config.cache_dir, config.content_dir)
     for lang in config.languages:
         paths, scan_errors = scan_sources(config.content_dir / lang)
         errors.extend(scan_errors)
