@@ -94,6 +94,7 @@ class BuildInputs:
             snap.config.digest, theme_digest(snap), code, _versions(), search_mode
         )
         self.navs = {lang: nav_digest(snap, lang) for lang in snap.config.languages}
+        self.package = _package_code()  # what the special files are made by
 
     def page(self, item: Entry, render_key: str, links: Mapping[str, str | None]) -> str:
         """The digest of a page's HTML, given its render key and what its links resolve to."""
@@ -122,23 +123,17 @@ class BuildInputs:
         """What link targets resolve to in the entry's language now."""
         return {target: self.snap.site.resolve(item.lang, target) for target in targets}
 
-    def special(self, inputs: Mapping[str, str]) -> str:
-        """The special pages (start page, 404, sitemap, robots, llms.txt, each language's search
-        and status pages and objects.inv) and llms-full.txt: made from the whole site, so from
-        what every other file of the build is made from (`inputs`, by file), and from any of
-        docsite's code (the views, the inventory, the status page, the built-in plugins)."""
+    def check(self, inputs: Mapping[str, str]) -> str:
+        """The check of the site (docsite.check): made from the whole site, so from what every
+        file of the build is made from (`inputs`, by file), from any of docsite's code (the
+        built-in plugins' checks among it), and from the names of every file and folder of the
+        content folder (a folder with no page, a draft, a file a link names)."""
         listing = "\n".join(f"{name}\0{digest}" for name, digest in sorted(inputs.items()))
-        return _digest(self.common, "special", _package_code(), listing)
-
-    def check(self, special: str) -> str:
-        """The check of the site (docsite.check): made from what the special pages are, and
-        from the names of every file and folder of the content folder (a folder with no page,
-        a draft, a file a link names)."""
         names = []
         for folder, dirs, files in os.walk(self.snap.config.content_dir):
             dirs.sort()
             names.append(folder + "\0" + "\0".join(sorted(files)))
-        return _digest(special, "check", *names)
+        return _digest(self.common, "check", self.package, listing, *names)
 
     def static(self, name: str) -> str:
         """A theme static file by its plain name: its fingerprinted name says its bytes."""

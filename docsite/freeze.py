@@ -51,6 +51,7 @@ from docsite.outfolder import keep_spare, prune, replace, staging_folder
 from docsite.pagebuild import PageJob, build_pages, carry_over, unchanged
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
 from docsite.search import StaticIndexStats, adopt_analyzed, analyze_ahead, build_static_index
+from docsite.specialpages import frozen_file, full_copy_inputs, special_files
 from docsite.state import Docsite
 
 if TYPE_CHECKING:
@@ -70,16 +71,6 @@ class BuildResult:
     search: dict[str, int] = field(default_factory=dict)  # static index bytes per language
     seconds: float = 0.0
     processes: int = 1  # that froze and indexed in parallel
-
-
-def _special_urls(state: Docsite) -> list[str]:
-    """The URLs made anew by every build: start page, 404, sitemap, robots, and each
-    language's search and translation status pages (they depend on the whole site)."""
-    special = [*urls.shared_paths([])]
-    for lang in state.config.languages:
-        full = urls.llms_full(lang)  # written from the pages' copies (_write_full_copies)
-        special.extend(path for path in urls.language_paths(lang, [], []) if path != full)
-    return ["/" + path for path in special]
 
 
 def freeze(
@@ -181,12 +172,11 @@ def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, 
     records = done.records
     todo = _carry_files(job, records)
     made = {name: record.inputs for name, record in records.items()}
-    special = job.inputs.special({**made, **{_frozen_file(u): i for u, i in todo.items()}})
-    checked = job.inputs.check(special)
+    checked = job.inputs.check({**made, **{frozen_file(u): i for u, i in todo.items()}})
     with _indexing(job, run.processes) as indexed:
         report = run.verify(_known_report(job.previous, checked))
-        _freeze_rest(app, job, records, todo, special, run.progress)
-        _write_full_copies(job, records, special)
+        _freeze_rest(app, job, records, todo, run.progress)
+        _write_full_copies(job, records)
         search, sink = indexed()
     files = len(records)
     records.update(sink.records)
@@ -216,37 +206,25 @@ def _freeze_rest(
     job: PageJob,
     records: dict[str, Record],
     todo: dict[str, str],
-    special: str,
     progress: Callable[[int, int, str], None] | None,
 ) -> None:
     """Freeze the static and content files that changed (`todo`: URL -> inputs) with
-    Frozen-Flask; the special pages too, unless they are made from what they were made from
-    last time (`special`: BuildInputs.special), when they are carried."""
+    Frozen-Flask; the special files too (docsite.specialpages), each carried instead when it
+    is made from what it was made from last time."""
     frozen = dict(todo)
-    special_urls = _special_urls(job.state)
-    if not _carry_same(job, [_frozen_file(url) for url in special_urls], special, records):
-        frozen.update(dict.fromkeys(special_urls, special))
+    for special in special_files(job.inputs):
+        if (old := unchanged(job, special.name, special.inputs)) is not None:
+            records[special.name] = carry_over(job, special.name, old)
+        else:
+            frozen[special.url] = special.inputs
     urls = list(frozen)
     for url in urls:  # Frozen-Flask writes into a file it finds: never into a reused link
-        clear(job.staging / _frozen_file(url))
+        clear(job.staging / frozen_file(url))
     _freeze_urls(app, urls, lambda done, url: progress(done, len(urls), url) if progress else None)
     for url, inputs in frozen.items():
-        name = _frozen_file(url)
+        name = frozen_file(url)
         sha = hashlib.sha256((job.staging / name).read_bytes()).hexdigest()
         records[name] = record_for(inputs, sha, (job.staging / name).stat())
-
-
-def _carry_same(job: PageJob, names: list[str], inputs: str, records: dict[str, Record]) -> bool:
-    """Carry these files over when each was made from `inputs` and is intact; False (and
-    nothing carried) when any was not."""
-    old: dict[str, Record] = {}
-    for name in names:
-        if (record := unchanged(job, name, inputs)) is None:
-            return False
-        old[name] = record
-    for name, record in old.items():
-        records[name] = carry_over(job, name, record)
-    return True
 
 
 def _page_job(state: Docsite, previous: Manifest, out: Path, staging: Path) -> PageJob:
@@ -287,22 +265,25 @@ def _carry_files(job: PageJob, records: dict[str, Record]) -> dict[str, str]:
     return todo
 
 
-def _write_full_copies(job: PageJob, records: dict[str, Record], special: str) -> None:
+def _write_full_copies(job: PageJob, records: dict[str, Record]) -> None:
     """Each language's llms-full.txt, from its pages' Markdown copies as this build wrote or
-    carried them (making them all again would cost a parse of every page); carried when the
-    special pages are, as the copies are among what they are made from."""
+    carried them (making them all again would cost a parse of every page); carried when those
+    copies are what they were."""
     site = job.snap.site
-    if _carry_same(job, [urls.llms_full(lang) for lang in site.config.languages], special, records):
-        return
+    copies = {name: record.sha for name, record in records.items() if name.endswith(".md")}
 
     def copy_of(entry: Entry) -> str:
         return (job.staging / urls.markdown_copy(entry.site_path)).read_text("utf-8")
 
     for lang in site.config.languages:
         path = urls.llms_full(lang)
+        inputs = full_copy_inputs(job.inputs, lang, copies)
+        if (old := unchanged(job, path, inputs)) is not None:
+            records[path] = carry_over(job, path, old)
+            continue
         data = llms.llms_full(site, lang, copy_of).encode()
         records[path] = record_for(
-            special, hashlib.sha256(data).hexdigest(), write_new(job.staging / path, data)
+            inputs, hashlib.sha256(data).hexdigest(), write_new(job.staging / path, data)
         )
 
 
@@ -396,11 +377,6 @@ def _configure_freezer(app: Flask, staging: Path, base_url: str) -> None:
         FREEZER_SKIP_EXISTING=False,
         DOCSITE_FREEZING=True,
     )
-
-
-def _frozen_file(url: str) -> str:
-    """The file below the output that Frozen-Flask writes for one of our URLs."""
-    return urls.link_path(url.lstrip("/"), urls.FILE)
 
 
 def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], object]) -> int:

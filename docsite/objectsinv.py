@@ -8,26 +8,46 @@ It is served at `/<lang>/objects.inv`, so its URIs are relative to the language'
 
 from __future__ import annotations
 
+import hashlib
 from importlib.metadata import PackageNotFoundError, version
 
-from docsite.apiref import InvPage, objects_inv_entries, page_inv_entries
+from docsite.apiref import InvEntry, InvPage, objects_inv_entries, page_inv_entries
 from docsite.apiref.inventory import dump
 from docsite.site import Site
 
 
 def objects_inv(site: Site, lang: str) -> bytes:
     """The inventory of one language of the site, zlib-compressed as Sphinx writes it."""
+    entries = page_inv_entries(_pages(site, lang)) + _api_entries(site, lang)
+    return dump(site.config.title(lang), _documented_version(), entries)
+
+
+def inputs(site: Site, lang: str) -> str:
+    """The digest of what a language's inventory is made from: its title, the documented
+    version, every page's name, address, title and table of contents, and the API objects."""
+    h = hashlib.sha256(f"{site.config.title(lang)}\0{_documented_version()}\n".encode())
+    for page in _pages(site, lang):
+        h.update(repr(page).encode() + b"\n")
+    for entry in _api_entries(site, lang):
+        h.update(entry.line().encode())
+    return h.hexdigest()
+
+
+def _pages(site: Site, lang: str) -> list[InvPage]:
     pages = []
     for entry in site.entries.get(lang, {}).values():
         headings = site.facts(entry).toc  # a cached rendering is not read back: only its toc
         docname = entry.page.path.removesuffix(".md")
         pages.append(InvPage(docname, entry.url, entry.page.title, headings))
-    entries = page_inv_entries(pages)
+    return pages
+
+
+def _api_entries(site: Site, lang: str) -> list[InvEntry]:
     api = site.contexts.get("apiref")
-    if api is not None:
-        inventory = api.api.inventory  # type: ignore[attr-defined]
-        entries += objects_inv_entries(inventory, lang, lambda path: site.resolve(lang, path))
-    return dump(site.config.title(lang), _documented_version(), entries)
+    if api is None:
+        return []
+    inventory = api.api.inventory  # type: ignore[attr-defined]
+    return objects_inv_entries(inventory, lang, lambda path: site.resolve(lang, path))
 
 
 def _documented_version() -> str:

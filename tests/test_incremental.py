@@ -50,8 +50,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def inodes(root: Path) -> dict[str, int]:
-    """The pages' files and their Markdown copies (the search and status pages, which every
-    build makes, left out)."""
+    """The pages' files and their Markdown copies."""
     pages = [p for lang in ("en", "zh") for p in (root / lang / "guide").rglob("index.*")]
     return {p.relative_to(root).as_posix(): p.stat().st_ino for p in pages}
 
@@ -59,7 +58,7 @@ def inodes(root: Path) -> dict[str, int]:
 def special_inodes(root: Path) -> dict[str, int]:
     """The files made from the whole site: sitemap, start page, status page, inventory, llms."""
     names = ["sitemap.xml", "index.html", "en/translation-status/index.html", "zh/objects.inv"]
-    names += ["en/llms-full.txt", "zh/llms-full.txt"]
+    names += ["en/objects.inv", "en/llms-full.txt", "zh/llms-full.txt", "en/llms.txt"]
     return {name: (root / name).stat().st_ino for name in names}
 
 
@@ -104,9 +103,10 @@ def test_incremental_builds_write_what_cold_builds_write(project: Path) -> None:
     edit(content / "en" / "guide" / "a.md", lambda text: text + "\nOne more sentence.\n")
     build(project, project / "site")
     after_edit = inodes(project / "site")
-    assert all(special_inodes(project / "site")[n] != specials[n] for n in specials), (
-        "an edit makes the special pages again"
-    )
+    remade = {n for n, ino in special_inodes(project / "site").items() if ino != specials[n]}
+    # the special files the edited text shows in: the status page (the translation is
+    # outdated now) and its language's llms-full.txt; no title or heading changed
+    assert remade == {"en/translation-status/index.html", "en/llms-full.txt"}
     changed = {name for name in first if after_edit.get(name) != first[name]}
     # the page, its outdated translation, and nothing else (the search page aside)
     assert {"en/guide/a/index.html", "zh/guide/a/index.html", "en/guide/a/index.md"} <= changed
@@ -117,6 +117,8 @@ def test_incremental_builds_write_what_cold_builds_write(project: Path) -> None:
 
     theme_page = project / "themes" / "mine" / "templates" / "page.html"
     steps: list[tuple[str, Callable[[], object]]] = [
+        ("heading", lambda: edit(content / "en/guide/d.md", lambda t: t.replace("Part d", "P d"))),
+        ("title", lambda: edit(content / "en/guide/e.md", lambda t: t.replace("Page e", "E"))),
         ("add", lambda: (content / "en/guide/new.md").write_text("# New\n\nAdded.\n")),
         ("delete", lambda: (content / "en/guide/b.md").unlink()),
         ("rename", lambda: (content / "en/guide/c.md").rename(content / "en/guide/c2.md")),
