@@ -1,4 +1,5 @@
-"""Writing a file of a cache: whole or not at all, and never an error.
+"""Writing a file of a cache: whole or not at all, and never an error; reading a big one
+without the garbage collector.
 
 A reader (another build, the server, a worker process) must see the old file or the new one,
 never half of one, so the bytes go to a temporary file beside it that then replaces it. A cache
@@ -8,8 +9,10 @@ that cannot be written only costs time: a failure is reported as False, not rais
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -28,3 +31,18 @@ def write_atomically(file: Path, data: bytes) -> bool:
                 os.unlink(tmp)
         return False
     return True
+
+
+@contextlib.contextmanager
+def no_collection() -> Iterator[None]:
+    """The garbage collector paused: reading a big cache (marshal, pickle) makes hundreds of
+    thousands of objects and no reference cycle, yet each few hundred of them start a
+    collection that walks every object made before (a one-page build at 1,000 pages per
+    language spent 0.2 s of its 0.3 s loading the search index's state so)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -8,6 +8,7 @@ up from it with a docsite.toml, or a pyproject.toml with [tool.docsite]), or on 
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import shutil
 import socket
@@ -239,6 +240,7 @@ def build(
     )
     if offline:
         click.echo(f"open {(out / urls.INDEX_FILE).resolve().as_uri()} in a browser", err=True)
+    gc.freeze()  # the process ends: its last collection would walk every object for nothing
 
 
 @main.command()

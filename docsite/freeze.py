@@ -30,6 +30,7 @@ from flask import Flask
 
 from docsite import llms, urls
 from docsite.buildinputs import BuildInputs
+from docsite.cachefile import no_collection
 from docsite.context import GENERATED_STATIC, static_name
 from docsite.entry import Entry
 from docsite.errors import Diagnostic
@@ -363,7 +364,8 @@ def _index_share(languages: list[str], job: PageJob | None = None) -> IndexShare
     files' records, and what each language's index was made from."""
     job = job or inherited(PageJob)
     sink = _Sink(job)
-    stats = build_static_index(job.snap.site, job.staging, languages, sink)
+    with no_collection():
+        stats = build_static_index(job.snap.site, job.staging, languages, sink)
     return stats, sink.records, sink.made
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docsite.cachefile import write_atomically
+from docsite.cachefile import no_collection, write_atomically
 
 VERSION = 1
 
@@ -71,7 +71,7 @@ def load_manifest(file: Path | None, out: Path) -> Manifest:
     if file is None:
         return Manifest()
     try:
-        with file.open("rb") as fh:
+        with file.open("rb") as fh, no_collection():
             data = pickle.load(fh)
         if data.get("version") != VERSION or data["folder_id"] != folder_id(out):
             return Manifest()  # for an output replaced since (or a build killed in between)

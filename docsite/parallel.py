@@ -8,6 +8,7 @@ workers send back only what the parent needs (rendered pages, or a few counts).
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -105,6 +106,9 @@ def fork_pool(payload: object, workers: int) -> Iterator[ProcessPoolExecutor]:
     """
     global _INHERITED
     _INHERITED = payload
+    # What the workers inherit is never garbage to them: kept out of their collections, which
+    # would otherwise walk (and so copy, page by page) the parent's whole heap.
+    gc.freeze()
     # With no workers wanted, a pool that is never submitted to never forks.
     pool = ProcessPoolExecutor(
         max_workers=max(1, workers),
@@ -117,6 +121,7 @@ def fork_pool(payload: object, workers: int) -> Iterator[ProcessPoolExecutor]:
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _INHERITED = None
+        gc.unfreeze()
 
 
 def die_with_parent(parent: int) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from docsite import errors, pages, urls
-from docsite.cachefile import write_atomically
+from docsite.cachefile import no_collection, write_atomically
 from docsite.codedigest import code_digest
 from docsite.pages import Page, load_page
 
@@ -50,7 +50,8 @@ class PageCache:
         if self.file is None:
             return {}
         try:
-            version, kept = pickle.loads(self.file.read_bytes())
+            with no_collection():
+                version, kept = pickle.loads(self.file.read_bytes())
         except (*_UNREADABLE, pickle.UnpicklingError):
             return {}
         return kept if version == _version() and isinstance(kept, dict) else {}

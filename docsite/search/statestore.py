@@ -23,6 +23,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from docsite.cachefile import no_collection
 from docsite.search.staticupdate import CHUNK, LangState, Touched, shard_of
 
 HEAD = "head"
@@ -77,6 +78,11 @@ def save(folder: Path, version: str, state: LangState) -> None:
 
 def load(folder: Path, version: str) -> LangState:
     """The state the last build left (an empty one when none, another code's or unreadable)."""
+    with no_collection():
+        return _load(folder, version)
+
+
+def _load(folder: Path, version: str) -> LangState:
     try:
         head = marshal.loads((folder / HEAD).read_bytes())
         found, pages, averages, count, files = head
