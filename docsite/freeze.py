@@ -178,6 +178,7 @@ def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, 
         report = run.verify(_known_report(job.previous, checked))
         _freeze_rest(app, job, records, todo, run.progress)
         _write_full_copies(job, records)
+        state.site.renderer.keep_facts(r.render_key for r in records.values() if r.render_key)
         search, sink = indexed()
     files = len(records)
     records.update(sink.records)

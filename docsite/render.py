@@ -16,7 +16,7 @@ import json
 import keyword
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -252,6 +252,7 @@ class Renderer:
         self._memory: LRU[str, tuple[dict[str, str | None], Rendered]] = LRU(MEMORY_ENTRIES)
         self._parses: LRU[tuple[str, str, str], Parsed] = LRU(PARSES_KEPT)
         self._facts: LRU[str, tuple[renderfacts.Deps, renderfacts.PageFacts]] = LRU(FACTS_KEPT)
+        self._pack = renderfacts.FactsPack(self.cache_dir, self.code_digest)
         self._markeds: LRU[tuple[str, str, str], Marked] = LRU(PARSES_KEPT)
         # every extension writes UI strings as they are: one rendering serves all languages
         self.plain = all(extension.ui_strings_verbatim for extension in plugins.markdown)
@@ -334,12 +335,25 @@ class Renderer:
         it is cached."""
         key = self.key(page, ui_lang, extra[1])
         if self.cache_dir is not None and self._memory.get(key) is None:
-            found = self._facts.get(key) or renderfacts.read_facts(self.cache_dir, key)
+            found = (
+                self._facts.get(key)
+                or self._pack.get(key)
+                or renderfacts.read_facts(self.cache_dir, key)
+            )
             if found:
                 self._facts.put(key, found)  # the check and objects.inv both ask
             if found and renderfacts.still_valid(found[0], resolve_page):
+                self._pack.note(key, found)
                 return found[1].for_file(str(page.source_file))
-        return self.render(page, ui_lang, resolve_page, gettext, extra).facts()
+        facts = self.render(page, ui_lang, resolve_page, gettext, extra).facts()
+        if (cached := self._memory.get(key)) is not None:
+            self._pack.note(key, (cached[0], facts))
+        return facts
+
+    def keep_facts(self, keys: Iterable[str]) -> None:
+        """Keep the facts of these renderings (a built site's pages) in one file for the next
+        build (renderfacts.FactsPack)."""
+        self._pack.keep(keys)
 
     @staticmethod
     def _for_file(rendered: Rendered, file: str) -> Rendered:

@@ -13,18 +13,20 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import pickle
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docsite.cachefile import write_atomically
+from docsite.cachefile import no_collection, write_atomically
 from docsite.errors import Diagnostic
 from docsite.mdcontext import LinkRef
 
 _HEADING_ID_RE = re.compile(r"<h[1-6]\b[^>]*?\sid=\"([^\"]*)\"")
 Deps = dict[str, str | None]  # link target -> the URL it resolved to
+Facts = tuple[Deps, "PageFacts"]
 
 
 def still_valid(deps: Deps, resolve_page: Callable[[str], str | None]) -> bool:
@@ -94,3 +96,52 @@ def write_facts(cache_dir: Path, key: str, deps: Deps, facts: PageFacts) -> None
     """Keep the facts of a rendering just stored under `key` (in its folder)."""
     payload = json.dumps({"deps": deps, "facts": facts.to_json()})
     write_atomically(facts_file(cache_dir, key), payload.encode())
+
+
+class FactsPack:
+    """The facts of every page of the last build in one file beside the render cache
+    (`facts-<code>.pack`, pickled, by render key): a build that checks the site and makes its
+    objects.inv reads one file instead of one per page (2,000 files cost a one-page build at
+    1,000 pages per language 0.1 s). It holds what `keep` was given; the per-page files stay
+    the reference, the pack only saves opening them."""
+
+    def __init__(self, cache_dir: Path | None, version: str) -> None:
+        self.folder = cache_dir
+        self.file = cache_dir / f"facts-{version[:16]}.pack" if cache_dir else None
+        self._loaded: dict[str, Facts] | None = None
+        self._asked: dict[str, Facts] = {}
+
+    def get(self, key: str) -> Facts | None:
+        if self._loaded is None:
+            self._loaded = self._load()
+        return self._loaded.get(key)
+
+    def note(self, key: str, found: Facts) -> None:
+        """Facts a caller was given (from the pack, a file or a rendering)."""
+        self._asked[key] = found
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Write the facts of these render keys (the pages of a site just built) that are
+        known, unless the pack holds exactly those already."""
+        if self.file is None or self.folder is None:
+            return
+        known = {**(self._loaded or {}), **self._asked}
+        pack = {key: known[key] for key in keys if key in known}
+        if self._loaded is not None and pack.keys() == self._loaded.keys():
+            return
+        if write_atomically(self.file, pickle.dumps(pack, pickle.HIGHEST_PROTOCOL)):
+            for old in self.folder.glob("facts-*.pack"):
+                if old != self.file:
+                    old.unlink(missing_ok=True)  # another version's code
+            self._loaded = pack
+
+    def _load(self) -> dict[str, Facts]:
+        if self.file is None:
+            return {}
+        try:
+            with no_collection():
+                data = pickle.loads(self.file.read_bytes())
+        except (OSError, pickle.PickleError, EOFError, ImportError, AttributeError, LookupError,
+                TypeError, ValueError):  # fmt: skip
+            return {}
+        return data if isinstance(data, dict) else {}

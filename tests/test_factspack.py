@@ -1,0 +1,45 @@
+"""The facts of a built site's pages kept in one file (renderfacts.FactsPack): the next process
+reads them from it, without the per-page files, and only the pages it was told to keep."""
+
+from __future__ import annotations
+
+from docsite.renderfacts import FactsPack
+from docsite.site import Site
+from docsite.theme import Theme
+
+
+def _fresh(site: Site) -> Site:
+    """The site as a new process loads it: a new renderer over the same cache."""
+    return Site(site.config, Theme(site.config).gettext)
+
+
+def test_kept_facts_are_read_from_the_pack_alone(make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(
+        {
+            "en/index.md": "# Home\n\nSee [a](a.md#part).\n",
+            "en/a.md": "---\ntitle: A\n---\n## Part {#part}\n\nText, [gone](gone.md).\n",
+            "en/b.md": "---\ntitle: B\n---\n## Other\n",
+        }
+    )
+    a, b = site.entries["en"]["a.md"], site.entries["en"]["b.md"]
+    before = {name: site.facts(e) for name, e in (("a", a), ("b", b))}
+    site.renderer.keep_facts([site.render_key(a)])  # b's facts are not kept
+    render_dir = site.config.cache_dir / "render"
+    for file in render_dir.rglob("*.json"):  # the per-page files and cached renderings
+        file.unlink()
+
+    again = _fresh(site)
+    pack = FactsPack(render_dir, again.renderer.code_digest)
+    assert pack.get(again.render_key(a)) is not None
+    assert pack.get(again.render_key(b)) is None
+    assert again.facts(again.entries["en"]["a.md"]) == before["a"]
+    assert not any(render_dir.rglob("*.json")), "a's facts came from the pack, not a rendering"
+    assert again.facts(again.entries["en"]["b.md"]) == before["b"]  # rendered again
+    assert any(render_dir.rglob("*.json"))
+
+
+def test_an_unreadable_pack_reads_as_empty(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pack = FactsPack(tmp_path, "0123456789abcdef0123")
+    assert pack.file is not None
+    pack.file.write_bytes(b"not a pickle")
+    assert pack.get("any") is None
