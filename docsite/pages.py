@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import reprlib
@@ -37,6 +38,7 @@ MAX_PAGE_BYTES = 4 * 1024 * 1024  # the largest real pages are under 1 MB
 # The C YAML parser recurses on the C stack, so deeply nested front matter would crash the
 # process: only blocks with few collection markers (each nesting level needs one) go to it.
 _MAX_C_YAML_MARKERS = 1000
+SOURCE_HASH_CHARS = 8
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -58,6 +60,14 @@ class Page:
     @property
     def title(self) -> str:
         return str(self.meta["title"])
+
+    @functools.cached_property
+    def source_hash(self) -> str:
+        """The short hash of the body (front matter left out), as a translation records which
+        version of its original it translates (docsite.status). Worked out when the page is
+        loaded, so the source cache (docsite.sourcecache) keeps it with the page."""
+        body = "\n".join(line.rstrip() for line in self.body.strip().split("\n"))
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()[:SOURCE_HASH_CHARS]
 
     @property
     def nav_title(self) -> str:
@@ -416,7 +426,7 @@ def load_page(content_root: Path, lang: str, path: str, data: bytes | None = Non
     text = decode_source(data, file)
     raw, body, body_line = split_front_matter(text, file)
     meta, warnings = validate_meta(raw, body, file, text, body_line)
-    return Page(
+    page = Page(
         lang=lang,
         path=path,
         source_file=file,
@@ -427,3 +437,5 @@ def load_page(content_root: Path, lang: str, path: str, data: bytes | None = Non
         url=page_url(path, meta.get("slug")),
         warnings=warnings,
     )
+    page.source_hash  # noqa: B018 (kept with the page from now on)
+    return page

@@ -8,30 +8,20 @@ hash after a translator brings a page up to date.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from docsite.errors import ContentError
-from docsite.pages import Page, decode_source, load_page, page_path
+from docsite.pages import SOURCE_HASH_CHARS, Page, decode_source, load_page, page_path
 from docsite.site import Site
 
-HASH_CHARS = 8
-
-
-_HASHES: dict[str, str] = {}  # by the digest of the page's file: asked once per page a build
+HASH_CHARS = SOURCE_HASH_CHARS
 
 
 def source_hash(page: Page) -> str:
     """The short hash of a page's body, as a translation records it."""
-    known = _HASHES.get(page.digest)
-    if known is None:
-        if len(_HASHES) > 100_000:  # a server edited for long: forget the old versions
-            _HASHES.clear()
-        body = "\n".join(line.rstrip() for line in page.body.strip().split("\n"))
-        known = _HASHES[page.digest] = hashlib.sha256(body.encode("utf-8")).hexdigest()[:HASH_CHARS]
-    return known
+    return page.source_hash
 
 
 @dataclass
