@@ -26,8 +26,9 @@ from docsite.context import GENERATED_STATIC, Snapshot, edit_url, static_name
 from docsite.entry import Entry
 from docsite.status import is_outdated
 
-# The libraries whose output lands in a page outside the rendering (which its key covers).
-LIBRARIES = ("jinja2", "markupsafe", "babel")
+# The libraries whose output lands in a file outside the rendering (which its key covers):
+# Flask answers every URL, and its version is the one objects.inv says it documents.
+LIBRARIES = ("jinja2", "markupsafe", "babel", "flask")
 
 
 def _digest(*parts: object) -> str:

@@ -52,7 +52,7 @@ from docsite.outfolder import keep_spare, prune, replace, staging_folder
 from docsite.pagebuild import PageJob, build_pages, carry_over, unchanged
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
 from docsite.search import StaticIndexStats, adopt_analyzed, analyze_ahead, build_static_index
-from docsite.specialpages import frozen_file, full_copy_inputs, special_files
+from docsite.specialpages import frozen_file, full_copy_inputs, special_files, special_names
 from docsite.state import Docsite
 
 if TYPE_CHECKING:
@@ -174,10 +174,16 @@ def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, 
     todo = _carry_files(job, records)
     made = {name: record.inputs for name, record in records.items()}
     checked = job.inputs.check({**made, **{frozen_file(u): i for u, i in todo.items()}})
+    known = _known_report(job.previous, checked)
     with _indexing(job, run.processes) as indexed:
-        report = run.verify(_known_report(job.previous, checked))
-        _freeze_rest(app, job, records, todo, run.progress)
-        _write_full_copies(job, records)
+        report = run.verify(known)
+        # the site is what it was (BuildInputs.check): so is every special file, if intact
+        names = special_names(state.config.languages)
+        if known is None or not _carry_all(job, names, records):
+            _freeze_rest(app, job, records, todo, run.progress)
+            _write_full_copies(job, records)
+        elif todo:
+            _freeze_rest(app, job, records, todo, run.progress, specials=False)
         state.site.renderer.keep_facts(r.render_key for r in records.values() if r.render_key)
         search, sink = indexed()
     files = len(records)
@@ -209,12 +215,13 @@ def _freeze_rest(
     records: dict[str, Record],
     todo: dict[str, str],
     progress: Callable[[int, int, str], None] | None,
+    specials: bool = True,
 ) -> None:
     """Freeze the static and content files that changed (`todo`: URL -> inputs) with
-    Frozen-Flask; the special files too (docsite.specialpages), each carried instead when it
-    is made from what it was made from last time."""
+    Frozen-Flask; with `specials`, the special files too (docsite.specialpages), each carried
+    instead when it is made from what it was made from last time."""
     frozen = dict(todo)
-    for special in special_files(job.inputs):
+    for special in special_files(job.inputs) if specials else ():
         if (old := unchanged(job, special.name, special.inputs)) is not None:
             records[special.name] = carry_over(job, special.name, old)
         else:
@@ -227,6 +234,20 @@ def _freeze_rest(
         name = frozen_file(url)
         sha = hashlib.sha256((job.staging / name).read_bytes()).hexdigest()
         records[name] = record_for(inputs, sha, (job.staging / name).stat())
+
+
+def _carry_all(job: PageJob, names: list[str], records: dict[str, Record]) -> bool:
+    """Carry these files over as the last build recorded them, when each is intact; False
+    (and nothing carried) when one is not."""
+    old: dict[str, Record] = {}
+    for name in names:
+        record = job.previous.records.get(name)
+        if record is None or not intact(record, job.out / name):
+            return False
+        old[name] = record
+    for name, record in old.items():
+        records[name] = carry_over(job, name, record)
+    return True
 
 
 def _page_job(state: Docsite, previous: Manifest, out: Path, staging: Path) -> PageJob:

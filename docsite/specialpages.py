@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from docsite import objectsinv, urls
@@ -54,6 +54,14 @@ def outline(inputs: BuildInputs) -> str:
         place = (entry.lang, entry.site_path, page.lang, page.path, page.url)
         h.update(repr((place, page.meta)).encode() + b"\n")
     return h.hexdigest()
+
+
+def special_names(languages: Iterable[str]) -> list[str]:
+    """The files of the special files (llms-full.txt among them), below the output."""
+    paths = [*urls.shared_paths([])]
+    for lang in languages:
+        paths.extend(urls.language_paths(lang, [], []))
+    return [frozen_file("/" + path) for path in paths]
 
 
 def special_files(inputs: BuildInputs) -> Iterator[Special]:
