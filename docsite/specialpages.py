@@ -56,12 +56,18 @@ def outline(inputs: BuildInputs) -> str:
     return h.hexdigest()
 
 
+def _paths(languages: Iterable[str]) -> Iterator[tuple[str | None, str]]:
+    """The site path of every special file, with its language (None for the shared ones)."""
+    for path in urls.shared_paths([]):
+        yield None, path
+    for lang in languages:
+        for path in urls.language_paths(lang, [], []):
+            yield lang, path
+
+
 def special_names(languages: Iterable[str]) -> list[str]:
     """The files of the special files (llms-full.txt among them), below the output."""
-    paths = [*urls.shared_paths([])]
-    for lang in languages:
-        paths.extend(urls.language_paths(lang, [], []))
-    return [frozen_file("/" + path) for path in paths]
+    return [frozen_file("/" + path) for _, path in _paths(languages)]
 
 
 def special_files(inputs: BuildInputs) -> Iterator[Special]:
@@ -69,19 +75,18 @@ def special_files(inputs: BuildInputs) -> Iterator[Special]:
     site = inputs.snap.site
     shared = outline(inputs)
     status = functools.cache(lambda: _status_inputs(inputs, shared))
-    for path in urls.shared_paths([]):
-        yield _special(path, _digest(shared, path))
-    for lang in site.config.languages:
-        for path in urls.language_paths(lang, [], []):
-            if path == urls.llms_full(lang):
-                continue
-            if path == urls.status_page(lang):
-                made = _digest(status(), path)
-            elif path == urls.objects_inv(lang):
-                made = _digest(shared, path, objectsinv.inputs(site, lang))
-            else:
-                made = _digest(shared, path)
-            yield _special(path, made)
+    for lang, path in _paths(site.config.languages):
+        if lang is None:
+            made = _digest(shared, path)
+        elif path == urls.llms_full(lang):
+            continue
+        elif path == urls.status_page(lang):
+            made = _digest(status(), path)
+        elif path == urls.objects_inv(lang):
+            made = _digest(shared, path, objectsinv.inputs(site, lang))
+        else:
+            made = _digest(shared, path)
+        yield _special(path, made)
 
 
 def _special(path: str, inputs: str) -> Special:

@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from docsite.errors import ContentError
-from docsite.pages import SOURCE_HASH_CHARS, Page, decode_source, load_page, page_path
+from docsite.pages import Page, decode_source, load_page, page_path
 from docsite.site import Site
-
-HASH_CHARS = SOURCE_HASH_CHARS
 
 
 def source_hash(page: Page) -> str:
