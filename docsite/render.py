@@ -284,9 +284,9 @@ class Renderer:
         """Keep at most this many renderings in memory (the disk cache keeps every one)."""
         self._memory.size = entries
 
-    def is_cached(self, page: Page, ui_lang: str, extra_digest: str = "") -> bool:
-        """Whether the page's rendering is in memory or on disk (its links aside)."""
-        return self._lookup(self.key(page, ui_lang, extra_digest)) is not None
+    def is_cached(self, key: str) -> bool:
+        """Whether the rendering with this key is in memory or on disk (its links aside)."""
+        return self._lookup(key) is not None
 
     def cached(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:
         return self._memory.get(key)

@@ -94,6 +94,7 @@ class Site:
         self.navs: Mapping[str, Nav] = {
             lang: build_nav(config.title(lang), derived.entries[lang]) for lang in config.languages
         }
+        self._keys: dict[tuple[str, str, str, str], str] = {}  # render keys (render_key)
 
     # --- new sites from this one ----------------------------------------------------------
 
@@ -222,12 +223,18 @@ class Site:
         return (entry.page, entry.lang, resolve, self.gettext_for(entry.lang), self._extra(entry))
 
     def render_key(self, entry: Entry) -> str:
-        """The render cache key of an entry (what its rendering depends on)."""
-        return self.renderer.key(entry.page, entry.lang, self._extra(entry)[1])
+        """The render cache key of an entry (what its rendering depends on); worked out once
+        per site, which never changes, though a build asks it of each page several times."""
+        page = entry.page
+        known = (entry.lang, page.lang, page.path, page.digest)
+        key = self._keys.get(known)
+        if key is None:
+            key = self._keys[known] = self.renderer.key(page, entry.lang, self._extra(entry)[1])
+        return key
 
     def is_rendered(self, entry: Entry) -> bool:
         """Whether the entry's rendering is cached (in memory or on disk)."""
-        return self.renderer.is_cached(entry.page, entry.lang, self._extra(entry)[1])
+        return self.renderer.is_cached(self.render_key(entry))
 
     def _extra(self, entry: Entry) -> tuple[dict[str, Any], str]:
         """The render env the extensions add for an entry, and its digest."""
