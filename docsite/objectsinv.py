@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 from importlib.metadata import PackageNotFoundError, version
 
-from docsite.apiref import InvEntry, InvPage, objects_inv_entries, page_inv_entries
-from docsite.apiref.inventory import dump
+from docsite.apiref.inventory import InvEntry, InvPage, dump, page_inv_entries
 from docsite.site import Site
 
 
@@ -46,8 +45,10 @@ def _api_entries(site: Site, lang: str) -> list[InvEntry]:
     api = site.contexts.get("apiref")
     if api is None:
         return []
-    inventory = api.api.inventory  # type: ignore[attr-defined]
-    return objects_inv_entries(inventory, lang, lambda path: site.resolve(lang, path))
+    entries: list[InvEntry] = api.objects_inv_entries(  # type: ignore[attr-defined]
+        lang, lambda path: site.resolve(lang, path)
+    )
+    return entries
 
 
 def _documented_version() -> str:

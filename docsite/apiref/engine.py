@@ -9,10 +9,11 @@ import hashlib
 import importlib.util
 import threading
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 from docsite.apiref.catalog import Translations
+from docsite.apiref.codeversion import code_digest
 from docsite.apiref.facts import DocstringFacts
 from docsite.apiref.inventory import ExternalInventory, load_external
 from docsite.apiref.model import ApiModel, ApiObject
@@ -142,15 +143,6 @@ class PageApi:
             "-" if self.translations is None else self.translations.digest or "empty",
         )
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """A digest of the apiref package's source files."""
-    digest = hashlib.sha256()
-    for file in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(file.name.encode() + b"\0" + file.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 _default: list[ApiEngine] = []

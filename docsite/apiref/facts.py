@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import docsite.apiref.directive as directive
+from docsite.apiref import markers
 from docsite.apiref.catalog import Unit
 from docsite.apiref.directive import DirectiveSpec, RawDirective
 from docsite.cachefile import write_atomically
@@ -62,7 +63,7 @@ class DocstringFacts:
 
     def directives(self, body: str) -> tuple[DirectiveSpec, ...]:
         """The directives of a page body (directive.find_directives)."""
-        if ":::" not in body:
+        if markers.DIRECTIVE not in body:
             return ()
         key = _digest(body)
         raw = self._bodies.get(key)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import urllib.request
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -104,6 +103,8 @@ class ExternalInventory:
 def read_source(location: str) -> bytes:
     """An inventory's bytes from a local file or an http(s) URL."""
     if location.startswith(("http://", "https://")):
+        import urllib.request  # only a build that names a remote inventory fetches one
+
         with urllib.request.urlopen(location, timeout=FETCH_TIMEOUT) as response:
             return bytes(response.read())
     return Path(location).read_bytes()
@@ -125,3 +126,25 @@ def load_external(sources: Iterable[tuple[str, str]]) -> ExternalInventory:
             domain = "py" if entry.domain == "py" else f"{entry.domain}:{entry.role}"
             urls.setdefault((domain, entry.name), urljoin(base, entry.uri))
     return ExternalInventory(urls, digest.hexdigest()[:16])
+
+
+@dataclass(frozen=True)
+class InvPage:
+    """A page for objects.inv: its docname (source path without .md), URI and headings."""
+
+    docname: str
+    uri: str  # relative to where objects.inv is served: en/api/app/
+    title: str
+    headings: tuple[tuple[str, str], ...] = ()  # (id, text)
+
+
+def page_inv_entries(pages: Iterable[InvPage]) -> list[InvEntry]:
+    """`std:doc` for each page and `std:label` for each heading. Heading ids are unique per
+    page only, so labels are `docname:id` (Sphinx's autosectionlabel with prefixes)."""
+    out = []
+    for page in pages:
+        out.append(InvEntry(page.docname, "std", "doc", page.uri, page.title or "-"))
+        for ident, text in page.headings:
+            name = f"{page.docname}:{ident}"
+            out.append(InvEntry(name, "std", "label", f"{page.uri}#{ident}", text or "-"))
+    return out

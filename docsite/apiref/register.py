@@ -7,20 +7,24 @@ Registered through the `docsite.plugins` entry point in pyproject.toml, like any
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
 
-from docsite.apiref.engine import ApiEngine, ApiSettings, code_digest
-from docsite.apiref.sitewide import PageSource, SiteApi, catalog_counts, is_api_page
+from docsite.apiref import markers
+from docsite.apiref.codeversion import code_digest
 from docsite.apiref.xref import Target
 from docsite.config import SiteConfig
 from docsite.pages import Page
 from docsite.plugins import MarkdownExtension, Registry
+
+if TYPE_CHECKING:  # the engine is imported when a site's pages first need it
+    from docsite.apiref.engine import ApiEngine
+    from docsite.apiref.inventory import InvEntry
+    from docsite.apiref.sitewide import PageSource, SiteApi
 
 _lock = threading.Lock()
 # What Flask's docstrings refer to with :ref: and :doc: in Flask's own documentation, and the
@@ -50,42 +54,90 @@ def engine_for(config: SiteConfig) -> ApiEngine:
 
 @lru_cache(maxsize=4)
 def _engine(cache_dir: Path, inventories: tuple[tuple[str, str], ...]) -> ApiEngine:
+    from docsite.apiref.engine import ApiEngine, ApiSettings
+
     # the settings take (objects.inv location, base URL); the config names the base first
     external = tuple((location, base) for base, location in inventories)
     return ApiEngine(ApiSettings(external_inventories=external), cache_dir=cache_dir)
 
 
 def source_of(page: Page) -> PageSource:
+    from docsite.apiref.sitewide import PageSource
+
     return PageSource(page.lang, page.path, page.body, page.source_file)
 
 
-@dataclass(frozen=True)
 class ApiContext:
-    """A site's API inventory, as its pages render with it."""
+    """A site's API inventory, as its pages render with it: worked out (and the engine
+    loaded) when a page first needs it, so that a site without directives or autorefs never
+    loads the engine."""
 
-    api: SiteApi
+    def __init__(self, config: SiteConfig, pages: Mapping[str, Sequence[Page]]) -> None:
+        self.config = config
+        self.pages = pages
+        self._api: SiteApi | None = None
+        self._lock = threading.Lock()
+        # whether a page (by language, path and digest) has directives or autorefs: asked
+        # for every page each time its render key is, and a scan of its whole body
+        self._concerns: dict[tuple[str, str, str], bool] = {}
+
+    @property
+    def api(self) -> SiteApi:
+        """The inventory of the site: which page places which object, in each language."""
+        with self._lock:  # one inventory, however many threads render at once
+            if self._api is None:
+                self._api = _site_api(self.config, self.pages)
+            return self._api
 
     def env(self, lang: str, page: Page) -> tuple[dict[str, Any], str]:
-        source = source_of(page)
-        env = self.api.render_env(lang, source)
-        return env, self.api.render_digest(lang, source) if env else ""
+        known = (page.lang, page.path, page.digest)
+        concerns = self._concerns.get(known)
+        if concerns is None:
+            concerns = self._concerns[known] = markers.concerns(page.body)
+        if not concerns:
+            return {}, ""
+        from docsite.apiref.engine import ENV_KEY
+
+        env = self.api.render_env(lang, source_of(page))
+        return env, env[ENV_KEY].digest if env else ""
 
     def units(self, page: Page) -> tuple[int, int, int] | None:
-        if page.lang == self.api.default_language or not is_api_page(self.api.engine, page.body):
+        if page.lang == self.config.default_language or markers.DIRECTIVE not in page.body:
+            return None
+        from docsite.apiref.sitewide import catalog_counts, is_api_page
+
+        if not is_api_page(self.api.engine, page.body):
             return None
         counts = catalog_counts(self.api.engine, source_of(page))
         return counts.translated, counts.outdated, counts.missing
 
+    def objects_inv_entries(
+        self, lang: str, page_uri: Callable[[str], str | None]
+    ) -> list[InvEntry]:
+        """The `py:` entries of a language's objects.inv (none where no page has a directive,
+        and then without loading the engine)."""
+        if not any(markers.DIRECTIVE in page.body for page in self.pages.get(lang, ())):
+            return []
+        from docsite.apiref.sitewide import objects_inv_entries
 
-def site_context(config: SiteConfig, pages: Mapping[str, Sequence[Page]]) -> ApiContext:
-    """The inventory of a site: which page places which object, in each language."""
+        return objects_inv_entries(self.api.inventory, lang, page_uri)
+
+
+def _site_api(config: SiteConfig, pages: Mapping[str, Sequence[Page]]) -> SiteApi:
+    from docsite.apiref.sitewide import SiteApi
+
     with _lock:  # one model load, however many threads make sites at once
         api = SiteApi(engine_for(config), config.default_language)
     api.update(
         {lang: [source_of(page) for page in shown] for lang, shown in pages.items()},
         FLASK_LABELS,
     )
-    return ApiContext(api)
+    return api
+
+
+def site_context(config: SiteConfig, pages: Mapping[str, Sequence[Page]]) -> ApiContext:
+    """The API context of a site (its inventory is worked out when first needed)."""
+    return ApiContext(config, pages)
 
 
 def setup(md: MarkdownIt) -> None:

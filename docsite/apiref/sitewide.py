@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import docsite.apiref.catalog as catalog
+from docsite.apiref import markers
 from docsite.apiref.catalog import Counts, SourceUnit, Translations
 from docsite.apiref.directive import DirectiveError, Placement, plan
 from docsite.apiref.engine import ENV_KEY, ApiEngine, PageApi
@@ -166,8 +167,8 @@ class SiteApi:
     """The API reference's view of one site: the engine and the current inventory.
 
     The site calls `update` with the pages each language shows whenever they change; the
-    renderer asks `render_env` and `render_digest` for each page it renders (the digest is
-    "" for pages with neither directives nor autorefs, so they never re-render for it).
+    renderer asks `render_env` for each page it renders (empty, with no digest, for pages with
+    neither directives nor autorefs, so they never re-render for it).
     """
 
     def __init__(self, engine: ApiEngine, default_language: str) -> None:
@@ -187,19 +188,11 @@ class SiteApi:
         self.inventory = compute_inventory(self.engine, pages, per_language)
         self.engine.facts.save()
 
-    @staticmethod
-    def concerns(body: str) -> bool:
-        return ":::" in body or "][" in body
-
     def render_env(self, lang: str, page: PageSource) -> dict[str, PageApi]:
-        if not self.concerns(page.body):
+        if not markers.concerns(page.body):
             return {}
         api = page_api(self.engine, self.inventory, page, self.default_language)
         return {ENV_KEY: replace(api, lang=lang)}
-
-    def render_digest(self, lang: str, page: PageSource) -> str:
-        env = self.render_env(lang, page)
-        return env[ENV_KEY].digest if env else ""
 
 
 @dataclass(frozen=True)
@@ -226,25 +219,3 @@ def update_catalogs(
             )
         )
     return reports
-
-
-@dataclass(frozen=True)
-class InvPage:
-    """A page for objects.inv: its docname (source path without .md), URI and headings."""
-
-    docname: str
-    uri: str  # relative to where objects.inv is served: en/api/app/
-    title: str
-    headings: tuple[tuple[str, str], ...] = ()  # (id, text)
-
-
-def page_inv_entries(pages: Iterable[InvPage]) -> list[InvEntry]:
-    """`std:doc` for each page and `std:label` for each heading. Heading ids are unique per
-    page only, so labels are `docname:id` (Sphinx's autosectionlabel with prefixes)."""
-    out = []
-    for page in pages:
-        out.append(InvEntry(page.docname, "std", "doc", page.uri, page.title or "-"))
-        for ident, text in page.headings:
-            name = f"{page.docname}:{ident}"
-            out.append(InvEntry(name, "std", "label", f"{page.uri}#{ident}", text or "-"))
-    return out
