@@ -98,12 +98,15 @@ def write_facts(cache_dir: Path, key: str, deps: Deps, facts: PageFacts) -> None
     write_atomically(facts_file(cache_dir, key), payload.encode())
 
 
+DRIFT = 16  # pages a pack may lack or hold beyond those kept before it is written again
+
+
 class FactsPack:
     """The facts of every page of the last build in one file beside the render cache
     (`facts-<code>.pack`, pickled, by render key): a build that checks the site and makes its
     objects.inv reads one file instead of one per page (2,000 files cost a one-page build at
-    1,000 pages per language 0.1 s). It holds what `keep` was given; the per-page files stay
-    the reference, the pack only saves opening them."""
+    1,000 pages per language 0.1 s). It holds what `keep` was given, give or take a few pages
+    (`DRIFT`); the per-page files stay the reference, the pack only saves opening them."""
 
     def __init__(self, cache_dir: Path | None, version: str) -> None:
         self.folder = cache_dir
@@ -122,13 +125,16 @@ class FactsPack:
 
     def keep(self, keys: Iterable[str]) -> None:
         """Write the facts of these render keys (the pages of a site just built) that are
-        known, unless the pack holds exactly those already."""
+        known, unless the pack holds those already, but for a few (`DRIFT`: each page it
+        lacks costs a build the opening of one file, less than writing it all again)."""
         if self.file is None or self.folder is None:
             return
         known = {**(self._loaded or {}), **self._asked}
         pack = {key: known[key] for key in keys if key in known}
-        if self._loaded is not None and pack.keys() == self._loaded.keys():
-            return
+        if self._loaded:
+            drift = len(pack.keys() ^ self._loaded.keys())
+            if drift <= max(DRIFT, len(pack) // 50):
+                return
         if write_atomically(self.file, pickle.dumps(pack, pickle.HIGHEST_PROTOCOL)):
             for old in self.folder.glob("facts-*.pack"):
                 if old != self.file:

@@ -43,3 +43,37 @@ def test_an_unreadable_pack_reads_as_empty(tmp_path) -> None:  # type: ignore[no
     assert pack.file is not None
     pack.file.write_bytes(b"not a pickle")
     assert pack.get("any") is None
+
+
+def test_the_pack_is_written_again_only_when_it_lacks_more_than_a_few_pages(
+    make_site, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """One edited page costs the next build the opening of one file; writing the pack of
+    every page again costs more, so that waits until the pages it lacks add up."""
+    from docsite import renderfacts
+
+    files = {f"en/p{i}.md": f"---\ntitle: P{i}\n---\n## Part {i}\n" for i in range(4)}
+    first = make_site({"en/index.md": "# Home\n", **files})
+    content = first.config.content_dir / "en"
+
+    def build(site: Site) -> bytes:
+        """What a build does with the pack: the facts of every page, then keep them."""
+        entries = list(site.entries["en"].values())
+        for entry in entries:
+            site.facts(entry)
+        site.renderer.keep_facts(site.render_key(e) for e in entries)
+        pack = FactsPack(site.config.cache_dir / "render", site.renderer.code_digest).file
+        assert pack is not None
+        return pack.read_bytes()
+
+    written = build(first)
+    # an edit changes one page's key: the pack lacks the new one and holds the old (2 keys)
+    monkeypatch.setattr(renderfacts, "DRIFT", 1)
+    (content / "p0.md").write_text("---\ntitle: P0\n---\n## New\n")
+    after_edit = build(_fresh(first))
+    assert after_edit != written, "2 keys otherwise, more than DRIFT: written again"
+    monkeypatch.setattr(renderfacts, "DRIFT", 2)
+    (content / "p1.md").write_text("---\ntitle: P1\n---\n## New\n")
+    again = _fresh(first)
+    assert build(again) == after_edit, "2 keys otherwise, within DRIFT: not written"
+    assert again.facts(again.entries["en"]["p1.md"]).toc == (("new", "New"),)
