@@ -25,6 +25,7 @@ from docsite.codedigest import code_digest
 from docsite.pages import Page, load_page
 
 RECENT_NS = 2_000_000_000
+DRIFT = 16  # files the cache may have otherwise than read before it is written again
 Signature = tuple[int, int, int, int]  # size, modified and changed time (ns), inode
 Kept = dict[str, tuple[Signature, Page]]  # by file
 _UNREADABLE = (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, IndexError)
@@ -72,8 +73,14 @@ class PageCache:
         return page
 
     def save(self) -> None:
-        """Keep the pages read (only when that changed which files, or which versions)."""
-        if self.file is None or _signatures(self.new) == _signatures(self.old):
+        """Keep the pages read, when that changed which files or which versions, but for a
+        few (`DRIFT`): a page just edited is not kept (RECENT_NS), and reading it again next
+        time costs less than writing every page again now."""
+        if self.file is None:
+            return
+        new, old = _signatures(self.new), _signatures(self.old)
+        drift = sum(1 for file in new.keys() | old.keys() if new.get(file) != old.get(file))
+        if (drift <= max(DRIFT, len(new) // 50) and old) or drift == 0:
             return
         data = pickle.dumps((_version(), self.new), protocol=pickle.HIGHEST_PROTOCOL)
         write_atomically(self.file, data)

@@ -113,37 +113,50 @@ def scan_sources(lang_root: Path) -> tuple[list[str], list[ContentError]]:
     """The Markdown files below a language folder, as sorted POSIX paths; hidden ones skipped.
 
     A link that leads out of the language folder (to a page, a folder or any other file) is an
-    error, not a page, and so is a name that cannot be part of a URL.
+    error, not a page, and so is a name that cannot be part of a URL. A link to a folder
+    inside is not followed.
     """
     paths: list[str] = []
     errors: list[ContentError] = []
-    if not lang_root.is_dir():
-        return paths, errors
-    real_root = lang_root.resolve()
-    for folder, dirs, files in os.walk(lang_root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        here = Path(folder)
-        for d in list(dirs):
-            if (error := _link_error(here / d, real_root)) is not None:
-                errors.append(error)
-                dirs.remove(d)
-        for name in sorted(files):
-            if name.startswith((".", "_")):
-                continue
-            file = here / name
-            if (error := _link_error(file, real_root)) is not None:
-                errors.append(error)
-                continue
-            if not name.endswith(".md"):
-                continue
-            rel = file.relative_to(lang_root).as_posix()
-            bad = _URL_UNSAFE_RE.search(rel)
-            if bad:
-                message = f"the name has {bad.group()!r}, which a URL cannot hold: rename it"
-                errors.append(ContentError(file, 0, message, "file-name"))
-                continue
-            paths.append(rel)
+    if lang_root.is_dir():
+        _scan(os.fspath(lang_root), "", lang_root.resolve(), paths, errors)
     return paths, errors
+
+
+def _scan(
+    folder: str, rel: str, real_root: Path, paths: list[str], errors: list[ContentError]
+) -> None:
+    """One folder of `scan_sources`: its links' errors, its pages, then its folders (a walk
+    of the folder's entries, which say without asking the system again what each is)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(
+                (e for e in listing if not e.name.startswith((".", "_"))), key=lambda e: e.name
+            )
+    except OSError:
+        return  # a folder that cannot be listed has no pages, as os.walk has it
+    dirs, files = [], []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        (dirs if is_dir else files).append(entry)
+    for entry in dirs:
+        if entry.is_symlink() and (error := _link_error(Path(entry.path), real_root)):
+            errors.append(error)
+    for entry in files:
+        if entry.is_symlink() and (error := _link_error(Path(entry.path), real_root)):
+            errors.append(error)
+        elif entry.name.endswith(".md"):
+            if bad := _URL_UNSAFE_RE.search(rel + entry.name):
+                message = f"the name has {bad.group()!r}, which a URL cannot hold: rename it"
+                errors.append(ContentError(Path(entry.path), 0, message, "file-name"))
+            else:
+                paths.append(rel + entry.name)
+    for entry in dirs:
+        if not entry.is_symlink():
+            _scan(entry.path, f"{rel}{entry.name}/", real_root, paths, errors)
 
 
 def _link_error(path: Path, real_root: Path) -> ContentError | None:
@@ -197,20 +210,22 @@ def find_asset(config: SiteConfig, lang: str, rel: str) -> Path | None:
 
 
 def asset_paths(config: SiteConfig, lang: str) -> list[str]:
-    """Every non-Markdown file a language serves (its own and the default language's)."""
+    """Every non-Markdown file a language serves (its own and the default language's); like
+    the pages (`scan_sources`), none below a hidden folder or a linked one."""
     found: set[str] = set()
     for candidate_lang in {lang, config.default_language}:
         root = config.content_dir / candidate_lang
         if not root.is_dir():
             continue
-        for file in root.rglob("*"):
-            rel = file.relative_to(root)
-            if (
-                file.is_file()
-                and file.suffix not in NOT_ASSETS
-                and not any(p.startswith((".", "_")) for p in rel.parts)
-            ):
-                found.add(rel.as_posix())
+        for folder, dirs, files in os.walk(root, followlinks=False):
+            dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+            rel = os.path.relpath(folder, root).replace(os.sep, "/")
+            prefix = "" if rel == "." else rel + "/"
+            found.update(
+                prefix + name
+                for name in files
+                if not name.startswith((".", "_")) and not name.endswith(NOT_ASSETS)
+            )
     return sorted(p for p in found if find_asset(config, lang, p))
 
 

@@ -41,7 +41,10 @@ def pages_of(sources) -> dict[str, tuple[dict, str, int, str]]:
     }
 
 
-def test_a_second_read_parses_only_the_changed_file_and_reads_the_same(tmp_path, parsed):
+def test_a_second_read_parses_only_the_changed_file_and_reads_the_same(
+    tmp_path, parsed, monkeypatch
+):
+    monkeypatch.setattr(sourcecache, "DRIFT", 0)  # the cache written again at every change
     content = write_tree(tmp_path / "content", FILES)
     config = site_config(content, tmp_path)
     first = read_sources(config)
@@ -61,6 +64,32 @@ def test_a_second_read_parses_only_the_changed_file_and_reads_the_same(tmp_path,
     (content / "en/guide/b.md").unlink()
     parsed.clear()
     assert "guide/b.md" not in read_sources(config).pages["en"] and parsed == []
+
+
+def test_a_few_changed_files_leave_the_cache_file_as_it_was_until_they_add_up(
+    tmp_path, parsed, monkeypatch
+):
+    """Writing every page again for one edit costs more than parsing that page again next
+    time; the cache is written once the files it has otherwise than read exceed DRIFT."""
+    monkeypatch.setattr(sourcecache, "DRIFT", 2)
+    content = write_tree(tmp_path / "content", FILES)
+    config = site_config(content, tmp_path)
+    read_sources(config)
+    [kept] = (tmp_path / "cache" / "sources").iterdir()
+    written = kept.read_bytes()
+    (content / "en/guide/a.md").write_text("# Alpha\n\nEdited.\n")
+    read_sources(config)
+    assert kept.read_bytes() == written, "one edited file: the cache is not written again"
+    parsed.clear()
+    assert read_sources(config).pages["en"]["guide/a.md"].body.strip().endswith("Edited.")
+    assert parsed == ["en/guide/a.md"]  # parsed again, the others from the cache
+    (content / "en/guide/b.md").write_text("# Beta\n\nEdited.\n")
+    (content / "en/index.md").write_text("# Home\n\nEdited.\n")
+    read_sources(config)
+    assert kept.read_bytes() != written, "three files otherwise: the cache is written"
+    parsed.clear()
+    read_sources(config)
+    assert parsed == []
 
 
 def test_a_file_changed_just_now_is_parsed_again_next_time(tmp_path, parsed, monkeypatch):
