@@ -20,39 +20,43 @@ import shutil
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import Flask
 
-from docsite import llms, urls
+from docsite import urls
 from docsite.buildinputs import BuildInputs
-from docsite.cachefile import no_collection
 from docsite.context import GENERATED_STATIC, static_name
-from docsite.entry import Entry
 from docsite.errors import Diagnostic
 from docsite.leftovers import remove_later
 from docsite.manifest import (
     Manifest,
     Record,
-    carry,
+    carry_recorded,
     clear,
     folder_id,
-    intact,
     load_manifest,
     record_for,
     save_manifest,
-    write_new,
 )
 from docsite.offline import index_as_scripts
-from docsite.outfolder import keep_spare, prune, replace, staging_folder
-from docsite.pagebuild import PageJob, build_pages, carry_over, unchanged
-from docsite.parallel import MIN_PAGES, fork_pool, inherited, jobs, shares
-from docsite.search import StaticIndexStats, adopt_analyzed, analyze_ahead, build_static_index
-from docsite.specialpages import frozen_file, full_copy_inputs, special_files, special_names
+from docsite.outfolder import keep_spare, prune, staging_folder
+from docsite.outfolder import replace as replace_output
+from docsite.pagebuild import (
+    PageJob,
+    carry_pages,
+    carry_unchanged,
+    few_renderings,
+    make_pages_of,
+)
+from docsite.parallel import MIN_PAGES, jobs
+from docsite.search import StaticIndexStats, adopt_analyzed, analyze_ahead
+from docsite.sidework import side_work
+from docsite.specialpages import frozen_file, special_files, special_names
 from docsite.state import Docsite
 
 if TYPE_CHECKING:
@@ -166,39 +170,52 @@ def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, 
     app, state, out = run.app, run.state, run.out
     _configure_freezer(app, staging, state.config.base_url)
     job = _page_job(state, run.previous, out, staging)
-    done = build_pages(job, run.processes)
-    for key, cached in done.rendered:
-        state.site.renderer.adopt(key, cached)
-    adopt_analyzed(done.analyzed)
-    records = done.records
-    todo = _carry_files(job, records)
-    made = {name: record.inputs for name, record in records.items()}
-    checked = job.inputs.check({**made, **{frozen_file(u): i for u, i in todo.items()}})
-    known = _known_report(job.previous, checked)
-    with _indexing(job, run.processes) as indexed:
+    # An edit (few pages render otherwise) starts the side work first: the index runs beside
+    # the pages and analyses what changed itself. A bigger build starts it after the pages,
+    # so that it reuses what the page workers analysed.
+    early = run.processes >= 2 and few_renderings(job)
+    if early:
+        job = replace(job, analyze=None)
+    with ExitStack() as stack:
+        side = stack.enter_context(side_work(job, run.processes)) if early else None
+        done, groups = carry_pages(job)
+        done.add(make_pages_of(job, groups, run.processes, side.pool if side else None))
+        for key, cached in done.rendered:
+            state.site.renderer.adopt(key, cached)
+        adopt_analyzed(done.analyzed)
+        side = side or stack.enter_context(side_work(job, run.processes))
+        records = done.records
+        todo = _carry_files(job, records)
+        side.pages_made({name: r.sha for name, r in records.items() if name.endswith(".md")})
+        made = {name: record.inputs for name, record in records.items()}
+        checked = job.inputs.check({**made, **{frozen_file(u): i for u, i in todo.items()}})
+        known = _known_report(job.previous, checked)
         report = run.verify(known)
         # the site is what it was (BuildInputs.check): so is every special file, if intact
         names = special_names(state.config.languages)
         if known is None or not _carry_all(job, names, records):
             _freeze_rest(app, job, records, todo, run.progress)
-            _write_full_copies(job, records)
         elif todo:
             _freeze_rest(app, job, records, todo, run.progress, specials=False)
         state.site.renderer.keep_facts(r.render_key for r in records.values() if r.render_key)
-        search, sink = indexed()
-    files = len(records)
-    records.update(sink.records)
+        beside = side.done()
+    files = len(records) + sum(1 for name in beside.records if not _is_index(name))
+    records.update(beside.records)
     if reused:
         prune(staging, set(records))
-    extra: dict[str, object] = {"search": sink.made, "check": (checked, report)}
+    extra: dict[str, object] = {"search": beside.made, "check": (checked, report)}
     if state.config.offline:  # opened from disk: the index is read as scripts
         index_as_scripts(staging)  # its JSON files go, so none is carried next time
-        records = {p: r for p, r in records.items() if not p.startswith(urls.SEARCH_INDEX)}
+        records = {p: r for p, r in records.items() if not _is_index(p)}
         extra = {"check": (checked, report)}
     save_manifest(run.manifest_at, Manifest(folder_id(staging), records, extra))
-    if (line := replace(staging, out)) is not None:
+    if (line := replace_output(staging, out)) is not None:
         run.note(line)
-    return files, search
+    return files, beside.search
+
+
+def _is_index(name: str) -> bool:
+    return name.startswith(urls.SEARCH_INDEX)
 
 
 def _known_report(previous: Manifest, checked: str) -> CheckReport | None:
@@ -222,8 +239,8 @@ def _freeze_rest(
     instead when it is made from what it was made from last time."""
     frozen = dict(todo)
     for special in special_files(job.inputs) if specials else ():
-        if (old := unchanged(job, special.name, special.inputs)) is not None:
-            records[special.name] = carry_over(job, special.name, old)
+        if (old := carry_unchanged(job, special.name, special.inputs)) is not None:
+            records[special.name] = old
         else:
             frozen[special.url] = special.inputs
     urls = list(frozen)
@@ -238,15 +255,17 @@ def _freeze_rest(
 
 def _carry_all(job: PageJob, names: list[str], records: dict[str, Record]) -> bool:
     """Carry these files over as the last build recorded them, when each is intact; False
-    (and nothing carried) when one is not."""
+    when one is not (those carried before it are made again by `_freeze_rest`)."""
     old: dict[str, Record] = {}
     for name in names:
         record = job.previous.records.get(name)
-        if record is None or not intact(record, job.out / name):
+        if record is None:
             return False
         old[name] = record
     for name, record in old.items():
-        records[name] = carry_over(job, name, record)
+        if (carried := carry_recorded(job.out, job.staging, name, record)) is None:
+            return False
+        records[name] = carried
     return True
 
 
@@ -281,114 +300,11 @@ def _carry_files(job: PageJob, records: dict[str, Record]) -> dict[str, str]:
     the digest of their inputs."""
     todo: dict[str, str] = {}
     for path, (inputs, url) in _file_inputs(job).items():
-        if (old := unchanged(job, path, inputs)) is not None:
-            records[path] = carry_over(job, path, old)
+        if (old := carry_unchanged(job, path, inputs)) is not None:
+            records[path] = old
         else:
             todo[url] = inputs
     return todo
-
-
-def _write_full_copies(job: PageJob, records: dict[str, Record]) -> None:
-    """Each language's llms-full.txt, from its pages' Markdown copies as this build wrote or
-    carried them (making them all again would cost a parse of every page); carried when those
-    copies are what they were."""
-    site = job.snap.site
-    copies = {name: record.sha for name, record in records.items() if name.endswith(".md")}
-
-    def copy_of(entry: Entry) -> str:
-        return (job.staging / urls.markdown_copy(entry.site_path)).read_text("utf-8")
-
-    for lang in site.config.languages:
-        path = urls.llms_full(lang)
-        inputs = full_copy_inputs(job.inputs, lang, copies)
-        if (old := unchanged(job, path, inputs)) is not None:
-            records[path] = carry_over(job, path, old)
-            continue
-        data = llms.llms_full(site, lang, copy_of).encode()
-        records[path] = record_for(
-            inputs, hashlib.sha256(data).hexdigest(), write_new(job.staging / path, data)
-        )
-
-
-class _Sink:
-    """Writes the files of the search index, carrying over those whose bytes did not change,
-    or a language's whole index when it was made from the same pages (docsite.search.static)."""
-
-    def __init__(self, job: PageJob) -> None:
-        self.job = job
-        self.records: dict[str, Record] = {}
-        self.made: dict[str, tuple[str, StaticIndexStats]] = {}  # by language
-
-    def write(self, path: str, data: bytes) -> None:
-        sha = hashlib.sha256(data).hexdigest()
-        old, job = self.job.previous.records.get(path), self.job
-        if old is not None and old.sha == sha and intact(old, job.out / path):
-            info = carry(job.out / path, job.staging / path)
-        else:
-            info = write_new(job.staging / path, data)
-        self.records[path] = record_for("", sha, info)
-
-    def carry(self, lang: str, token: str) -> StaticIndexStats | None:
-        made = self.job.previous.extra.get("search", {})
-        if not isinstance(made, dict) or lang not in made or made[lang][0] != token:
-            return None
-        prefix = urls.search_index(lang)
-        old = {p: r for p, r in self.job.previous.records.items() if p.startswith(prefix)}
-        if not old or not all(intact(r, self.job.out / p) for p, r in old.items()):
-            return None
-        for path, record in old.items():
-            info = carry(self.job.out / path, self.job.staging / path)
-            self.records[path] = record_for("", record.sha, info)
-        self.made[lang] = made[lang]
-        return made[lang][1]  # type: ignore[no-any-return]
-
-    def remember(self, lang: str, token: str, stats: StaticIndexStats) -> None:
-        self.made[lang] = (token, stats)
-
-
-IndexShare = tuple[
-    dict[str, StaticIndexStats], dict[str, Record], dict[str, tuple[str, StaticIndexStats]]
-]
-
-
-Indexed = tuple[dict[str, StaticIndexStats], _Sink]
-
-
-@contextmanager
-def _indexing(job: PageJob, processes: int) -> Iterator[Callable[[], Indexed]]:
-    """The static search index, begun in forked workers (a share of the languages each) while
-    the caller goes on with the check and the other files; yields what waits for it."""
-    site = job.snap.site
-    languages = list(site.config.languages)
-    if processes < 2:
-        yield lambda: _indexed([_index_share(languages, job)], job)
-        return
-    groups = shares(languages, lambda lang: len(site.entries[lang]), processes)
-    groups = [group for group in groups if group]
-    with fork_pool(job, len(groups)) as pool:
-        futures = [pool.submit(_index_share, group) for group in groups]
-        yield lambda: _indexed([future.result() for future in futures], job)
-
-
-def _indexed(shares_done: list[IndexShare], job: PageJob) -> Indexed:
-    """The index's figures per language, and one sink with the records of all its files."""
-    search: dict[str, StaticIndexStats] = {}
-    sink = _Sink(job)
-    for stats, records, made in shares_done:
-        search.update(stats)
-        sink.records.update(records)
-        sink.made.update(made)
-    return search, sink
-
-
-def _index_share(languages: list[str], job: PageJob | None = None) -> IndexShare:
-    """The static index of some languages (in a forked worker unless `job` is given), its
-    files' records, and what each language's index was made from."""
-    job = job or inherited(PageJob)
-    sink = _Sink(job)
-    with no_collection():
-        stats = build_static_index(job.snap.site, job.staging, languages, sink)
-    return stats, sink.records, sink.made
 
 
 def _configure_freezer(app: Flask, staging: Path, base_url: str) -> None:

@@ -55,16 +55,26 @@ def spare_of(out: Path) -> Path:
 def prune(staging: Path, keep: set[str]) -> None:
     """Remove from a reused folder every file this build did not write, and the folders
     that leaves empty."""
-    for folder, dirs, files in os.walk(staging, topdown=False):
-        here = Path(folder)
-        rel = here.relative_to(staging).as_posix()
+    root = os.fspath(staging)
+    emptied: set[str] = set()  # folders left with nothing in them
+    for folder, dirs, files in os.walk(root, topdown=False):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
         prefix = "" if rel == "." else rel + "/"
+        kept = False
         for name in files:
-            if prefix + name not in keep:
-                (here / name).unlink()
+            if prefix + name in keep:
+                kept = True
+            else:
+                os.unlink(os.path.join(folder, name))
         for name in dirs:
-            with contextlib.suppress(OSError):  # not empty: it holds what this build wrote
-                (here / name).rmdir()
+            path = os.path.join(folder, name)
+            if path not in emptied:
+                kept = True
+                continue
+            with contextlib.suppress(OSError):  # something came into it meanwhile
+                os.rmdir(path)
+        if not kept:
+            emptied.add(folder)
 
 
 def replace(staging: Path, out: Path) -> str | None:

@@ -11,10 +11,12 @@ analyse what they render for the static search index.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +25,15 @@ from docsite.buildinputs import BuildInputs
 from docsite.context import Snapshot
 from docsite.entry import Entry
 from docsite.errors import ContentError
-from docsite.manifest import Manifest, Record, carry, intact, record_for, write_new
+from docsite.manifest import (
+    Manifest,
+    Record,
+    carry,
+    carry_recorded,
+    intact,
+    record_for,
+    write_new,
+)
 from docsite.parallel import MIN_PAGES, fork_pool, inherited, shares
 
 if TYPE_CHECKING:
@@ -66,18 +76,13 @@ def page_file(item: Entry) -> str:
     return item.site_path + "index.html"
 
 
-def unchanged(job: PageJob, name: str, inputs: str) -> Record | None:
-    """The last build's record of the file `name` when that file was made from `inputs` and
-    is still as it was written; None otherwise."""
+def carry_unchanged(job: PageJob, name: str, inputs: str) -> Record | None:
+    """Carry the file `name` over from the last build's output when it was made from `inputs`
+    and is as it was written; its record as carried, or None (nothing carried)."""
     old = job.previous.records.get(name)
-    if old is None or old.inputs != inputs or not intact(old, job.out / name):
+    if old is None or old.inputs != inputs:
         return None
-    return old
-
-
-def carry_over(job: PageJob, name: str, old: Record) -> Record:
-    """Carry the file `name` over from the last build's output; its record as carried."""
-    return record_for(old.inputs, old.sha, carry(job.out / name, job.staging / name))
+    return carry_recorded(job.out, job.staging, name, old)
 
 
 def add_copy(job: PageJob, item: Entry, page: Record, records: dict[str, Record]) -> None:
@@ -86,17 +91,24 @@ def add_copy(job: PageJob, item: Entry, page: Record, records: dict[str, Record]
     its links and the configuration, which the page's inputs cover)."""
     name = urls.markdown_copy(item.site_path)
     inputs = hashlib.sha256(f"markdown-copy\0{page.inputs}".encode()).hexdigest()
-    if (same := unchanged(job, name, inputs)) is not None:
-        records[name] = carry_over(job, name, same)
+    if (same := carry_unchanged(job, name, inputs)) is not None:
+        records[name] = same
         return
-    old = job.previous.records.get(name)
-    data = llms.markdown_copy(job.snap.site, item).encode()
+    records[name] = _write_or_keep(job, name, inputs, llms.markdown_copy(job.snap.site, item))
+
+
+def _write_or_keep(
+    job: PageJob, name: str, inputs: str, text: str | bytes, **page: object
+) -> Record:
+    """Write a file made again, or carry the old one when it has the same bytes."""
+    data = text.encode() if isinstance(text, str) else text
     sha = hashlib.sha256(data).hexdigest()
+    old = job.previous.records.get(name)
     if old is not None and old.sha == sha and intact(old, job.out / name):
-        info = carry(job.out / name, job.staging / name)
+        info = carry(job.out / name, job.staging / name)  # the same bytes: keep the file
     else:
         info = write_new(job.staging / name, data)
-    records[name] = record_for(inputs, sha, info)
+    return record_for(inputs, sha, info, **page)
 
 
 def try_carry(job: PageJob, item: Entry) -> Record | None:
@@ -109,12 +121,9 @@ def try_carry(job: PageJob, item: Entry) -> Record | None:
     if key != old.render_key:
         return None
     inputs = job.inputs.page(item, key, job.inputs.links_now(item, old.targets))
-    if inputs != old.inputs or not intact(old, job.out / name):
+    if inputs != old.inputs:
         return None
-    info = carry(job.out / name, job.staging / name)
-    if info.st_ino == old.inode:
-        return old
-    return replace(old, inode=info.st_ino, mtime_ns=info.st_mtime_ns)
+    return carry_recorded(job.out, job.staging, name, old)
 
 
 def make_page(job: PageJob, item: Entry) -> Record | None:
@@ -130,15 +139,9 @@ def make_page(job: PageJob, item: Entry) -> Record | None:
     cached = site.renderer.cached(key)
     links = cached[0] if cached is not None else {}
     inputs = job.inputs.page(item, key, links)
-    sha = hashlib.sha256(body).hexdigest()
-    name = page_file(item)
-    old = job.previous.records.get(name)
-    if old is not None and old.sha == sha and intact(old, job.out / name):
-        info = carry(job.out / name, job.staging / name)  # the same bytes: keep the file
-    else:
-        info = write_new(job.staging / name, body)
     cost = time.perf_counter() - started
-    return record_for(inputs, sha, info, render_key=key, targets=tuple(sorted(links)), cost=cost)
+    page = {"render_key": key, "targets": tuple(sorted(links)), "cost": cost}
+    return _write_or_keep(job, page_file(item), inputs, body, **page)
 
 
 def make_pages(job: PageJob, items: list[Entry]) -> PagesDone:
@@ -171,10 +174,11 @@ def estimated_cost(job: PageJob, item: Entry) -> float:
     return SECONDS_PER_BYTE * len(item.page.body) + 1e-3
 
 
-def build_pages(job: PageJob, processes: int) -> PagesDone:
-    """Every page of the site into the staging folder: carried over or made anew."""
+def carry_pages(job: PageJob) -> tuple[PagesDone, list[list[Entry]]]:
+    """Carry over every page whose inputs did not change; the others, a page and its
+    translations together (`make_pages_of` makes them)."""
     done = PagesDone()
-    todo: dict[str, list[Entry]] = {}  # by page path: a page and its translations together
+    todo: dict[str, list[Entry]] = {}  # by page path
     for item in job.snap.site.all_entries():
         record = try_carry(job, item)
         if record is not None:
@@ -182,13 +186,37 @@ def build_pages(job: PageJob, processes: int) -> PagesDone:
             add_copy(job, item, record, done.records)
         else:
             todo.setdefault(item.page.path, []).append(item)
-    groups = list(todo.values())
+    return done, list(todo.values())
+
+
+def few_renderings(job: PageJob) -> bool:
+    """Whether fewer than MIN_PAGES pages render otherwise than in the last build (their
+    render key is not the one recorded): an edit, not a new build."""
+    site, changed = job.snap.site, 0
+    for item in site.all_entries():
+        old = job.previous.records.get(page_file(item))
+        if old is None or old.render_key != site.render_key(item):
+            changed += 1
+            if changed >= MIN_PAGES:
+                return False
+    return True
+
+
+def make_pages_of(
+    job: PageJob,
+    groups: list[list[Entry]],
+    processes: int,
+    pool: ProcessPoolExecutor | None = None,
+) -> PagesDone:
+    """Make these pages (`carry_pages`' leftovers) on every core, in shares of equal cost;
+    in the workers of `pool` when given (forks that inherited `job`), else in new ones."""
     if processes < 2 or sum(map(len, groups)) < MIN_PAGES:
-        done.add(make_pages(job, [item for group in groups for item in group]))
-        return done
+        return make_pages(job, [item for group in groups for item in group])
+    done = PagesDone()
     parts = shares(groups, lambda group: sum(estimated_cost(job, i) for i in group), processes)
     keys = [[(i.lang, i.page.path) for group in part for i in group] for part in parts]
-    with fork_pool(job, processes - 1) as pool:
+    with contextlib.ExitStack() as stack:
+        pool = pool or stack.enter_context(fork_pool(job, processes - 1))
         futures = [pool.submit(_worker_share, part) for part in keys[1:]]
         done.add(make_pages(job, [i for group in parts[0] for i in group]))
         for future in futures:

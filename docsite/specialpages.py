@@ -66,8 +66,13 @@ def _paths(languages: Iterable[str]) -> Iterator[tuple[str | None, str]]:
 
 
 def special_names(languages: Iterable[str]) -> list[str]:
-    """The files of the special files (llms-full.txt among them), below the output."""
-    return [frozen_file("/" + path) for _, path in _paths(languages)]
+    """The files of the special files but the llms-full.txt files (made beside the search
+    index, docsite.freeze), below the output."""
+    return [
+        frozen_file("/" + path)
+        for lang, path in _paths(languages)
+        if lang is None or path != urls.llms_full(lang)
+    ]
 
 
 def special_files(inputs: BuildInputs) -> Iterator[Special]:
