@@ -10,7 +10,8 @@ Pages are templated by the app's own `Docsite.page_body` (the bytes its page vie
 with) and written by docsite.pagebuild, which carries over the files of pages whose inputs did
 not change (docsite.manifest); theme and content files are carried over the same way. The
 other URLs (start page, 404, sitemap, search and status pages) and whatever changed among the
-static files go through Frozen-Flask; the static index is made in forked workers meanwhile.
+static files go through Frozen-Flask. The static index and the llms-full.txt files are made
+meanwhile in forked workers (docsite.sidework).
 """
 
 from __future__ import annotations

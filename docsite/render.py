@@ -231,7 +231,10 @@ class Renderer:
         ui_digest: str = "",
         plugins: Registry | None = None,
         url_style: str = urls.DIRECTORY,
+        scope: str = "",
     ) -> None:
+        """`scope` names whose pages it renders (a content folder): the facts of its last
+        build are kept apart from those of other folders sharing the cache."""
         plugins = plugins or Registry()
         self._extensions = plugins.markdown
         self.config_digest = config_digest
@@ -252,7 +255,7 @@ class Renderer:
         self._memory: LRU[str, tuple[dict[str, str | None], Rendered]] = LRU(MEMORY_ENTRIES)
         self._parses: LRU[tuple[str, str, str], Parsed] = LRU(PARSES_KEPT)
         self._facts: LRU[str, tuple[renderfacts.Deps, renderfacts.PageFacts]] = LRU(FACTS_KEPT)
-        self._pack = renderfacts.FactsPack(self.cache_dir, self.code_digest)
+        self._pack = renderfacts.FactsPack(self.cache_dir, self.code_digest, scope)
         self._markeds: LRU[tuple[str, str, str], Marked] = LRU(PARSES_KEPT)
         # every extension writes UI strings as they are: one rendering serves all languages
         self.plain = all(extension.ui_strings_verbatim for extension in plugins.markdown)

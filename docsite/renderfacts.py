@@ -11,6 +11,7 @@ links resolved to), so they are valid exactly when the rendering is.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
 import json
 import pickle
@@ -103,14 +104,17 @@ DRIFT = 16  # pages a pack may lack or hold beyond those kept before it is writt
 
 class FactsPack:
     """The facts of every page of the last build in one file beside the render cache
-    (`facts-<code>.pack`, pickled, by render key): a build that checks the site and makes its
-    objects.inv reads one file instead of one per page (2,000 files cost a one-page build at
-    1,000 pages per language 0.1 s). It holds what `keep` was given, give or take a few pages
-    (`DRIFT`); the per-page files stay the reference, the pack only saves opening them."""
+    (`facts-<scope>-<code>.pack`, pickled, by render key): a build that checks the site and
+    makes its objects.inv reads one file instead of one per page (2,000 files cost a one-page
+    build at 1,000 pages per language 0.1 s). It holds what `keep` was given, give or take a
+    few pages (`DRIFT`); the per-page files stay the reference, the pack only saves opening
+    them."""
 
-    def __init__(self, cache_dir: Path | None, version: str) -> None:
+    def __init__(self, cache_dir: Path | None, version: str, scope: str = "") -> None:
+        """`scope`: whose pages (a content folder): each keeps a pack of its own."""
         self.folder = cache_dir
-        self.file = cache_dir / f"facts-{version[:16]}.pack" if cache_dir else None
+        self.prefix = f"facts-{hashlib.sha256(scope.encode()).hexdigest()[:10]}-"
+        self.file = cache_dir / f"{self.prefix}{version[:16]}.pack" if cache_dir else None
         self._loaded: dict[str, Facts] | None = None
         self._asked: dict[str, Facts] = {}
 
@@ -136,7 +140,7 @@ class FactsPack:
             if drift <= max(DRIFT, len(pack) // 50):
                 return
         if write_atomically(self.file, pickle.dumps(pack, pickle.HIGHEST_PROTOCOL)):
-            for old in self.folder.glob("facts-*.pack"):
+            for old in self.folder.glob(f"{self.prefix}*.pack"):
                 if old != self.file:
                     old.unlink(missing_ok=True)  # another version's code
             self._loaded = pack

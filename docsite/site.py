@@ -66,7 +66,11 @@ class Site:
         self.gettext_for = gettext_for
         self.plugins = plugins_for(config.plugins)
         self.renderer = renderer or Renderer(
-            config.digest, config.cache_dir, plugins=self.plugins, url_style=config.url_style
+            config.digest,
+            config.cache_dir,
+            plugins=self.plugins,
+            url_style=config.url_style,
+            scope=str(config.content_dir),
         )
         # The content folder's pages, those of the plugins' page sources, and all of them.
         self.content = sources if sources is not None else read_sources(config)

@@ -55,7 +55,12 @@ def make_snapshot(config: SiteConfig, server: bool, site: Site | None = None) ->
             raise ConfigError(f"language {code!r}: {exc}") from None
     plugins = plugins_for(config.plugins)
     renderer = Renderer(
-        config.digest, config.cache_dir, theme.translations_digest, plugins, config.url_style
+        config.digest,
+        config.cache_dir,
+        theme.translations_digest,
+        plugins,
+        config.url_style,
+        scope=str(config.content_dir),
     )
     if server:  # a server, running for long: bounded memory
         renderer.limit_memory(SERVER_RENDERS)

@@ -29,7 +29,7 @@ def test_kept_facts_are_read_from_the_pack_alone(make_site) -> None:  # type: ig
         file.unlink()
 
     again = _fresh(site)
-    pack = FactsPack(render_dir, again.renderer.code_digest)
+    pack = FactsPack(render_dir, again.renderer.code_digest, str(again.config.content_dir))
     assert pack.get(again.render_key(a)) is not None
     assert pack.get(again.render_key(b)) is None
     assert again.facts(again.entries["en"]["a.md"]) == before["a"]
@@ -62,7 +62,8 @@ def test_the_pack_is_written_again_only_when_it_lacks_more_than_a_few_pages(
         for entry in entries:
             site.facts(entry)
         site.renderer.keep_facts(site.render_key(e) for e in entries)
-        pack = FactsPack(site.config.cache_dir / "render", site.renderer.code_digest).file
+        scope = str(site.config.content_dir)
+        pack = FactsPack(site.config.cache_dir / "render", site.renderer.code_digest, scope).file
         assert pack is not None
         return pack.read_bytes()
 
@@ -77,3 +78,21 @@ def test_the_pack_is_written_again_only_when_it_lacks_more_than_a_few_pages(
     again = _fresh(first)
     assert build(again) == after_edit, "2 keys otherwise, within DRIFT: not written"
     assert again.facts(again.entries["en"]["p1.md"]).toc == (("new", "New"),)
+
+
+def test_content_folders_sharing_a_cache_keep_a_pack_each(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two projects built with one cache folder: the build of one must not drop the pack of
+    the other (which would make it open a file per page again)."""
+    packs = {scope: FactsPack(tmp_path, "0123456789abcdef", scope) for scope in ("a", "b")}
+    for scope, pack in packs.items():
+        pack.note(f"key-{scope}", ({}, scope))  # type: ignore[arg-type]
+        pack.keep([f"key-{scope}"])
+    again = {scope: FactsPack(tmp_path, "0123456789abcdef", scope) for scope in ("a", "b")}
+    assert again["a"].get("key-a") == ({}, "a") and again["a"].get("key-b") is None
+    assert again["b"].get("key-b") == ({}, "b")
+    newer = FactsPack(tmp_path, "fedcba9876543210", "a")  # a's code changed: its old pack goes
+    newer.note("key-a", ({}, "a2"))  # type: ignore[arg-type]
+    newer.keep(["key-a"])
+    assert sorted(p.name.split("-")[1] for p in tmp_path.glob("facts-*.pack")) == sorted(
+        {packs["a"].prefix.split("-")[1], packs["b"].prefix.split("-")[1]}
+    )
