@@ -7,9 +7,9 @@ while building, so a page costs the same on a site of 40 pages as on one of 4,00
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from docsite.entry import Entry
 
@@ -66,11 +66,10 @@ def build_nav(title: str, entries: Mapping[str, Entry]) -> Nav:
     def folder_node(folder: str) -> NavNode:
         node = folders.get(folder)
         if node is None:
-            name = PurePosixPath(folder).name
+            name = posixpath.basename(folder)
             node = NavNode(name.replace("-", " ").replace("_", " ").title(), None, folder)
             folders[folder] = node
-            parent = str(PurePosixPath(folder).parent)
-            folder_node("" if parent == "." else parent).children.append(node)
+            folder_node(posixpath.dirname(folder)).children.append(node)
         return node
 
     for path, entry in entries.items():
@@ -78,7 +77,7 @@ def build_nav(title: str, entries: Mapping[str, Entry]) -> Nav:
             continue
         page = entry.page
         if page.is_index:
-            node = folder_node(str(PurePosixPath(path).parent))
+            node = folder_node(posixpath.dirname(path))
             node.entry, node.title, node.sortorder = entry, page.nav_title, page.sortorder
         else:
             folder_node(page.folder).children.append(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import posixpath
 import re
 import reprlib
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -80,17 +81,13 @@ class Page:
 
     @property
     def is_index(self) -> bool:
-        return PurePosixPath(self.path).name == "index.md"
+        return posixpath.basename(self.path) == "index.md"
 
     @property
     def folder(self) -> str:
         """The folder this page belongs to in the nav ("" for the top)."""
-        parent = str(PurePosixPath(self.path).parent)
-        parent = "" if parent == "." else parent
-        if self.is_index:
-            grand = str(PurePosixPath(parent).parent)
-            return "" if grand == "." or not parent else grand
-        return parent
+        parent = posixpath.dirname(self.path)
+        return posixpath.dirname(parent) if self.is_index else parent
 
     @property
     def draft(self) -> bool:

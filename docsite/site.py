@@ -99,6 +99,7 @@ class Site:
             lang: build_nav(config.title(lang), derived.entries[lang]) for lang in config.languages
         }
         self._keys: dict[tuple[str, str, str, str], str] = {}  # render keys (render_key)
+        self._facts: dict[tuple[str, str, str, str], PageFacts] = {}  # by entry (facts)
 
     # --- new sites from this one ----------------------------------------------------------
 
@@ -219,8 +220,14 @@ class Site:
         return self.renderer.render(*self._render_args(entry))
 
     def facts(self, entry: Entry) -> PageFacts:
-        """What check and objects.inv need of the entry's rendering (Renderer.facts)."""
-        return self.renderer.facts(*self._render_args(entry))
+        """What check and objects.inv need of the entry's rendering (Renderer.facts); worked
+        out once per site (its links resolve as they did), though a build asks it twice."""
+        page = entry.page
+        known = (entry.lang, page.lang, page.path, page.digest)
+        facts = self._facts.get(known)
+        if facts is None:
+            facts = self._facts[known] = self.renderer.facts(*self._render_args(entry))
+        return facts
 
     def _render_args(self, entry: Entry) -> RenderArgs:
         resolve = functools.partial(self.resolve, entry.lang)
