@@ -204,6 +204,8 @@ def build(
     if no_cache:
         config = config.with_options(cache_dir=cold_cache_dir(config.cache_dir))
     app = create_app(config, server_search=False)
+    # The site just loaded lives as long as this process: no collection need walk it again.
+    gc.freeze()
     site = app.extensions["docsite"].site
     reports: list[CheckReport] = []
     verify = verifier(site, config, out, strict, reports, offline)

@@ -108,6 +108,7 @@ def fork_pool(payload: object, workers: int) -> Iterator[ProcessPoolExecutor]:
     _INHERITED = payload
     # What the workers inherit is never garbage to them: kept out of their collections, which
     # would otherwise walk (and so copy, page by page) the parent's whole heap.
+    frozen_before = gc.get_freeze_count() > 0  # by a caller whose objects stay frozen
     gc.freeze()
     # With no workers wanted, a pool that is never submitted to never forks.
     pool = ProcessPoolExecutor(
@@ -121,7 +122,8 @@ def fork_pool(payload: object, workers: int) -> Iterator[ProcessPoolExecutor]:
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _INHERITED = None
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 def die_with_parent(parent: int) -> None:
