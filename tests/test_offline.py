@@ -139,3 +139,20 @@ def test_normal_build_says_why_search_cannot_work_from_disk(normal_site: Path, p
     message = page.locator("#search-results .search-unavailable")
     message.wait_for(state="visible", timeout=15_000)
     assert "--offline" in message.inner_text() and "HTTP" in message.inner_text()
+
+
+def test_relative_urls_agree_with_posixpath_relpath_on_any_site_paths() -> None:
+    """urls.relative_url works out a relative path itself (faster than posixpath.relpath,
+    which it calls for paths with `.` or `..` parts): the two agree on every pair of paths
+    made of these parts, empty and dotted ones included."""
+    import posixpath
+    import random
+
+    from docsite.urls import _relpath
+
+    parts = ["a", "b", "c", "index.html", "x.md", ".", "..", "", "é", "a b", "A"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        start = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 4)))
+        to = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 4)))
+        assert _relpath(start, to) == posixpath.relpath("/" + to, "/" + start), (start, to)
