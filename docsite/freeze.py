@@ -51,7 +51,7 @@ from docsite.pagebuild import (
     PageJob,
     carry_pages,
     carry_unchanged,
-    few_renderings,
+    changed_renderings,
     make_pages_of,
 )
 from docsite.parallel import MIN_PAGES, jobs
@@ -171,11 +171,14 @@ def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, 
     app, state, out = run.app, run.state, run.out
     _configure_freezer(app, staging, state.config.base_url)
     job = _page_job(state, run.previous, out, staging)
-    # An edit (few pages render otherwise) starts the side work first: the index runs beside
-    # the pages and analyses what changed itself. A bigger build starts it after the pages,
-    # so that it reuses what the page workers analysed.
-    early = run.processes >= 2 and few_renderings(job)
-    if early:
+    # An edit (few pages render otherwise) renders those pages, then starts the side work,
+    # whose index analyses them (rendered already) beside the other pages. A bigger build
+    # starts it after the pages, and it reuses what the page workers analysed.
+    changed = changed_renderings(job) if run.processes >= 2 else None
+    early = changed is not None
+    if changed is not None:
+        for item in changed:
+            job.snap.site.render(item)
         job = replace(job, analyze=None)
     with ExitStack() as stack:
         side = stack.enter_context(side_work(job, run.processes)) if early else None

@@ -189,17 +189,18 @@ def carry_pages(job: PageJob) -> tuple[PagesDone, list[list[Entry]]]:
     return done, list(todo.values())
 
 
-def few_renderings(job: PageJob) -> bool:
-    """Whether fewer than MIN_PAGES pages render otherwise than in the last build (their
-    render key is not the one recorded): an edit, not a new build."""
-    site, changed = job.snap.site, 0
+def changed_renderings(job: PageJob) -> list[Entry] | None:
+    """The pages that render otherwise than in the last build (their render key is not the
+    one recorded), when there are fewer than MIN_PAGES (an edit); None when there are more
+    (a new build)."""
+    site, changed = job.snap.site, []
     for item in site.all_entries():
         old = job.previous.records.get(page_file(item))
         if old is None or old.render_key != site.render_key(item):
-            changed += 1
-            if changed >= MIN_PAGES:
-                return False
-    return True
+            changed.append(item)
+            if len(changed) >= MIN_PAGES:
+                return None
+    return changed
 
 
 def make_pages_of(
