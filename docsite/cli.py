@@ -204,11 +204,9 @@ def build(
     if no_cache:
         config = config.with_options(cache_dir=cold_cache_dir(config.cache_dir))
     app = create_app(config, server_search=False)
-    # The site just loaded lives as long as this process: no collection need walk it again.
-    gc.freeze()
-    site = app.extensions["docsite"].site
+    gc.freeze()  # the site just loaded lives as long as the process: no collection walks it
     reports: list[CheckReport] = []
-    verify = verifier(site, config, out, strict, reports, offline)
+    verify = verifier(app.extensions["docsite"].site, config, out, strict, reports, offline)
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int, url: str) -> None:
