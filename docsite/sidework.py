@@ -3,10 +3,11 @@ llms-full.txt, in forked workers while the build goes on with its check and spec
 
 The index of each language share goes to a worker of its own; the llms-full.txt files, which
 need every page's Markdown copy, are handed to whichever worker is free first once the pages
-are made. When a build makes few pages (an edit), the workers start before the pages are made
-and analyse what changed themselves, so the index, the longest of this work, runs beside the
-pages instead of after them; a build that makes many pages starts them after, so they reuse
-what the page workers analysed (docsite.pagebuild).
+are made. When a build is an edit (few pages render otherwise), the workers fork once those
+pages are rendered, before the others are carried and made, so the index, the longest of this
+work, runs beside the pages instead of after them, and analyses the new renderings from
+memory; a build that makes many pages forks them after, so they reuse what the page workers
+analysed (docsite.freeze, docsite.pagebuild).
 """
 
 from __future__ import annotations
