@@ -99,18 +99,24 @@ def _highlight(code: str, language: str, hl_lines: tuple[int, ...], linenums: in
     lexer = find_lexer(language)
     if lexer is None:
         return f'<pre class="highlight"><code>{escape(code)}</code></pre>'
-    formatter = HtmlFormatter(
+    html = pygments_highlight(code, lexer, _formatter(hl_lines, linenums))
+    # Pygments wraps in <div class="highlight"><pre>; the theme styles pre.highlight.
+    return html.replace('<div class="highlight"><pre>', '<pre class="highlight">', 1).replace(
+        "</pre></div>", "</pre>", 1
+    )
+
+
+@lru_cache(maxsize=64)
+def _formatter(hl_lines: tuple[int, ...], linenums: int | None) -> HtmlFormatter:
+    """One formatter per set of options, made once: making one works out a class for every
+    token type of the style, and formatting changes nothing in it."""
+    return HtmlFormatter(
         cssclass="highlight",
         wrapcode=True,
         hl_lines=list(hl_lines),
         linenos="inline" if linenums else False,
         linenostart=linenums or 1,
         nowrap=False,
-    )
-    html = pygments_highlight(code, lexer, formatter)
-    # Pygments wraps in <div class="highlight"><pre>; the theme styles pre.highlight.
-    return html.replace('<div class="highlight"><pre>', '<pre class="highlight">', 1).replace(
-        "</pre></div>", "</pre>", 1
     )
 
 
