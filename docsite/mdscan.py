@@ -69,25 +69,48 @@ class BodyLines:
     has_h1: bool  # the body starts with a level-1 heading
 
 
-@lru_cache(maxsize=256)
-def body_lines(body: str) -> BodyLines:
-    """Which lines of a body are code, headings and raw HTML (what text tools must not touch,
-    or may rewrite), without rendering it: its blocks only, inline content left unparsed."""
-    tokens = _block_parser().parse(body, _alone())
+_BLOCK_KINDS = {
+    "fence": "code",
+    "code_block": "code",
+    "heading_open": "headings",
+    "html_block": "html",
+}
+_NOTED_KEPT = 32
+_noted: dict[str, BodyLines] = {}  # bodies the renderer parsed lately (note_parse), by text
+
+
+def lines_of(tokens: list[Token]) -> BodyLines:
+    """Which lines are code, headings and raw HTML in the tokens of a parse of a body: those
+    of a whole parse (the renderer's) or of its blocks only (body_lines), alike."""
     kinds: dict[str, set[int]] = {"code": set(), "headings": set(), "html": set()}
     for token in tokens:
-        kind = {
-            "fence": "code",
-            "code_block": "code",
-            "heading_open": "headings",
-            "html_block": "html",
-        }.get(token.type)
+        kind = _BLOCK_KINDS.get(token.type)
         if kind and token.map:
             kinds[kind].update(range(token.map[0], token.map[1]))
     has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
     return BodyLines(
         frozenset(kinds["code"]), frozenset(kinds["headings"]), frozenset(kinds["html"]), has_h1
     )
+
+
+def note_parse(body: str, tokens: list[Token]) -> None:
+    """Remember the lines of a body the one parser (no extensions) just parsed whole, so
+    that the Markdown copy made right after it does not parse it again."""
+    if len(_noted) >= _NOTED_KEPT:
+        del _noted[next(iter(_noted))]
+    _noted[body] = lines_of(tokens)
+
+
+def body_lines(body: str) -> BodyLines:
+    """Which lines of a body are code, headings and raw HTML (what text tools must not touch,
+    or may rewrite), without rendering it: its blocks only, inline content left unparsed."""
+    noted = _noted.get(body)
+    return noted if noted is not None else _block_lines(body)
+
+
+@lru_cache(maxsize=256)
+def _block_lines(body: str) -> BodyLines:
+    return lines_of(_block_parser().parse(body, _alone()))
 
 
 @lru_cache(maxsize=1)

@@ -73,6 +73,10 @@ class MarkdownExtension:
     # only as they are, escaped, or not at all: a page is then rendered once for all languages
     # with markers where the UI strings go (docsite.render.Marked).
     ui_strings_verbatim: bool = False
+    # Text whose absence from a page means the extension leaves the page's blocks as the
+    # parser without it makes them (None: no such promise): the Markdown copy then takes the
+    # lines of the rendering's parse instead of parsing the page again (docsite.mdscan).
+    block_marker: str | None = None
 
     def digest(self) -> str:
         return hashlib.sha256(source_of(self.setup) + self.version.encode()).hexdigest()[:16]

@@ -26,7 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import escape
 
-from docsite import highlight, markdown, mdchecks, mdcontext, pages, renderfacts, urls
+from docsite import highlight, markdown, mdchecks, mdcontext, mdscan, pages, renderfacts, urls
 from docsite.cachefile import write_atomically
 from docsite.codedigest import code_digest
 from docsite.errors import ContentError, Diagnostic
@@ -461,7 +461,17 @@ class Renderer:
             has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
             parsed = Parsed(tokens, ctx, has_h1)
             self._parses.put(key, parsed)
+            if self._blocks_plain(page.body):  # the Markdown copy takes its lines from here
+                mdscan.note_parse(page.body, tokens)
         return parsed
+
+    def _blocks_plain(self, body: str) -> bool:
+        """Whether the parser's extensions leave this body's blocks as the one parser without
+        them makes them (each promises so for bodies without its marker)."""
+        return all(
+            ext.block_marker is not None and ext.block_marker not in body
+            for ext in self._extensions
+        )
 
     def _lookup(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:
         hit = self._memory.get(key)

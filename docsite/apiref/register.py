@@ -156,5 +156,6 @@ def register(registry: Registry) -> None:
             version=code_digest(),
             site_context=site_context,
             ui_strings_verbatim=True,  # titles and badges, escaped (and only with an env)
+            block_marker=":::",  # its one block rule starts at `:::`
         )
     )
