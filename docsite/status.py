@@ -9,6 +9,7 @@ hash after a translator brings a page up to date.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -56,8 +57,21 @@ def section_of(path: str) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
+_worked_out: weakref.WeakKeyDictionary[Site, dict[str, list[SectionStatus]]]
+_worked_out = weakref.WeakKeyDictionary()
+
+
 def translation_status(site: Site, lang: str) -> list[SectionStatus]:
-    """Per section of the default language, the state of every page in `lang`."""
+    """Per section of the default language, the state of every page in `lang`: worked out
+    once per site (which never changes), though a build asks for it three times. Read it;
+    do not change it."""
+    known = _worked_out.setdefault(site, {})
+    if lang not in known:
+        known[lang] = _translation_status(site, lang)
+    return known[lang]
+
+
+def _translation_status(site: Site, lang: str) -> list[SectionStatus]:
     default = site.config.default_language
     originals = site.pages.get(default, {})
     translations = site.pages.get(lang, {})
