@@ -118,14 +118,18 @@ def carry_recorded(out: Path, staging: Path, name: str, record: Record) -> Recor
 
     A build carries thousands of files, so this takes the shortest way: a reused folder that
     holds the very file already keeps it, and a new hard link is that file (its record
-    stays true) without asking for its status again."""
+    stays true) without asking for its status again. A link in the spare to the very file
+    recorded (its inode, size and time) is that file, whatever the output holds now."""
     old, new = f"{out}/{name}", f"{staging}/{name}"
-    if not intact(record, old):
-        return None
     try:
         if _describes(record, os.stat(new)):
             return record  # the spare's link to it (docsite.outfolder)
+        present = True
     except OSError:
+        present = False
+    if not intact(record, old):
+        return None
+    if not present:
         try:
             _in_folder(new, lambda: os.link(old, new))
             return record
