@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import marshal
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -261,20 +262,29 @@ def updated_state(old: LangState, pages: dict[str, str], rows: list[Row]) -> Lan
 
 
 def _apply_term(terms: dict[str, str], term: str, by_doc: dict[int, int | None], docs: int) -> None:
-    """Set or drop some postings of a term (its idf follows its document frequency)."""
+    """Set or drop some postings of a term (its idf follows its document frequency). A
+    common term has thousands of postings and an edit changes one or two: they are found by
+    bisection, and the lists are sliced, not rebuilt one posting at a time."""
     flat = parse_fragment(terms[term])[1:] if term in terms else []
-    weights = dict(zip(flat[0::2], flat[1::2], strict=True))
-    for number, w in by_doc.items():
+    numbers, weights = flat[0::2], flat[1::2]
+    for number in sorted(by_doc):
+        w = by_doc[number]
+        i = bisect_left(numbers, number)
+        here = i < len(numbers) and numbers[i] == number
         if w is None:
-            weights.pop(number, None)
+            if here:
+                del numbers[i], weights[i]
+        elif here:
+            weights[i] = w
         else:
-            weights[number] = w
-    if not weights:
+            numbers.insert(i, number)
+            weights.insert(i, w)
+    if not numbers:
         terms.pop(term, None)
         return
-    postings: list[int] = [idf(docs, len(weights))]
-    for number in sorted(weights):
-        postings.extend((number, weights[number]))
+    postings = [idf(docs, len(numbers))] * (2 * len(numbers) + 1)
+    postings[1::2] = numbers
+    postings[2::2] = weights
     terms[term] = fragment(term, postings)
 
 
