@@ -33,6 +33,7 @@ from docsite import urls
 from docsite.buildinputs import BuildInputs
 from docsite.context import GENERATED_STATIC, static_name
 from docsite.errors import Diagnostic
+from docsite.fullcopy import MANIFEST_KEY
 from docsite.leftovers import remove_later
 from docsite.manifest import (
     Manifest,
@@ -207,11 +208,12 @@ def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, 
     records.update(beside.records)
     if reused:
         prune(staging, set(records))
-    extra: dict[str, object] = {"search": beside.made, "check": (checked, report)}
+    segments = {MANIFEST_KEY: beside.segments}
+    extra: dict[str, object] = {"search": beside.made, "check": (checked, report), **segments}
     if state.config.offline:  # opened from disk: the index is read as scripts
         index_as_scripts(staging)  # its JSON files go, so none is carried next time
         records = {p: r for p, r in records.items() if not _is_index(p)}
-        extra = {"check": (checked, report)}
+        extra = {"check": (checked, report), **segments}
     save_manifest(run.manifest_at, Manifest(folder_id(staging), records, extra))
     if (line := replace_output(staging, out)) is not None:
         run.note(line)

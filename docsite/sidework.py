@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from docsite import llms, urls
+from docsite import fullcopy, urls
 from docsite.cachefile import no_collection
 from docsite.entry import Entry
 from docsite.manifest import Record, carry, carry_recorded, intact, record_for, write_new
@@ -38,11 +38,13 @@ class SideDone:
     search: dict[str, StaticIndexStats] = field(default_factory=dict)
     records: dict[str, Record] = field(default_factory=dict)
     made: Made = field(default_factory=dict)
+    segments: dict[str, fullcopy.Segments] = field(default_factory=dict)  # llms-full.txt's
 
     def add(self, other: SideDone) -> None:
         self.search.update(other.search)
         self.records.update(other.records)
         self.made.update(other.made)
+        self.segments.update(other.segments)
 
 
 class SideWork:
@@ -111,9 +113,9 @@ def _full_copies(
     """These languages' llms-full.txt (in a forked worker unless `job` is given), from their
     pages' Markdown copies as this build wrote or carried them (`copies`: the digest of each
     one's bytes, by file; making them all again would cost a parse of every page); carried
-    when those copies are what they were."""
+    when those copies are what they were, else made again around the last file's segments of
+    the pages whose copies are (docsite.fullcopy)."""
     job = job or inherited(PageJob)
-    site = job.snap.site
     done = SideDone()
 
     def copy_of(entry: Entry) -> str:
@@ -122,10 +124,11 @@ def _full_copies(
     for lang in languages:
         path = urls.llms_full(lang)
         inputs = full_copy_inputs(job.inputs, lang, copies)
-        if (old := carry_unchanged(job, path, inputs)) is not None:
-            done.records[path] = old
+        segments = fullcopy.previous_segments(job, path)
+        if segments is not None and (old := carry_unchanged(job, path, inputs)) is not None:
+            done.records[path], done.segments[path] = old, segments
             continue
-        data = llms.llms_full(site, lang, copy_of).encode()
+        data, done.segments[path] = fullcopy.full_text(job, lang, copies, copy_of)
         done.records[path] = record_for(
             inputs, hashlib.sha256(data).hexdigest(), write_new(job.staging / path, data)
         )
