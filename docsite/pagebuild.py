@@ -11,7 +11,6 @@ analyse what they render for the static search index.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from docsite.manifest import (
     record_for,
     write_new,
 )
-from docsite.parallel import MIN_PAGES, fork_pool, inherited, shares
+from docsite.parallel import MIN_PAGES, Deal, fork_pool, inherited, shares
 
 if TYPE_CHECKING:
     from docsite.state import Docsite
@@ -209,17 +208,51 @@ def make_pages_of(
     processes: int,
     pool: ProcessPoolExecutor | None = None,
 ) -> PagesDone:
-    """Make these pages (`carry_pages`' leftovers) on every core, in shares of equal cost;
-    in the workers of `pool` when given (forks that inherited `job`), else in new ones."""
+    """Make these pages (`carry_pages`' leftovers) on every core: in new workers, each
+    taking the next page (and its translations) when it is free, the costliest first; in the
+    workers of `pool` when given (forks that inherited `job`), in shares of equal cost."""
     if processes < 2 or sum(map(len, groups)) < MIN_PAGES:
         return make_pages(job, [item for group in groups for item in group])
     done = PagesDone()
-    parts = shares(groups, lambda group: sum(estimated_cost(job, i) for i in group), processes)
+    costs = [sum(estimated_cost(job, i) for i in group) for group in groups]
+    if pool is None:
+        order = [groups[n] for n in sorted(range(len(groups)), key=costs.__getitem__)[::-1]]
+        dealt = _Dealt(job, [[(i.lang, i.page.path) for i in g] for g in order], Deal(len(order)))
+        with fork_pool(dealt, processes - 1) as pool:
+            futures = [pool.submit(_worker_deal) for _ in range(processes - 1)]
+            done.add(_take_dealt(job, order, dealt.deal))
+            for future in futures:
+                done.add(future.result())
+        return done
+    cost_of = dict(zip(map(id, groups), costs, strict=True))
+    parts = shares(groups, lambda group: cost_of[id(group)], processes)
     keys = [[(i.lang, i.page.path) for group in part for i in group] for part in parts]
-    with contextlib.ExitStack() as stack:
-        pool = pool or stack.enter_context(fork_pool(job, processes - 1))
-        futures = [pool.submit(_worker_share, part) for part in keys[1:]]
-        done.add(make_pages(job, [i for group in parts[0] for i in group]))
-        for future in futures:
-            done.add(future.result())
+    futures = [pool.submit(_worker_share, part) for part in keys[1:]]
+    done.add(make_pages(job, [i for group in parts[0] for i in group]))
+    for future in futures:
+        done.add(future.result())
     return done
+
+
+@dataclass
+class _Dealt:
+    """What the workers of a deal inherit: the job, the pages by group, and the deal."""
+
+    job: PageJob
+    groups: list[list[tuple[str, str]]]
+    deal: Deal
+
+
+def _take_dealt(job: PageJob, groups: list[list[Entry]], deal: Deal) -> PagesDone:
+    """Make the groups of pages this process is dealt, one at a time."""
+    done = PagesDone()
+    for index in deal.take():
+        done.add(make_pages(job, groups[index]))
+    return done
+
+
+def _worker_deal() -> PagesDone:
+    dealt = inherited(_Dealt)
+    entries = dealt.job.snap.site.entries
+    groups = [[entries[lang][path] for lang, path in group] for group in dealt.groups]
+    return _take_dealt(dealt.job, groups, dealt.deal)

@@ -49,6 +49,27 @@ def shares(items: Sequence[T], weight: Callable[[T], float], count: int) -> list
     return out
 
 
+class Deal:
+    """Items handed out one at a time, in their order, to whichever process asks first: this
+    one and the workers it forks after making the deal (the counter is in shared memory).
+    Items ordered heaviest first keep the processes busy alike, however wrong their weights
+    were guessed."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._next = multiprocessing.get_context("fork").Value("i", 0)
+
+    def take(self) -> Iterator[int]:
+        """The indexes of the items this process gets, until none is left."""
+        while True:
+            with self._next.get_lock():
+                index = self._next.value
+                self._next.value = index + 1
+            if index >= self.count:
+                return
+            yield index
+
+
 def prerender(site: Site, processes: int, analyze: bool = False) -> None:
     """Render every page (fallbacks included) into the site's render cache, in parallel.
 
