@@ -100,15 +100,16 @@ def mean_length(total: int, docs: int) -> float:
 
 
 def bm25f_weights(
-    counts: Mapping[str, Counter[str]], averages: Mapping[str, float]
+    counts: Mapping[str, Mapping[str, int]], averages: Mapping[str, float]
 ) -> dict[str, float]:
     """Each term's BM25F weight in one document, before idf: summed over the fields, the
-    field's boost times its saturated, length-normalized term frequency."""
+    field's boost times its saturated, length-normalized term frequency. `counts`: each
+    field's terms with their frequencies (Counters, or plain dicts)."""
     weights: dict[str, float] = defaultdict(float)
     for name in FIELDS:
         counter = counts[name]
         b = FIELD_B[name]
-        norm = 1 - b + b * counter.total() / averages[name]
+        norm = 1 - b + b * sum(counter.values()) / averages[name]
         naming = name in NAMING_FIELDS
         for term, tf in counter.items():
             boost = FIELD_BOOSTS[name]
@@ -124,7 +125,7 @@ def is_identifier(term: str) -> bool:
 
 
 def stored_weights(
-    counts: Mapping[str, Counter[str]], averages: Mapping[str, float]
+    counts: Mapping[str, Mapping[str, int]], averages: Mapping[str, float]
 ) -> dict[str, int]:
     """W(t, d) of every term of a document: its BM25F weight as the index keeps it."""
     return {

@@ -110,7 +110,7 @@ def weight_of(
 def row_weights(row: Row, averages: tuple[float, ...]) -> dict[str, int]:
     """Every term's W in a document (through the ranking itself)."""
     fields, _ = opened(row)
-    counts = {name: Counter(fields[i]) for i, name in enumerate(FIELDS)}
+    counts = dict(zip(FIELDS, fields, strict=True))  # each field's term -> frequency
     return stored_weights(counts, dict(zip(FIELDS, averages, strict=True)))
 
 
