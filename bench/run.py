@@ -841,6 +841,9 @@ class Bench:
         wanted = set(self.args.sections.split(","))
         if "builds" in wanted:
             self.section("Builds", lambda: self.builds(corpora, tools))
+            floor = [f"{c.name}={c.path}" for c in corpora] + ["--runs", str(self.runs)]
+            title = "Floor of a cold build"
+            self.section(title, lambda: self.bench_module("bench.floor", floor, title))
         if "live" in wanted:
             self.section("Live server", lambda: self.live(corpora[0], corpora[-1]))
         sizes = [250] if self.quick else [250, 1000, 4000]
