@@ -185,8 +185,8 @@ def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, 
         side = stack.enter_context(side_work(job, run.processes)) if early else None
         done, groups = carry_pages(job)
         done.add(make_pages_of(job, groups, run.processes, side.pool if side else None))
-        for key, cached in done.rendered:
-            state.site.renderer.adopt(key, cached)
+        for key, found in done.facts:
+            state.site.renderer.adopt_facts(key, found)
         adopt_analyzed(done.analyzed)
         side = side or stack.enter_context(side_work(job, run.processes))
         records = done.records

@@ -34,6 +34,7 @@ from docsite.manifest import (
     write_new,
 )
 from docsite.parallel import MIN_PAGES, Deal, fork_pool, inherited, shares
+from docsite.renderfacts import Facts
 
 if TYPE_CHECKING:
     from docsite.state import Docsite
@@ -56,16 +57,18 @@ class PageJob:
 
 @dataclass
 class PagesDone:
-    """What building pages gives back: a record per file, renderings and analyses made."""
+    """What building pages gives back: a record per file, the facts of the renderings (what
+    the check and objects.inv need of them: their HTML stays where it was made) and the
+    search index's rows made ahead."""
 
     records: dict[str, Record] = field(default_factory=dict)
-    rendered: list[tuple[str, Any]] = field(default_factory=list)
+    facts: list[tuple[str, Facts]] = field(default_factory=list)
     analyzed: dict[str, Any] = field(default_factory=dict)
     written: int = 0
 
     def add(self, other: PagesDone) -> None:
         self.records.update(other.records)
-        self.rendered.extend(other.rendered)
+        self.facts.extend(other.facts)
         self.analyzed.update(other.analyzed)
         self.written += other.written
 
@@ -154,7 +157,8 @@ def make_pages(job: PageJob, items: list[Entry]) -> PagesDone:
             add_copy(job, item, record, done.records)
             done.written += 1
         key = job.snap.site.render_key(item)
-        done.rendered.append((key, renderer.cached(key)))
+        if (found := renderer.facts_of(key)) is not None:
+            done.facts.append((key, found))
     if job.analyze is not None:
         done.analyzed = job.analyze(items)
     return done

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from docsite.search import DocTerms, adopt_analyzed, analyze_ahead
+from docsite.search import Ahead, adopt_analyzed, analyze_ahead
 from docsite.site import Site
 
 T = TypeVar("T")
@@ -107,7 +107,7 @@ def prerender(site: Site, processes: int, analyze: bool = False) -> None:
 
 def _render_share(
     keys: list[tuple[str, str]], analyze: bool, site: Site | None = None
-) -> tuple[list[tuple[str, Any]], dict[str, DocTerms]]:
+) -> tuple[list[tuple[str, Any]], dict[str, Ahead]]:
     """Render these pages (in a worker unless `site` is given); what the parent adopts."""
     site = site or inherited(Site)
     out = []

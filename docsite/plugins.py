@@ -82,6 +82,12 @@ class MarkdownExtension:
         return hashlib.sha256(source_of(self.setup) + self.version.encode()).hexdigest()[:16]
 
 
+def keeps_blocks(extensions: Sequence[MarkdownExtension], body: str) -> bool:
+    """Whether these extensions leave a body's blocks as the parser without them makes them
+    (each promises so for bodies without its `block_marker`)."""
+    return all(e.block_marker is not None and e.block_marker not in body for e in extensions)
+
+
 class PageSource(Protocol):
     """Pages made by other means than Markdown files in the content folder."""
 

@@ -34,7 +34,7 @@ from docsite.lru import LRU
 from docsite.markdown import create_markdown
 from docsite.mdcontext import LinkRef, RenderContext, TocEntry
 from docsite.pages import Page
-from docsite.plugins import Registry
+from docsite.plugins import Registry, keeps_blocks
 from docsite.renderfacts import PageFacts
 
 MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest
@@ -299,6 +299,15 @@ class Renderer:
         if cached is not None:
             self._memory.put(key, cached)
 
+    def facts_of(self, key: str) -> renderfacts.Facts | None:
+        """The facts of a rendering in memory, with the URLs its links resolved to."""
+        cached = self._memory.get(key)
+        return None if cached is None else (cached[0], cached[1].facts())
+
+    def adopt_facts(self, key: str, found: renderfacts.Facts) -> None:
+        """Take the facts of a rendering made by another process (`facts_of` there)."""
+        self._facts.put(key, found)
+
     def render(
         self,
         page: Page,
@@ -337,14 +346,12 @@ class Renderer:
         """What check and objects.inv need of a page's rendering, read without its HTML when
         it is cached."""
         key = self.key(page, ui_lang, extra[1])
-        if self.cache_dir is not None and self._memory.get(key) is None:
-            found = (
-                self._facts.get(key)
-                or self._pack.get(key)
-                or renderfacts.read_facts(self.cache_dir, key)
-            )
-            if found:
-                self._facts.put(key, found)  # the check and objects.inv both ask
+        if self._memory.get(key) is None:
+            found = self._facts.get(key)
+            if found is None and self.cache_dir is not None:
+                found = self._pack.get(key) or renderfacts.read_facts(self.cache_dir, key)
+                if found:
+                    self._facts.put(key, found)  # the check and objects.inv both ask
             if found and renderfacts.still_valid(found[0], resolve_page):
                 self._pack.note(key, found)
                 return found[1].for_file(str(page.source_file))
@@ -461,17 +468,9 @@ class Renderer:
             has_h1 = bool(tokens) and tokens[0].type == "heading_open" and tokens[0].tag == "h1"
             parsed = Parsed(tokens, ctx, has_h1)
             self._parses.put(key, parsed)
-            if self._blocks_plain(page.body):  # the Markdown copy takes its lines from here
+            if keeps_blocks(self._extensions, page.body):  # the Markdown copy's lines too
                 mdscan.note_parse(page.body, tokens)
         return parsed
-
-    def _blocks_plain(self, body: str) -> bool:
-        """Whether the parser's extensions leave this body's blocks as the one parser without
-        them makes them (each promises so for bodies without its marker)."""
-        return all(
-            ext.block_marker is not None and ext.block_marker not in body
-            for ext in self._extensions
-        )
 
     def _lookup(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:
         hit = self._memory.get(key)

@@ -3,6 +3,8 @@ reads them from it, without the per-page files, and only the pages it was told t
 
 from __future__ import annotations
 
+import dataclasses
+
 from docsite.renderfacts import FactsPack
 from docsite.site import Site
 from docsite.theme import Theme
@@ -96,3 +98,18 @@ def test_content_folders_sharing_a_cache_keep_a_pack_each(tmp_path) -> None:  # 
     assert sorted(p.name.split("-")[1] for p in tmp_path.glob("facts-*.pack")) == sorted(
         {packs["a"].prefix.split("-")[1], packs["b"].prefix.split("-")[1]}
     )
+
+
+def test_facts_made_in_another_process_are_taken_without_rendering(make_site) -> None:  # type: ignore[no-untyped-def]
+    """A build's page workers send back their renderings' facts, not the renderings: the
+    parent's check and objects.inv take them, with no render cache to fall back on."""
+    site = make_site({"en/a.md": "---\ntitle: A\n---\n## Part {#part}\n\nSee [b](b.md).\n"})
+    site.render(site.entries["en"]["a.md"])
+    found = site.renderer.facts_of(site.render_key(site.entries["en"]["a.md"]))
+    assert found is not None and "part" in found[1].ids
+    parent = Site(dataclasses.replace(site.config, cache_dir=None), Theme(site.config).gettext)
+    entry = parent.entries["en"]["a.md"]
+    key = parent.render_key(entry)
+    parent.renderer.adopt_facts(key, found)
+    assert parent.facts(entry).ids == found[1].ids
+    assert parent.renderer.cached(key) is None  # taken as they came: nothing rendered here

@@ -28,7 +28,7 @@ from docsite.search.query import (
 )
 from docsite.search.snippets import highlighter, make_snippet
 from docsite.search.static import (
-    DocTerms,
+    Ahead,
     StaticIndexStats,
     adopt_analyzed,
     analyze_ahead,
@@ -43,7 +43,7 @@ __all__ = [
     "MAX_LIMIT",
     "MAX_QUERY_CHARS",
     "SCHEMA_VERSION",
-    "DocTerms",
+    "Ahead",
     "Hit",
     "Profile",
     "SearchDoc",

@@ -30,9 +30,7 @@ from typing import Protocol
 import docsite.search.statestore as statestore
 from docsite.search.analysis import Profile, is_cjk, profile_for
 from docsite.search.documents import (
-    DocTerms,
     analyze_doc,
-    doc_key,
     documents,
     documents_digest,
     page_key,
@@ -54,7 +52,8 @@ from docsite.search.staticupdate import (
 from docsite.search.version import SCHEMA_VERSION
 from docsite.site import Entry, Site
 
-_ANALYZED: dict[str, DocTerms] = {}  # see adopt_analyzed
+Ahead = tuple[str, list[Row]]  # a page's documents' digest, and their rows
+_AHEAD: dict[str, Ahead] = {}  # by page key: see adopt_analyzed
 FORMAT = 2
 CACHE_VERSION = f"5-{SCHEMA_VERSION}"  # the index state; the code's digest covers analysis
 Emit = Callable[[str, bytes], None]  # writes one file of the index, by its path below `out`
@@ -164,28 +163,33 @@ def current_rows(site: Site, lang: str, old: LangState, pages: dict[str, str]) -
     rows: list[Row] = []
     for entry in site.entries.get(lang, {}).values():
         key = page_key(entry)
+        ahead = _AHEAD.pop(key, None)
         if old.pages.get(key) == pages[key]:
             rows.extend(kept[key])
+        elif ahead is not None and ahead[0] == pages[key]:
+            rows.extend(ahead[1])
         else:
-            rows.extend(make_row(doc, _terms(doc)) for doc in documents(site, entry))
+            rows.extend(_rows(site, entry))
     # The order that breaks ties (docsite.search.query): URL, section title, then position
     # (a stable sort keeps a page's documents in their order).
     return sorted(rows, key=lambda row: (row[URL], row[SECTION]))
 
 
-def _terms(doc: object) -> DocTerms:
-    key = doc_key(doc)  # type: ignore[arg-type]
-    return _ANALYZED.pop(key, None) or analyze_doc(doc)  # type: ignore[arg-type]
+def _rows(site: Site, entry: Entry) -> list[Row]:
+    return [make_row(doc, analyze_doc(doc)) for doc in documents(site, entry)]
 
 
-def analyze_ahead(site: Site, entries: list[Entry]) -> dict[str, DocTerms]:
-    """Analyze pages' documents before the index is built (by the build's render workers)."""
-    return {doc_key(doc): analyze_doc(doc) for e in entries for doc in documents(site, e)}
+def analyze_ahead(site: Site, entries: list[Entry]) -> dict[str, Ahead]:
+    """The rows of pages' documents, made before the index is built, by page key (by the
+    build's page workers, which have the renderings at hand: the index's workers then need
+    none, and the pages' HTML never travels back to the parent)."""
+    return {page_key(e): (documents_digest(site, e), _rows(site, e)) for e in entries}
 
 
-def adopt_analyzed(analyzed: dict[str, DocTerms]) -> None:
-    """Documents analyzed ahead, for the next index build of this process to use."""
-    _ANALYZED.update(analyzed)
+def adopt_analyzed(analyzed: dict[str, Ahead]) -> None:
+    """Pages' rows made ahead, for the next index build of this process to use (each only if
+    its page's documents are still what they were made from)."""
+    _AHEAD.update(analyzed)
 
 
 def write_state(state: LangState, folder: str, emit: Emit, profile: Profile) -> StaticIndexStats:
