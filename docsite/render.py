@@ -349,7 +349,7 @@ class Renderer:
         if self._memory.get(key) is None:
             found = self._facts.get(key)
             if found is None and self.cache_dir is not None:
-                found = self._pack.get(key) or renderfacts.read_facts(self.cache_dir, key)
+                found = self._pack.get(key)  # else from the rendering, which holds them
                 if found:
                     self._facts.put(key, found)  # the check and objects.inv both ask
             if found and renderfacts.still_valid(found[0], resolve_page):
@@ -490,5 +490,4 @@ class Renderer:
         if self.cache_dir is None:
             return
         payload = json.dumps({"deps": deps, "rendered": rendered.to_json()}, ensure_ascii=False)
-        if write_atomically(self.cache_dir / key[:2] / f"{key}.json", payload.encode()):
-            renderfacts.write_facts(self.cache_dir, key, deps, rendered.facts())
+        write_atomically(self.cache_dir / key[:2] / f"{key}.json", payload.encode())

@@ -4,8 +4,9 @@ ids and table of contents), kept beside the render cache.
 A check reads every page of every language, and each language's objects.inv every page of it.
 Reading each page's whole rendering back from the render cache (its HTML is most of it) cost a
 one-page build at 1,000 pages per language 0.8 s; the facts are a few hundred bytes. They are
-written with the rendering, under the same key and with the same dependencies (the URLs its
-links resolved to), so they are valid exactly when the rendering is.
+kept for every page of the last build in one file (`FactsPack`), by render key and with the
+URLs the rendering's links resolved to, so they are valid exactly when the rendering is. A
+page the pack lacks (edited since it was written) has its facts worked out from its rendering.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html
-import json
 import pickle
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -81,34 +81,16 @@ class PageFacts:
         )
 
 
-def facts_file(cache_dir: Path, key: str) -> Path:
-    return cache_dir / key[:2] / f"{key}.facts.json"
-
-
-def read_facts(cache_dir: Path, key: str) -> tuple[Deps, PageFacts] | None:
-    try:
-        data = json.loads(facts_file(cache_dir, key).read_text("utf-8"))
-        return data["deps"], PageFacts.from_json(data["facts"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def write_facts(cache_dir: Path, key: str, deps: Deps, facts: PageFacts) -> None:
-    """Keep the facts of a rendering just stored under `key` (in its folder)."""
-    payload = json.dumps({"deps": deps, "facts": facts.to_json()})
-    write_atomically(facts_file(cache_dir, key), payload.encode())
-
-
 DRIFT = 16  # pages a pack may lack or hold beyond those kept before it is written again
 
 
 class FactsPack:
     """The facts of every page of the last build in one file beside the render cache
     (`facts-<scope>-<code>.pack`, pickled, by render key): a build that checks the site and
-    makes its objects.inv reads one file instead of one per page (2,000 files cost a one-page
-    build at 1,000 pages per language 0.1 s). It holds what `keep` was given, give or take a
-    few pages (`DRIFT`); the per-page files stay the reference, the pack only saves opening
-    them."""
+    makes its objects.inv reads one file instead of every page's rendering (or a file per
+    page, as it once did: 0.1 s at 1,000 pages per language). It holds what `keep` was given,
+    give or take a few pages (`DRIFT`); the renderings stay the reference, the pack only
+    saves reading them."""
 
     def __init__(self, cache_dir: Path | None, version: str, scope: str = "") -> None:
         """`scope`: whose pages (a content folder): each keeps a pack of its own."""
@@ -130,7 +112,7 @@ class FactsPack:
     def keep(self, keys: Iterable[str]) -> None:
         """Write the facts of these render keys (the pages of a site just built) that are
         known, unless the pack holds those already, but for a few (`DRIFT`: each page it
-        lacks costs a build the opening of one file, less than writing it all again)."""
+        lacks costs a build the reading of its rendering, less than writing it all again)."""
         if self.file is None or self.folder is None:
             return
         known = {**(self._loaded or {}), **self._asked}

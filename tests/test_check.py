@@ -328,9 +328,9 @@ def test_the_project_content_passes_strict_check():
 
 
 def test_a_second_check_reads_the_render_cache_and_still_sees_a_link_break(tmp_path):
-    """The second check takes each page's ids, links and warnings from the render cache's facts
-    files and reports what the first did; after a linked page is deleted, it reports the broken
-    link."""
+    """The second check takes each page's ids, links and warnings from the render cache's
+    renderings and reports what the first did; after a linked page is deleted, it reports the
+    broken link."""
     project = write_tree(tmp_path / "project", {f"content/{k}": v for k, v in SITE.items()})
     (project / "docsite.toml").write_text('languages = ["en", "zh"]\n', "utf-8")
 
@@ -339,8 +339,8 @@ def test_a_second_check_reads_the_render_cache_and_still_sees_a_link_break(tmp_p
         return result.stdout.strip().splitlines()[:-1]  # the last line has the time taken
 
     cold = check()
-    facts = list((project / ".cache").rglob("*.facts.json"))
-    assert len(facts) >= 4, "the check left no facts beside the render cache"
+    cached = list((project / ".cache").rglob("render/*/*.json"))
+    assert len(cached) >= 4, "the check left no renderings in the render cache"
     assert check() == cold
     (project / "content/en/guide/b.md").unlink()
     (project / "content/zh/guide/b.md").unlink()

@@ -1,5 +1,5 @@
 """The facts of a built site's pages kept in one file (renderfacts.FactsPack): the next process
-reads them from it, without the per-page files, and only the pages it was told to keep."""
+reads them from it, without the renderings, and only the pages it was told to keep."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_kept_facts_are_read_from_the_pack_alone(make_site) -> None:  # type: ig
     before = {name: site.facts(e) for name, e in (("a", a), ("b", b))}
     site.renderer.keep_facts([site.render_key(a)])  # b's facts are not kept
     render_dir = site.config.cache_dir / "render"
-    for file in render_dir.rglob("*.json"):  # the per-page files and cached renderings
+    for file in render_dir.rglob("*.json"):  # the cached renderings
         file.unlink()
 
     again = _fresh(site)
@@ -50,7 +50,7 @@ def test_an_unreadable_pack_reads_as_empty(tmp_path) -> None:  # type: ignore[no
 def test_the_pack_is_written_again_only_when_it_lacks_more_than_a_few_pages(
     make_site, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    """One edited page costs the next build the opening of one file; writing the pack of
+    """One edited page costs the next build the reading of one rendering; writing the pack of
     every page again costs more, so that waits until the pages it lacks add up."""
     from docsite import renderfacts
 
