@@ -94,8 +94,9 @@ def lines_of(tokens: list[Token]) -> BodyLines:
 
 
 def note_parse(body: str, tokens: list[Token]) -> None:
-    """Remember the lines of a body the one parser (no extensions) just parsed whole, so
-    that the Markdown copy made right after it does not parse it again."""
+    """Remember the lines of a body the renderer just parsed whole (with extensions that
+    leave its blocks as they are), so that the Markdown copy made next does not parse it
+    again."""
     if len(_noted) >= _NOTED_KEPT:
         del _noted[next(iter(_noted))]
     _noted[body] = lines_of(tokens)

@@ -3,10 +3,11 @@
 A page whose inputs (docsite.buildinputs) are those the manifest recorded for the file in the
 output folder is carried into the staging folder by a hard link, costing no templating and
 no writing. The others are rendered (from the render cache when it holds them), templated
-and written, on every core: the parent forks workers and gives each a share of about equal
-cost, measured by the last build (a new page is estimated from its size). A page and its
-translations go to one worker, which parses it once for all its languages. The workers also
-analyse what they render for the static search index.
+and written, on every core: the parent and the workers it forks each take the next page when
+they are free, the costliest first, as the last build measured it (a new page is estimated
+from its size). A page and its translations go to one process, which parses it once for all
+its languages. The workers also make the static search index's rows of what they render,
+and send those back with each rendering's facts, not its HTML.
 """
 
 from __future__ import annotations
@@ -228,11 +229,10 @@ def make_pages_of(
             for future in futures:
                 done.add(future.result())
         return done
-    cost_of = dict(zip(map(id, groups), costs, strict=True))
-    parts = shares(groups, lambda group: cost_of[id(group)], processes)
-    keys = [[(i.lang, i.page.path) for group in part for i in group] for part in parts]
+    parts = shares(list(zip(groups, costs, strict=True)), lambda pair: pair[1], processes)
+    keys = [[(i.lang, i.page.path) for group, _ in part for i in group] for part in parts]
     futures = [pool.submit(_worker_share, part) for part in keys[1:]]
-    done.add(make_pages(job, [i for group in parts[0] for i in group]))
+    done.add(make_pages(job, [i for group, _ in parts[0] for i in group]))
     for future in futures:
         done.add(future.result())
     return done
