@@ -113,9 +113,11 @@ class FactsPack:
         """Write the facts of these render keys (the pages of a site just built) that are
         known, unless the pack holds those already, but for a few (`DRIFT`: each page it
         lacks costs a build the reading of its rendering, less than writing it all again)."""
-        if self.file is None or self.folder is None:
-            return
-        known = {**(self._loaded or {}), **self._asked}
+        if self.file is None or self.folder is None or not self._asked:
+            return  # nothing learnt since the pack was written (a warm build): it stands
+        if self._loaded is None:  # all asked came from elsewhere: what it holds still counts
+            self._loaded = self._load()
+        known = {**self._loaded, **self._asked}
         pack = {key: known[key] for key in keys if key in known}
         if self._loaded:
             drift = len(pack.keys() ^ self._loaded.keys())

@@ -113,3 +113,20 @@ def test_facts_made_in_another_process_are_taken_without_rendering(make_site) ->
     parent.renderer.adopt_facts(key, found)
     assert parent.facts(entry).ids == found[1].ids
     assert parent.renderer.cached(key) is None  # taken as they came: nothing rendered here
+
+
+def test_a_build_that_asks_no_facts_keeps_the_pack_whole(make_site) -> None:  # type: ignore[no-untyped-def]
+    """A warm build reuses the last check and carries objects.inv, so it asks no page's facts:
+    keeping them must not write the pack again without them (the next edit would then read
+    every page's rendering back)."""
+    site = make_site({f"en/p{i}.md": f"---\ntitle: P{i}\n---\n## Part {i}\n" for i in range(3)})
+    entries = list(site.entries["en"].values())
+    for entry in entries:
+        site.facts(entry)
+    keys = [site.render_key(e) for e in entries]
+    site.renderer.keep_facts(keys)
+    warm = _fresh(site)
+    warm.renderer.keep_facts(keys)  # nothing asked in between
+    scope = str(site.config.content_dir)
+    pack = FactsPack(site.config.cache_dir / "render", site.renderer.code_digest, scope)
+    assert all(pack.get(key) is not None for key in keys)
