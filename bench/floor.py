@@ -87,7 +87,6 @@ def report(corpora: dict[str, Path], runs: int) -> tuple[list[str], list[tuple[s
         )
         figures.append(("floor", name, together / cores))
     lines += [
-        "",
         f"Median of {runs} runs, one process. The libraries alone, with none of docsite's "
         "work: its plugins, templates, search index (Chinese segmentation included), Markdown "
         "copies and files are all on top of this.",

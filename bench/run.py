@@ -918,7 +918,8 @@ def _markdown_table(title: str, lines: list[str]) -> Table:
     ]
     header = rows[0] if rows else ["figure"]
     body = [r for r in rows[1:] if not set("".join(r)) <= set("-: ")]
-    return Table(title, header, [r + [""] * (len(header) - len(r)) for r in body])
+    notes = [line for line in lines if not line.startswith("|")]  # said under the table
+    return Table(title, header, [r + [""] * (len(header) - len(r)) for r in body], notes)
 
 
 def _git(*args: str) -> str:
