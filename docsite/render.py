@@ -346,15 +346,14 @@ class Renderer:
         """What check and objects.inv need of a page's rendering, read without its HTML when
         it is cached."""
         key = self.key(page, ui_lang, extra[1])
-        if self._memory.get(key) is None:
-            found = self._facts.get(key)
-            if found is None and self.cache_dir is not None:
-                found = self._pack.get(key)  # else from the rendering, which holds them
-                if found:
-                    self._facts.put(key, found)  # the check and objects.inv both ask
-            if found and renderfacts.still_valid(found[0], resolve_page):
-                self._pack.note(key, found)
-                return found[1].for_file(str(page.source_file))
+        found = self._facts.get(key)  # worked out already, here or in a page worker
+        if found is None and self.cache_dir is not None and self._memory.get(key) is None:
+            found = self._pack.get(key)  # else from the rendering, which holds them
+            if found:
+                self._facts.put(key, found)  # the check and objects.inv both ask
+        if found and renderfacts.still_valid(found[0], resolve_page):
+            self._pack.note(key, found)
+            return found[1].for_file(str(page.source_file))
         facts = self.render(page, ui_lang, resolve_page, gettext, extra).facts()
         if (cached := self._memory.get(key)) is not None:
             self._pack.note(key, (cached[0], facts))
