@@ -27,13 +27,18 @@ def made_with(job: PageJob) -> str:
 
 
 def full_text(
-    job: PageJob, lang: str, copies: Mapping[str, str], copy_of: Callable[[Entry], str]
+    job: PageJob,
+    lang: str,
+    copies: Mapping[str, str],
+    copy_of: Callable[[Entry], str],
+    previous: Segments | None,
 ) -> tuple[bytes, Segments]:
     """A language's llms-full.txt (the bytes llms.llms_full gives) and its segments.
-    `copies`: the digest of each Markdown copy's bytes, by file; `copy_of`: a page's copy."""
+    `copies`: the digest of each Markdown copy's bytes, by file; `copy_of`: a page's copy;
+    `previous`: the segments of the last build's file (`previous_segments`)."""
     site = job.snap.site
     made = made_with(job)
-    old = _old_segments(job, urls.llms_full(lang), made)
+    old = _old_segments(job, urls.llms_full(lang), previous, made)
     parts: list[bytes | memoryview] = []
     table = []
     for entry in site.navs[lang].order:
@@ -55,10 +60,11 @@ def previous_segments(job: PageJob, path: str) -> Segments | None:
     return found if isinstance(found, tuple) and len(found) == 2 else None
 
 
-def _old_segments(job: PageJob, path: str, made: str) -> dict[str, tuple[str, memoryview]]:
+def _old_segments(
+    job: PageJob, path: str, segments: Segments | None, made: str
+) -> dict[str, tuple[str, memoryview]]:
     """The last build's segments of this file by page (its copy's digest, its bytes), when
     they were made the same way and the file is still as it was written; else none."""
-    segments = previous_segments(job, path)
     record = job.previous.records.get(path)
     if segments is None or segments[0] != made or record is None:
         return {}

@@ -128,7 +128,7 @@ def _full_copies(
         if segments is not None and (old := carry_unchanged(job, path, inputs)) is not None:
             done.records[path], done.segments[path] = old, segments
             continue
-        data, done.segments[path] = fullcopy.full_text(job, lang, copies, copy_of)
+        data, done.segments[path] = fullcopy.full_text(job, lang, copies, copy_of, segments)
         done.records[path] = record_for(
             inputs, hashlib.sha256(data).hexdigest(), write_new(job.staging / path, data)
         )
