@@ -40,12 +40,8 @@ def create_app(
         config = load_config(**overrides)
     elif overrides:
         config = config.with_options(**overrides)
-    app = Flask(__name__, static_folder=None)
-    app.config["DOCSITE_FREEZING"] = False
-    guard_requests(app, trusted_hosts)
     state = Docsite(config, server_search=server_search)
-    app.extensions["docsite"] = state
-    app.register_blueprint(bp)
+    app = app_for(state, trusted_hosts)
     if live:
         from docsite.devserver import Watcher, live_blueprint
 
@@ -54,6 +50,17 @@ def create_app(
         app.extensions["docsite.watcher"] = watcher
         app.register_blueprint(live_blueprint(watcher))
         watcher.start()
+    return app
+
+
+def app_for(state: Docsite, trusted_hosts: Sequence[str] | None = None) -> Flask:
+    """The Flask application serving this site's state (what `create_app` makes around a new
+    state; a build makes one around its state only when it freezes URLs through Frozen-Flask)."""
+    app = Flask(__name__, static_folder=None)
+    app.config["DOCSITE_FREEZING"] = False
+    guard_requests(app, trusted_hosts)
+    app.extensions["docsite"] = state
+    app.register_blueprint(bp)
 
     @app.errorhandler(404)
     def not_found(_error: NotFound) -> Response:

@@ -190,10 +190,10 @@ def build(
     offline: bool,
 ) -> None:
     """Freeze the whole site into a static folder."""
-    from docsite.app import create_app
     from docsite.freeze import freeze
     from docsite.leftovers import cold_cache_dir, remove_stale_cold_caches
     from docsite.manifest import manifest_file
+    from docsite.state import Docsite
 
     started = time.perf_counter()
     style = urls.FILE if offline else None
@@ -203,10 +203,10 @@ def build(
         click.echo(line, err=True)
     if no_cache:
         config = config.with_options(cache_dir=cold_cache_dir(config.cache_dir))
-    app = create_app(config, server_search=False)
+    state = Docsite(config, server_search=False)  # its Flask app is made if a URL needs it
     gc.freeze()  # the site just loaded lives as long as the process: no collection walks it
     reports: list[CheckReport] = []
-    verify = verifier(app.extensions["docsite"].site, config, out, strict, reports, offline)
+    verify = verifier(state.site, config, out, strict, reports, offline)
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int, url: str) -> None:
@@ -215,7 +215,7 @@ def build(
 
     try:
         result = freeze(
-            app,
+            state,
             out,
             progress,
             note=lambda line: click.echo(line, err=True),

@@ -27,8 +27,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import Flask
-
 from docsite import urls
 from docsite.buildinputs import BuildInputs
 from docsite.context import GENERATED_STATIC, static_name
@@ -62,6 +60,8 @@ from docsite.specialpages import frozen_file, special_files, special_names
 from docsite.state import Docsite
 
 if TYPE_CHECKING:
+    from flask import Flask
+
     from docsite.check import CheckReport
 
 
@@ -81,7 +81,7 @@ class BuildResult:
 
 
 def freeze(
-    app: Flask,
+    app: Flask | Docsite,
     out: Path,
     progress: Callable[[int, int, str], None] | None = None,
     note: Callable[[str], object] = lambda line: print(line, file=sys.stderr),
@@ -89,6 +89,10 @@ def freeze(
     manifest_at: Path | None = None,
 ) -> BuildResult:
     """Write every URL of the app into `out`, replacing it only after a complete build.
+
+    `app` may be the site's state alone: the app is then made around it (docsite.app) only
+    when some URL must go through Frozen-Flask, which a build that carries every file over
+    never does (nor does it import Flask).
 
     With `manifest_at` (docsite.manifest), files whose inputs did not change since the build
     that made `out` are carried over from it instead of being made again. `verify` runs once
@@ -99,34 +103,17 @@ def freeze(
     earlier build left); the next build tries again.
     """
     started = time.perf_counter()
-    state: Docsite = app.extensions["docsite"]
+    lazy = _LazyApp(app)
+    state = lazy.state
     out = out.resolve()
     previous = load_manifest(manifest_at, out)
     processes = jobs() if sum(1 for _ in state.site.all_entries()) >= MIN_PAGES else 1
-    run = _Run(app, state, out, previous, processes, progress, note, _once(verify), manifest_at)
-    reuse = bool(previous.records)
+    run = _Run(lazy, state, out, previous, processes, progress, note, _once(verify), manifest_at)
     try:
-        while True:
-            staging, reused = staging_folder(out, note, reuse)
-            try:
-                files, search = _build_into(run, staging, reused)
-                break
-            except OSError:
-                if not reused:
-                    shutil.rmtree(staging, ignore_errors=True)
-                    raise
-                # a spare this build cannot write into: dropped, and the build made afresh
-                if (line := remove_later(staging, out, "a spare output")) is not None:
-                    note(line)
-                reuse = False
-            except BaseException:  # refused or interrupted: a reused folder stays the spare
-                if not reused:
-                    shutil.rmtree(staging, ignore_errors=True)
-                elif (line := keep_spare(staging, out)) is not None:
-                    note(line)
-                raise
+        files, search = _build(run)
     finally:
-        app.config["DOCSITE_FREEZING"] = False
+        if lazy.made is not None:
+            lazy.made.config["DOCSITE_FREEZING"] = False
     pages = {lang: len(state.site.entries[lang]) for lang in state.config.languages}
     return BuildResult(
         out=out,
@@ -138,11 +125,27 @@ def freeze(
     )
 
 
+class _LazyApp:
+    """The Flask app a build freezes URLs with: the one given, or one made around the given
+    state when first asked for."""
+
+    def __init__(self, given: Flask | Docsite) -> None:
+        self.made: Flask | None = None if isinstance(given, Docsite) else given
+        self.state: Docsite = given if isinstance(given, Docsite) else given.extensions["docsite"]
+
+    def get(self) -> Flask:
+        if self.made is None:
+            from docsite.app import app_for  # Flask: only a build that freezes a URL needs it
+
+            self.made = app_for(self.state)
+        return self.made
+
+
 @dataclass
 class _Run:
     """What one call of `freeze` builds with, whichever folder it builds into."""
 
-    app: Flask
+    app: _LazyApp
     state: Docsite
     out: Path
     previous: Manifest
@@ -166,11 +169,35 @@ def _once(verify: Verify | None) -> Verify:
     return run
 
 
+def _build(run: _Run) -> tuple[int, dict[str, StaticIndexStats]]:
+    """`_build_into` a staging folder (the spare output when there is one), made again in a
+    fresh folder when the spare cannot be written into."""
+    out, note = run.out, run.note
+    reuse = bool(run.previous.records)
+    while True:
+        staging, reused = staging_folder(out, note, reuse)
+        try:
+            return _build_into(run, staging, reused)
+        except OSError:
+            if not reused:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            # a spare this build cannot write into: dropped, and the build made afresh
+            if (line := remove_later(staging, out, "a spare output")) is not None:
+                note(line)
+            reuse = False
+        except BaseException:  # refused or interrupted: a reused folder stays the spare
+            if not reused:
+                shutil.rmtree(staging, ignore_errors=True)
+            elif (line := keep_spare(staging, out)) is not None:
+                note(line)
+            raise
+
+
 def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, StaticIndexStats]]:
     """The whole build into `staging`, then swapped in: how many files were not the search
     index's, and the index's figures."""
     app, state, out = run.app, run.state, run.out
-    _configure_freezer(app, staging, state.config.base_url)
     job = _page_job(state, run.previous, out, staging)
     # An edit (few pages render otherwise) renders those pages, then starts the side work,
     # whose index analyses them (rendered already) beside the other pages. A bigger build
@@ -233,7 +260,7 @@ def _known_report(previous: Manifest, checked: str) -> CheckReport | None:
 
 
 def _freeze_rest(
-    app: Flask,
+    app: _LazyApp,
     job: PageJob,
     records: dict[str, Record],
     todo: dict[str, str],
@@ -252,7 +279,12 @@ def _freeze_rest(
     urls = list(frozen)
     for url in urls:  # Frozen-Flask writes into a file it finds: never into a reused link
         clear(job.staging / frozen_file(url))
-    _freeze_urls(app, urls, lambda done, url: progress(done, len(urls), url) if progress else None)
+    _freeze_urls(
+        app.get(),
+        job.staging,
+        urls,
+        lambda done, url: progress(done, len(urls), url) if progress else None,
+    )
     for url, inputs in frozen.items():
         name = frozen_file(url)
         sha = hashlib.sha256((job.staging / name).read_bytes()).hexdigest()
@@ -325,10 +357,14 @@ def _configure_freezer(app: Flask, staging: Path, base_url: str) -> None:
     )
 
 
-def _freeze_urls(app: Flask, urls: list[str], progress: Callable[[int, str], object]) -> int:
-    """Freeze these URLs of the app with Frozen-Flask; the number of files written."""
+def _freeze_urls(
+    app: Flask, staging: Path, urls: list[str], progress: Callable[[int, str], object]
+) -> int:
+    """Freeze these URLs of the app into `staging` with Frozen-Flask; the number of files
+    written."""
     from flask_frozen import Freezer, MissingURLGeneratorWarning  # only builds need it
 
+    _configure_freezer(app, staging, app.extensions["docsite"].config.base_url)
     freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False, log_url_for=False)
     freezer.register_generator(lambda: iter(urls))
     done = 0

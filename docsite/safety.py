@@ -1,9 +1,7 @@
 """What a stranger's request may not do: make a lookup fail with a 500, or a redirect leave.
 
-A request path can make the system refuse a lookup in many ways (a segment longer than the
-file system allows, a symbolic link loop, a folder without permission, a NUL byte): every such
-refusal means "not here", a 404, never a server error. A forged Host header never reaches a
-redirect's Location.
+A lookup the system refuses (docsite.safepaths) means "not here": a 404, never a server
+error. A forged Host header never reaches a redirect's Location.
 """
 
 from __future__ import annotations
@@ -17,25 +15,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, abort, redirect, request, send_file
 from werkzeug.routing import RequestRedirect
 
-# ENAMETOOLONG, ELOOP, EACCES … are OSError; a NUL byte is a ValueError; pathlib reports a
-# symbolic link loop met while resolving as a RuntimeError.
-LOOKUP_ERRORS = (OSError, ValueError, RuntimeError)
-
-
-def is_regular_file(path: Path) -> bool:
-    """Whether path is a regular file (after links); False whenever the system refuses."""
-    try:
-        return path.is_file()
-    except LOOKUP_ERRORS:
-        return False
-
-
-def resolved(path: Path) -> Path | None:
-    """The path with its links followed, or None when it cannot be resolved."""
-    try:
-        return path.resolve()
-    except LOOKUP_ERRORS:
-        return None
+from docsite.safepaths import LOOKUP_ERRORS
 
 
 def send_file_or_404(path: Path, **options: Any) -> Response:

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from docsite.config import SiteConfig
 from docsite.errors import ContentError, Diagnostic, display_path
 from docsite.pages import Page, load_page, page_path
-from docsite.safety import is_regular_file, resolved
+from docsite.safepaths import is_regular_file, resolved
 from docsite.sourcecache import PageCache
 
 # Characters a page's URL cannot carry as they are: '#' and '?' end the path, '%' starts an

@@ -37,7 +37,7 @@ from markupsafe import Markup, escape
 from docsite.codedigest import code_digest
 from docsite.config import SiteConfig
 from docsite.errors import ConfigError
-from docsite.safety import is_regular_file
+from docsite.safepaths import is_regular_file
 
 MAX_THEME_DEPTH = 8
 # The Content-Security-Policy every page satisfies. Scripts come from the site itself, plus the
