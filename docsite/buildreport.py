@@ -47,9 +47,11 @@ def verifier(
     again instead of checking anew; it returns the report."""
 
     def verify(known: CheckReport | None = None) -> CheckReport:
-        from docsite.check import check_site
+        if known is None:
+            from docsite.check import check_site
 
-        report = known if known is not None else check_site(site)
+            known = check_site(site)
+        report = known
         reports.append(report)
         print_diagnostics(report.diagnostics)
         if report.failed(strict):

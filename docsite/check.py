@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docsite.errors import ContentError, Diagnostic
-from docsite.mdscan import heading_lines
 from docsite.pages import Page, load_page
 from docsite.renderfacts import PageFacts
 from docsite.site import Entry, Site
@@ -228,6 +227,8 @@ def _anchor_parity(
     page: Page, ids: list[str], original: Page, original_ids: list[str]
 ) -> list[Diagnostic]:
     """Each heading id of one of the two pages that the other lacks, at its heading's line."""
+    from docsite.mdscan import heading_lines  # the parser (a report unpickled needs none)
+
     out: list[Diagnostic] = []
     sides = (
         (page, ids, original, "page", original_ids),

@@ -7,8 +7,6 @@ site-absolute links on the base path the request (or the freezer) gives.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +14,10 @@ from markupsafe import Markup
 
 from docsite import urls
 from docsite.config import SiteConfig
-from docsite.highlight import pygments_css
+from docsite.generated import GENERATED_STATIC, fingerprint
 from docsite.site import Entry, Site
 from docsite.status import is_outdated
 from docsite.theme import Theme
-
-GENERATED_STATIC: dict[str, Callable[[], str]] = {"pygments.css": pygments_css}
 
 
 @dataclass(frozen=True)
@@ -41,7 +37,7 @@ class Snapshot:
 def static_name(theme: Theme, name: str) -> str:
     """The fingerprinted name of a theme static file: css/style.css -> css/style.<hash>.css."""
     if name in GENERATED_STATIC:
-        digest = hashlib.sha256(GENERATED_STATIC[name]().encode()).hexdigest()[:10]
+        digest = fingerprint(name, theme.config.cache_dir)
     else:
         file = theme.find_static(name)
         if file is None:

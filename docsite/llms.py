@@ -19,7 +19,6 @@ from urllib.parse import unquote, urlsplit
 
 from docsite import urls
 from docsite.config import SiteConfig
-from docsite.mdscan import body_lines
 from docsite.nav import NavNode
 from docsite.site import Entry, Site
 
@@ -45,6 +44,8 @@ def address(config: SiteConfig, site_path: str) -> str:
 
 def markdown_copy(site: Site, entry: Entry) -> str:
     """The page's clean Markdown: its source with links made absolute, under its title."""
+    from docsite.mdscan import body_lines  # the parser: only a build that makes copies needs it
+
     page = entry.page
     lines = page.body.splitlines()
     kinds = body_lines(page.body)

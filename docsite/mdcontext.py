@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from markdown_it.token import Token
-from markdown_it.utils import EnvType
+from typing import TYPE_CHECKING
 
 from docsite import urls
 from docsite.errors import Diagnostic, Level
 from docsite.i18n import N_
+
+if TYPE_CHECKING:  # a build that renders nothing imports no parser
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType
 
 __all__ = ["N_", "LinkRef", "RenderContext", "TocEntry", "context_of", "walk_tokens"]
 

@@ -20,22 +20,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import escape
 
-from docsite import highlight, markdown, mdchecks, mdcontext, mdscan, pages, renderfacts, urls
+from docsite import mdcontext, pages, renderfacts, urls
 from docsite.cachefile import write_atomically
 from docsite.codedigest import code_digest
 from docsite.errors import ContentError, Diagnostic
 from docsite.lru import LRU
-from docsite.markdown import create_markdown
 from docsite.mdcontext import LinkRef, RenderContext, TocEntry
 from docsite.pages import Page
 from docsite.plugins import Registry, keeps_blocks
 from docsite.renderfacts import PageFacts
+
+if TYPE_CHECKING:  # a build that renders nothing imports no parser
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 MEMORY_ENTRIES = 8192  # rendered bodies kept in memory; the disk cache holds the rest
 PARSES_KEPT = 2  # parsed pages kept for their next language (tokens are large: few)
@@ -241,10 +242,10 @@ class Renderer:
         self.url_style = url_style  # how page links name a page (urls.py)
         self.ui_digest = ui_digest  # of the UI translations (admonition titles are rendered)
         self.code_digest = code_digest(
-            markdown,
-            mdchecks,
+            "docsite.markdown",  # named: the parser is imported when a page is first parsed
+            "docsite.mdchecks",
             mdcontext,
-            highlight,
+            "docsite.highlight",
             pages,
             urls,
             renderfacts,
@@ -263,7 +264,9 @@ class Renderer:
     @cached_property
     def md(self) -> MarkdownIt:
         """The parser, made when the first page is parsed: a build that renders nothing
-        imports no extension's renderer."""
+        imports neither markdown-it nor any extension's renderer."""
+        from docsite.markdown import create_markdown
+
         return create_markdown(self._extensions)
 
     def key(self, page: Page, ui_lang: str, extra_digest: str = "") -> str:
@@ -468,7 +471,9 @@ class Renderer:
             parsed = Parsed(tokens, ctx, has_h1)
             self._parses.put(key, parsed)
             if keeps_blocks(self._extensions, page.body):  # the Markdown copy's lines too
-                mdscan.note_parse(page.body, tokens)
+                from docsite.mdscan import note_parse
+
+                note_parse(page.body, tokens)
         return parsed
 
     def _lookup(self, key: str) -> tuple[dict[str, str | None], Rendered] | None:

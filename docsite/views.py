@@ -149,7 +149,7 @@ def theme_static(name: str) -> Response:
         abort(404)
     fingerprinted = match is not None and static_name(theme, plain) == name
     if generator is not None:
-        response = Response(generator(), mimetype="text/css")
+        response = Response(generator.make(), mimetype="text/css")
         response.add_etag()
         response.make_conditional(request)
     else:

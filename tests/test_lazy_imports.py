@@ -7,6 +7,7 @@ Observed in the real process with `python -X importtime`, which lists every modu
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import sys
@@ -68,3 +69,27 @@ def test_a_site_that_places_no_api_object_never_reads_the_api(tmp_path: Path) ->
     )
     first = imported(tmp_path, tmp_path / "site")
     assert "docsite" in first and "griffe" not in first
+
+
+def test_a_build_that_renders_nothing_imports_no_parser(tmp_path: Path) -> None:
+    """Without API pages, a build that carries every page over needs neither markdown-it nor
+    Pygments (the fingerprint of pygments.css is kept in the cache), nor Flask."""
+    write_tree(
+        tmp_path,
+        {
+            "docsite.toml": 'languages = ["en", "zh"]\n',
+            "content/en/index.md": "---\ntitle: Home\n---\nSee [the guide](guide.md).\n",
+            "content/zh/index.md": "---\ntitle: 首页\n---\n请看[指南](guide.md)。\n",
+            "content/en/guide.md": "---\ntitle: Guide\n---\n```python\nprint('hi')\n```\n",
+        },
+    )
+    parsers = {"markdown_it", "pygments", *MAKERS}
+    out = tmp_path / "site"
+    first = imported(tmp_path, out)
+    assert parsers <= first
+    second = imported(tmp_path, out)
+    assert not parsers & second, sorted(parsers & second)
+    css = list(out.rglob("pygments.*.css"))
+    assert len(css) == 1  # the name the pages link to is that of the bytes written
+    assert css[0].name.split(".")[1] == hashlib.sha256(css[0].read_bytes()).hexdigest()[:10]
+    assert css[0].name in (out / "en" / "guide" / "index.html").read_text("utf-8")

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType
 from markupsafe import escape
 
+from docsite.apiref.autorefs import autoref_inline, resolve_autorefs
 from docsite.apiref.directive import (
     DirectiveError,
     DirectiveSpec,
@@ -24,7 +25,7 @@ from docsite.apiref.directive import (
     register_block_rule,
 )
 from docsite.apiref.engine import ENV_KEY, PageApi, default_engine
-from docsite.apiref.xref import Target, autoref_inline, href_to, resolve_autorefs
+from docsite.apiref.xref import Target, href_to
 from docsite.markdown import LinkRef, RenderContext, relative_url
 
 _LOCAL_KEY = "apiref.local"  # object path -> anchor, for what this page places

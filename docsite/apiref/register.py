@@ -12,8 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-
 from docsite.apiref import markers
 from docsite.apiref.codeversion import code_digest
 from docsite.apiref.xref import Target
@@ -22,6 +20,8 @@ from docsite.pages import Page
 from docsite.plugins import MarkdownExtension, Registry
 
 if TYPE_CHECKING:  # the engine is imported when a site's pages first need it
+    from markdown_it import MarkdownIt
+
     from docsite.apiref.engine import ApiEngine
     from docsite.apiref.inventory import InvEntry
     from docsite.apiref.sitewide import PageSource, SiteApi
