@@ -38,17 +38,17 @@ GENERATED_STATIC: dict[str, GeneratedFile] = {
 }
 
 _lock = threading.Lock()
-_known: dict[str, str] = {}  # key -> fingerprint, in this process
+_known: dict[str, str] = {}  # name -> fingerprint, in this process (its code does not change)
 
 
 def fingerprint(name: str, cache_dir: Path | None) -> str:
     """A short content hash of the generated file `name`, made only when neither this process
     nor the cache knows it for the file's inputs."""
+    with _lock:
+        if name in _known:
+            return _known[name]
     generated = GENERATED_STATIC[name]
     key = f"{generated.key()}-{name}"
-    with _lock:
-        if key in _known:
-            return _known[key]
     file = cache_dir / "generated" / key if cache_dir else None
     try:
         digest = file.read_text("ascii") if file else ""
@@ -59,5 +59,5 @@ def fingerprint(name: str, cache_dir: Path | None) -> str:
         if file:
             write_atomically(file, digest.encode("ascii"))  # a cache that fails costs speed only
     with _lock:
-        _known[key] = digest
+        _known[name] = digest
     return digest

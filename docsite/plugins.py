@@ -50,6 +50,11 @@ class PageContext(Protocol):
         (part of the page's cache key); ({}, "") for a page the extension has nothing for."""
         ...
 
+    def digest(self, lang: str, page: Page) -> str:
+        """`env(lang, page)`'s digest alone (what a render key needs): the same string,
+        which an extension may know without working the env out."""
+        ...
+
     def units(self, page: Page) -> tuple[int, int, int] | None:
         """For a translated page with translation units of its own (an API page's docstring
         units): how many are translated, outdated and missing; None for any other page."""

@@ -240,7 +240,8 @@ class Site:
         known = (entry.lang, page.lang, page.path, page.digest)
         key = self._keys.get(known)
         if key is None:
-            key = self._keys[known] = self.renderer.key(page, entry.lang, self._extra(entry)[1])
+            extra = "".join(c.digest(entry.lang, page) for c in self.contexts.values())
+            key = self._keys[known] = self.renderer.key(page, entry.lang, extra)
         return key
 
     def is_rendered(self, entry: Entry) -> bool:

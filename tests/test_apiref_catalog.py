@@ -9,8 +9,9 @@ from pathlib import Path
 from babel.messages.pofile import read_po, write_po
 
 from docsite.apiref import sitewide
-from docsite.apiref.catalog import Counts, catalog_path
+from docsite.apiref.catalog import Counts
 from docsite.apiref.engine import ApiEngine, ApiSettings
+from docsite.apiref.pagekeys import catalog_path
 from docsite.apiref.xref import Inventory
 from docsite.builtins import plugins_for
 from docsite.config import load_config

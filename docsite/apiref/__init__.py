@@ -22,7 +22,7 @@ from typing import Any
 # name -> the module that defines it; imported when first asked for (PEP 562), so that a
 # build that needs the inventory does not import docutils and griffe with it
 _WHERE = {
-    "CATALOG_SUFFIX": "catalog",
+    "CATALOG_SUFFIX": "pagekeys",
     "Counts": "catalog",
     "ApiEngine": "engine",
     "ApiSettings": "engine",

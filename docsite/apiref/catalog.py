@@ -26,14 +26,8 @@ from typing import Literal
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, unescape, write_po
 
-CATALOG_SUFFIX = ".po"
 FUZZY_CUTOFF = 0.6  # difflib's and Babel's default for fuzzy matching
 TranslationState = Literal["translated", "outdated", "missing"]
-
-
-def catalog_path(page_file: Path) -> Path:
-    """The catalog of a translated page: the page's file with `.po` for `.md`."""
-    return page_file.with_suffix(CATALOG_SUFFIX)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from docsite.apiref.codeversion import code_digest
 from docsite.apiref.facts import DocstringFacts
 from docsite.apiref.inventory import ExternalInventory, load_external
 from docsite.apiref.model import ApiModel, ApiObject
-from docsite.apiref.modelcache import BASE_PACKAGES, cache_key, load_model
+from docsite.apiref.modelcache import BASE_PACKAGES, PACKAGE, cache_key, load_model
 from docsite.apiref.xref import Inventory
 
 ENV_KEY = "apiref"  # where a render env carries the page's PageApi
@@ -31,7 +31,7 @@ REPOS = (
 
 @dataclass(frozen=True)
 class ApiSettings:
-    package: str = "flask"
+    package: str = PACKAGE
     # {repo} {version} {file} {start} {end}: the source of an object at the pinned version
     source_url: str = "https://github.com/{repo}/blob/{version}/src/{file}#L{start}-L{end}"
     repos: tuple[tuple[str, str], ...] = REPOS

@@ -17,6 +17,7 @@ import docsite.apiref.model as model_module
 from docsite.apiref.model import ApiModel
 from docsite.cachefile import write_atomically
 
+PACKAGE = "flask"  # the package the API reference documents
 # Packages whose classes Flask's classes inherit from: read so that inherited members show.
 BASE_PACKAGES = ("werkzeug", "click", "jinja2")
 MODEL_FILE = Path(model_module.__file__ or "")

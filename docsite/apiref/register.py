@@ -10,10 +10,11 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from docsite.apiref import markers
 from docsite.apiref.codeversion import code_digest
+from docsite.apiref.pagekeys import PageKeys
 from docsite.apiref.xref import Target
 from docsite.config import SiteConfig
 from docsite.pages import Page
@@ -80,6 +81,7 @@ class ApiContext:
         # whether a page (by language, path and digest) has directives or autorefs: asked
         # for every page each time its render key is, and a scan of its whole body
         self._concerns: dict[tuple[str, str, str], bool] = {}
+        self._keys: PageKeys | None = None  # made when first asked (it digests every page)
 
     @property
     def api(self) -> SiteApi:
@@ -90,20 +92,79 @@ class ApiContext:
             return self._api
 
     def env(self, lang: str, page: Page) -> tuple[dict[str, Any], str]:
-        known = (page.lang, page.path, page.digest)
-        concerns = self._concerns.get(known)
-        if concerns is None:
-            concerns = self._concerns[known] = markers.concerns(page.body)
-        if not concerns:
+        if not self._concern(page):
             return {}, ""
         from docsite.apiref.engine import ENV_KEY
 
         env = self.api.render_env(lang, source_of(page))
         return env, env[ENV_KEY].digest if env else ""
 
+    def digest(self, lang: str, page: Page) -> str:
+        """`env`'s digest alone: that of a build before from the same inputs (pagekeys) when
+        there is one; else every page's is worked out at once (the engine loaded) and kept."""
+        if not self._concern(page):
+            return ""
+        keys = self.keys
+        name = keys.digest_name(lang, page)
+        known, value = keys.get(name)
+        if known and isinstance(value, str):
+            return value
+        with keys.lock:
+            known, value = keys.get(name)  # another thread may have worked it out meanwhile
+            if known and isinstance(value, str):
+                return value
+            found = {
+                keys.digest_name(shown_in, other): self.env(shown_in, other)[1]
+                for shown_in, shown in self.pages.items()
+                for other in shown
+                if self._concern(other)
+            }
+            found.setdefault(name, self.env(lang, page)[1])
+            keys.keep(found)
+        return found[name]
+
     def units(self, page: Page) -> tuple[int, int, int] | None:
         if page.lang == self.config.default_language or markers.DIRECTIVE not in page.body:
             return None
+        keys = self.keys
+        known = self._known_units(page)
+        if known is not False:
+            return known
+        with keys.lock:
+            if (known := self._known_units(page)) is not False:
+                return known
+            found = {
+                keys.units_name(other): self._units(other)
+                for shown in self.pages.values()
+                for other in shown
+                if other.lang != self.config.default_language and markers.DIRECTIVE in other.body
+            }
+            found[keys.units_name(page)] = counts = self._units(page)
+            keys.keep({name: list(c) if c else None for name, c in found.items()})
+        return counts
+
+    @property
+    def keys(self) -> PageKeys:
+        with self._lock:
+            if self._keys is None:
+                self._keys = PageKeys(self.config, self.pages)
+            return self._keys
+
+    def _known_units(self, page: Page) -> tuple[int, int, int] | Literal[False] | None:
+        """The page's counts as kept (False: not kept)."""
+        known, value = self.keys.get(self.keys.units_name(page))
+        if not known or not (value is None or isinstance(value, list)):
+            return False
+        return (value[0], value[1], value[2]) if value else None
+
+    def _concern(self, page: Page) -> bool:
+        known = (page.lang, page.path, page.digest)
+        concerns = self._concerns.get(known)
+        if concerns is None:
+            concerns = self._concerns[known] = markers.concerns(page.body)
+        return concerns
+
+    def _units(self, page: Page) -> tuple[int, int, int] | None:
         from docsite.apiref.sitewide import catalog_counts, is_api_page
 
         if not is_api_page(self.api.engine, page.body):

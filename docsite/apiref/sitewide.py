@@ -17,6 +17,7 @@ from docsite.apiref.catalog import Counts, SourceUnit, Translations
 from docsite.apiref.directive import DirectiveError, Placement, plan
 from docsite.apiref.engine import ENV_KEY, ApiEngine, PageApi
 from docsite.apiref.inventory import PY_ROLES_BY_KIND, InvEntry
+from docsite.apiref.pagekeys import catalog_path
 from docsite.apiref.xref import Inventory, Target
 
 
@@ -135,13 +136,13 @@ def update_page_catalog(engine: ApiEngine, page: PageSource, locale: str) -> boo
         raise ValueError(f"{page.path}: no file, so no catalog")
     model = engine.model
     pot = catalog.template(page_units(engine, page.body), model.package.title(), model.version)
-    return catalog.update_catalog(catalog.catalog_path(page.file), pot, locale)
+    return catalog.update_catalog(catalog_path(page.file), pot, locale)
 
 
 def page_translations(page: PageSource, locale: str | None = None) -> Translations:
     if page.file is None:
         return catalog.NO_TRANSLATIONS
-    return catalog.load_translations(catalog.catalog_path(page.file), locale)
+    return catalog.load_translations(catalog_path(page.file), locale)
 
 
 def catalog_counts(engine: ApiEngine, page: PageSource) -> Counts:
@@ -214,8 +215,6 @@ def update_catalogs(
             continue
         changed = update_page_catalog(engine, page, locales.get(page.lang, page.lang))
         reports.append(
-            CatalogReport(
-                page, catalog.catalog_path(page.file), changed, catalog_counts(engine, page)
-            )
+            CatalogReport(page, catalog_path(page.file), changed, catalog_counts(engine, page))
         )
     return reports
