@@ -160,6 +160,20 @@ def _check_port(host: str, port: int) -> None:
             raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
+def _build_cache(config: SiteConfig, out: Path, no_cache: bool) -> tuple[SiteConfig, Path | None]:
+    """The config a build runs with, and where it keeps its manifest: with `no_cache`, a fresh
+    cache folder, scratch (removed afterwards, so nothing is kept in it), and no manifest."""
+    from docsite.leftovers import cold_cache_dir, remove_stale_cold_caches
+    from docsite.manifest import manifest_file
+
+    for line in remove_stale_cold_caches(config.cache_dir):
+        click.echo(line, err=True)
+    if no_cache:
+        scratch = cold_cache_dir(config.cache_dir)
+        return config.with_options(cache_dir=scratch, cache_scratch=True), None
+    return config, manifest_file(config.cache_dir, config.content_dir, out)
+
+
 @main.command()
 @content_option
 @click.option(
@@ -191,18 +205,13 @@ def build(
 ) -> None:
     """Freeze the whole site into a static folder."""
     from docsite.freeze import freeze
-    from docsite.leftovers import cold_cache_dir, remove_stale_cold_caches
-    from docsite.manifest import manifest_file
     from docsite.state import Docsite
 
     started = time.perf_counter()
     style = urls.FILE if offline else None
     config = _config(content_dir=content_dir, base_url=base_url, url_style=style)
     out = out or config.root / "site"
-    for line in remove_stale_cold_caches(config.cache_dir):
-        click.echo(line, err=True)
-    if no_cache:
-        config = config.with_options(cache_dir=cold_cache_dir(config.cache_dir))
+    config, manifest = _build_cache(config, out, no_cache)
     state = Docsite(config, server_search=False)  # its Flask app is made if a URL needs it
     gc.freeze()  # the site just loaded lives as long as the process: no collection walks it
     reports: list[CheckReport] = []
@@ -220,7 +229,7 @@ def build(
             progress,
             note=lambda line: click.echo(line, err=True),
             verify=verify,
-            manifest_at=manifest_file(config.cache_dir, config.content_dir, out),
+            manifest_at=manifest,
         )
     except click.ClickException:
         raise

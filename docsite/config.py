@@ -54,6 +54,9 @@ class SiteConfig:
     # How links name a page (urls.DIRECTORY: its folder; urls.FILE: its index.html, for a
     # site opened from disk, with the search index loaded as scripts): `build --offline`.
     url_style: str = urls.DIRECTORY
+    # The cache folder is scratch (`build --no-cache`): removed after the build, so nothing
+    # the next build would read is written into it.
+    cache_scratch: bool = False
 
     @property
     def offline(self) -> bool:
@@ -114,7 +117,7 @@ class SiteConfig:
         """A digest of the settings that change rendered output (not paths on this machine)."""
         data = asdict(self)
         paths = ("root", "config_file", "content_dir", "themes_dir", "cache_dir")
-        for key in (*paths, "include_drafts"):
+        for key in (*paths, "include_drafts", "cache_scratch"):
             data.pop(key)
         blob = json.dumps(data, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]

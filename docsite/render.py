@@ -3,9 +3,9 @@
 A cache entry is keyed by the page digest, its path and URL, the UI language, the config
 digest and a digest of the code that renders (docsite's own modules and every Markdown
 extension a plugin adds), so a change to any of them is a new key, never a stale page.
-It also records what each link of the page resolved to; the
-entry is used only while those links still resolve the same (the way Lektor tracks what a
-build artifact depends on), so adding or moving one page does not re-render all the others.
+It also records what each link of the page resolved to; the entry is used only while those
+links still resolve the same (the way Lektor tracks what a build artifact depends on), so
+adding or moving one page does not re-render all the others.
 """
 
 from __future__ import annotations
@@ -233,9 +233,10 @@ class Renderer:
         plugins: Registry | None = None,
         url_style: str = urls.DIRECTORY,
         scope: str = "",
+        keep: bool = True,
     ) -> None:
-        """`scope` names whose pages it renders (a content folder): the facts of its last
-        build are kept apart from those of other folders sharing the cache."""
+        """`scope`: whose pages it renders (a content folder, whose facts are kept apart from
+        other folders'); without `keep` (a scratch cache) nothing is written into the cache."""
         plugins = plugins or Registry()
         self._extensions = plugins.markdown
         self.config_digest = config_digest
@@ -253,6 +254,7 @@ class Renderer:
         )
         self.code_digest += plugins.markdown_digest()
         self.cache_dir = cache_dir / "render" if cache_dir else None
+        self._keep = keep
         self._memory: LRU[str, tuple[dict[str, str | None], Rendered]] = LRU(MEMORY_ENTRIES)
         self._parses: LRU[tuple[str, str, str], Parsed] = LRU(PARSES_KEPT)
         self._facts: LRU[str, tuple[renderfacts.Deps, renderfacts.PageFacts]] = LRU(FACTS_KEPT)
@@ -365,7 +367,8 @@ class Renderer:
     def keep_facts(self, keys: Iterable[str]) -> None:
         """Keep the facts of these renderings (a built site's pages) in one file for the next
         build (renderfacts.FactsPack)."""
-        self._pack.keep(keys)
+        if self._keep:
+            self._pack.keep(keys)
 
     @staticmethod
     def _for_file(rendered: Rendered, file: str) -> Rendered:
@@ -491,7 +494,7 @@ class Renderer:
 
     def _store(self, key: str, deps: dict[str, str | None], rendered: Rendered) -> None:
         self._memory.put(key, (deps, rendered))
-        if self.cache_dir is None:
+        if self.cache_dir is None or not self._keep:
             return
         payload = json.dumps({"deps": deps, "rendered": rendered.to_json()}, ensure_ascii=False)
         write_atomically(self.cache_dir / key[:2] / f"{key}.json", payload.encode())

@@ -61,6 +61,7 @@ def make_snapshot(config: SiteConfig, server: bool, site: Site | None = None) ->
         plugins,
         config.url_style,
         scope=str(config.content_dir),
+        keep=not config.cache_scratch,
     )
     if server:  # a server, running for long: bounded memory
         renderer.limit_memory(SERVER_RENDERS)

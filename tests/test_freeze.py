@@ -564,7 +564,8 @@ def test_the_next_build_removes_the_cold_caches_of_killed_builds(tmp_path):
         deadline = time.monotonic() + 120  # a hang guard, not a timing
         left: set[Path] = set()
         while not left and process.poll() is None and time.monotonic() < deadline:
-            left = {f for f in set(cache.glob("cold-*")) - before if any(f.rglob("*.json"))}
+            new = set(cache.glob("cold-*")) - before  # once it holds a file (compiled templates …)
+            left = {f for f in new if any(p.is_file() for p in f.rglob("*"))}
             time.sleep(0.01)
         process.kill()
         process.wait(timeout=30)
@@ -628,3 +629,22 @@ def test_an_old_output_that_cannot_be_removed_is_said_and_retried(tmp_path):
     result = build(content, out)
     assert result.returncode == 0 and "could not remove" not in result.stderr
     assert leftovers(out) == [".site.spare"]
+
+
+def test_a_build_in_a_scratch_cache_writes_the_same_site_and_keeps_nothing(tmp_path):
+    """`build --no-cache` builds in a scratch cache, removed afterwards: what it writes is the
+    site a build with a cache writes, and the cache gets none of what a next build reads (the
+    renderings, their facts, the search index's state, a manifest)."""
+    from docsite.freeze import freeze
+    from docsite.state import Docsite
+
+    content = write_tree(tmp_path / "content", _parallel_tree())
+    config = load_config(content_dir=content)
+    kept, scratch = tmp_path / "kept", tmp_path / "scratch"
+    freeze(Docsite(config.with_options(cache_dir=kept), server_search=False), tmp_path / "a")
+    scratch_config = config.with_options(cache_dir=scratch, cache_scratch=True)
+    freeze(Docsite(scratch_config, server_search=False), tmp_path / "b")
+    assert _snapshot(tmp_path / "a") == _snapshot(tmp_path / "b")
+    for pattern in ("render/*/*.json", "render/facts-*.pack", "static-search/*"):
+        assert list(kept.glob(pattern)), pattern  # what the cache keeps …
+        assert not list(scratch.glob(pattern)), pattern  # … and scratch does not

@@ -125,7 +125,7 @@ def build_static_index(
             stats[lang] = carried
             continue
         name = f"static-search/{folder_key}-{lang}"
-        cache = config.cache_dir / name if config.cache_dir else None
+        cache = config.cache_dir / name if not config.cache_scratch else None
         old = load_state(cache, profile)
         state = updated_state(old, pages, current_rows(site, lang, old, pages))
         stats[lang] = write_state(state, f"_search/{lang}/", sink.write, profile)
