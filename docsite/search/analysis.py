@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -82,19 +83,19 @@ class Profile:
 
     def word_terms(self, word: str) -> tuple[str, ...]:
         """The index terms of one token (a WORD_RE match), parts included. Memoized."""
-        return _word_terms(self, word)
+        return _memo(self, _word_terms)[word]
 
     def index_terms(self, text: str) -> list[str]:
         """The terms of a text as the index stores them."""
-        words = WORD_RE.findall(nfkc(text))
-        return [term for word in words for term in _word_terms(self, word)]
+        terms = map(_memo(self, _word_terms).__getitem__, WORD_RE.findall(nfkc(text)))
+        return list(chain.from_iterable(terms))
 
     def phrase_terms(self, text: str) -> list[str]:
         """The words of a text in reading order, as a query would ask for them: identifiers
         whole, CJK runs in jieba's precise mode, stop words left out. A phrase matches
         where its terms follow each other in this stream."""
-        words = WORD_RE.findall(nfkc(text))
-        return [term for word in words for term in _phrase_terms(self, word)]
+        terms = map(_memo(self, _phrase_terms).__getitem__, WORD_RE.findall(nfkc(text)))
+        return list(chain.from_iterable(terms))
 
     def query_terms(self, text: str, known: Callable[[str], bool] | None = None) -> list[str]:
         """The terms a query asks for. `known(piece)` says whether a CJK piece is a word of
@@ -247,7 +248,35 @@ def identifier_parts(word: str) -> list[str]:
     return list(dict.fromkeys(p for p in parts if p != word))
 
 
-@lru_cache(maxsize=200_000)
+WordTerms = Callable[[Profile, str], tuple[str, ...]]
+MEMO_WORDS = 200_000  # words a memo holds before it starts afresh
+
+
+class _Memo(dict[str, tuple[str, ...]]):
+    """The terms of words for one profile, worked out when first asked for: a text's words go
+    through `map` to `__getitem__`, so a word already seen costs no call of Python code."""
+
+    def __init__(self, profile: Profile, terms_of: WordTerms) -> None:
+        super().__init__()
+        self.profile, self.terms_of = profile, terms_of
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        if len(self) >= MEMO_WORDS:
+            self.clear()
+        terms = self[word] = self.terms_of(self.profile, word)
+        return terms
+
+
+_memos: dict[tuple[Profile, WordTerms], _Memo] = {}
+
+
+def _memo(profile: Profile, terms_of: WordTerms) -> _Memo:
+    memo = _memos.get((profile, terms_of))
+    if memo is None:
+        memo = _memos[(profile, terms_of)] = _Memo(profile, terms_of)
+    return memo
+
+
 def _word_terms(profile: Profile, word: str) -> tuple[str, ...]:
     if CJK_RUN_RE.match(word):
         return tuple(w for w in segment(word, "index") if w not in profile.stop_words)
@@ -256,7 +285,6 @@ def _word_terms(profile: Profile, word: str) -> tuple[str, ...]:
     return tuple(t for t in (profile.normalize(p) for p in pieces) if t)
 
 
-@lru_cache(maxsize=200_000)
 def _phrase_terms(profile: Profile, word: str) -> tuple[str, ...]:
     if CJK_RUN_RE.match(word):
         return tuple(w for w in segment(word, "query") if w not in profile.stop_words)
@@ -266,8 +294,7 @@ def _phrase_terms(profile: Profile, word: str) -> tuple[str, ...]:
 
 def clear_memos() -> None:
     """Forget memoized words (they speed a full indexing, then only cost memory)."""
-    _word_terms.cache_clear()
-    _phrase_terms.cache_clear()
+    _memos.clear()
 
 
 def analyze(text: str, mode: str = "query", lang: str = "en") -> list[str]:

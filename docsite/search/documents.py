@@ -16,6 +16,7 @@ FIELDS = ("title", "summary", "topic", "section", "breadcrumb", "body", "code")
 # Where a phrase can match: the page's names, the heading and the prose (not the breadcrumb,
 # whose titles follow each other by accident, nor code).
 PHRASE_FIELDS = ("title", "section", "body")
+_joined = " ".join  # a pair of terms as `pair_term` makes it, from a tuple
 
 
 @dataclass
@@ -109,13 +110,13 @@ def analyze_doc(doc: SearchDoc, profile: Profile | None = None) -> DocTerms:
     pairs: set[str] = set()
     for name in PHRASE_FIELDS:
         terms = profile.phrase_terms(getattr(doc, name))
-        pairs.update(pair_term(a, b) for a, b in pairwise(terms))
+        pairs.update(map(_joined, pairwise(terms)))
     return DocTerms(fields, frozenset(pairs))
 
 
 def pair_term(first: str, second: str) -> str:
     """Two terms that follow each other (terms hold no spaces)."""
-    return f"{first} {second}"
+    return _joined((first, second))
 
 
 def doc_key(doc: SearchDoc) -> str:
