@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import functools
 import os
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,6 +308,9 @@ def check_external(
 def probe_url(url: str, timeout: float) -> str | None:
     """None when the URL answers with a success, else why not. HEAD first; servers that refuse
     or mishandle HEAD get a GET (whose body is not read)."""
+    import urllib.error  # only `check --external` fetches
+    import urllib.request
+
     problem: str | None = None
     for method in ("HEAD", "GET"):
         request = urllib.request.Request(
