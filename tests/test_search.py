@@ -86,6 +86,36 @@ def test_each_language_is_analysed_by_its_profile():
         set_language_profile("ja", "klingon")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Register the Blueprints with url_for and the app.route decorator.",
+        "ｕｒｌ＿ｆｏｒ in full width, and the stop words of a question: how do I",
+        "A Kangxi radical \u2f00 is an ideograph once normalized",
+        "用蓝图注册 url_for 和 Blueprints",
+    ],
+)
+def test_a_text_analysed_for_one_profile_serves_another_only_when_they_agree(text):
+    """A page and its fallback copy in a Chinese site share their fields' analysis when the
+    text has no CJK (after NFKC): the two profiles then give it the same terms."""
+    from docsite.search.analysis import clear_memos, text_key
+    from docsite.search.documents import SearchDoc, analyze_doc, clear_texts
+
+    en, zh = profile_for("en"), profile_for("zh")
+    shared = text_key(en, text) == text_key(zh, text)
+    assert shared == (not re.search("[\u2f00\u4e00-\u9fff]", text))
+    fields = {"title": text, "summary": "", "topic": "", "section": text, "breadcrumb": ""}
+    doc = SearchDoc("1", "en:a.md", "en", "d", "/en/a/", "A", **fields, body=text, code="")
+    alike = en.index_terms(text) == zh.index_terms(text)
+    alike = alike and en.phrase_terms(text) == zh.phrase_terms(text)
+    assert alike or not shared  # shared only where they agree
+    clear_memos(), clear_texts()
+    first = analyze_doc(doc, en), analyze_doc(doc, zh)  # the second may take the first's
+    clear_memos(), clear_texts()
+    alone = analyze_doc(doc, zh)
+    assert (first[1].fields, first[1].pairs) == (alone.fields, alone.pairs)
+
+
 def test_query_parsing_phrases_prefixes_and_junk():
     parsed = parse_query('"application factory" blue* url_for "unclosed')
     assert parsed.phrases == [["applic", "factori"]]

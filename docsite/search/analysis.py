@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
 WORD_RE = re.compile(rf"[{CJK}]+|@?[^\W_{CJK}]\w*(?:[.:][^\W{CJK}]\w*)*|_\w+", re.UNICODE)
 CJK_RUN_RE = re.compile(rf"^[{CJK}]+$")
+_CJK_IN_RE = re.compile(rf"[{CJK}]")
 _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 # Function words and the words of a question ("how do I", "怎样", "如何"): a reader's sentence
@@ -182,6 +183,20 @@ def nfkc(text: str) -> str:
 
 def is_cjk(text: str) -> bool:
     return bool(CJK_RUN_RE.match(text))
+
+
+def text_key(profile: Profile, text: str) -> object:
+    """What the terms of `text` depend on besides the text: its profile; for a text without
+    CJK (after NFKC), only the profile's stemmer and its stop words that are not CJK, which
+    profiles share (an English page, and its copy in a Chinese site, are analysed alike)."""
+    if _CJK_IN_RE.search(nfkc(text)):
+        return profile
+    return _latin_key(profile)
+
+
+@lru_cache(maxsize=16)
+def _latin_key(profile: Profile) -> tuple[str, frozenset[str]]:
+    return profile.stemmer, frozenset(w for w in profile.stop_words if not _CJK_IN_RE.search(w))
 
 
 # --- the parts ----------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import PurePosixPath
 
-from docsite.search.analysis import Profile, profile_for
+from docsite.lru import LRU
+from docsite.search.analysis import Profile, profile_for, text_key
 from docsite.site import Entry, Site
 
 FIELDS = ("title", "summary", "topic", "section", "breadcrumb", "body", "code")
@@ -106,12 +107,34 @@ class DocTerms:
 
 def analyze_doc(doc: SearchDoc, profile: Profile | None = None) -> DocTerms:
     profile = profile or profile_for(doc.lang)
-    fields = {name: Counter(profile.index_terms(getattr(doc, name))) for name in FIELDS}
+    fields = {name: Counter(_analysed(profile, getattr(doc, name), False)) for name in FIELDS}
     pairs: set[str] = set()
     for name in PHRASE_FIELDS:
-        terms = profile.phrase_terms(getattr(doc, name))
-        pairs.update(map(_joined, pairwise(terms)))
+        pairs.update(_analysed(profile, getattr(doc, name), True))
     return DocTerms(fields, frozenset(pairs))
+
+
+# A text's terms (or phrase pairs), kept for the next document that has it: a page's copy in
+# another language (a fallback) comes right after it, with the same text, in the same process.
+_texts: LRU[tuple[object, bool, str], Counter[str] | frozenset[str]] = LRU(8192)
+
+
+def clear_texts() -> None:
+    """Forget the texts analysed (like the word memos, they speed a full indexing only)."""
+    _texts.clear()
+
+
+def _analysed(profile: Profile, text: str, pairs: bool) -> Counter[str] | frozenset[str]:
+    """The terms of a text, counted (read only: `analyze_doc` copies them), or its pairs."""
+    key = (text_key(profile, text), pairs, text)
+    found = _texts.get(key)
+    if found is None:
+        if pairs:
+            found = frozenset(map(_joined, pairwise(profile.phrase_terms(text))))
+        else:
+            found = Counter(profile.index_terms(text))
+        _texts.put(key, found)
+    return found
 
 
 def pair_term(first: str, second: str) -> str:

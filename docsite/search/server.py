@@ -40,6 +40,7 @@ from docsite.search.documents import (
     DocTerms,
     SearchDoc,
     analyze_doc,
+    clear_texts,
     documents,
     page_key,
 )
@@ -294,6 +295,7 @@ class SearchIndex:
             self._save_averages(averages)
         self._forget_searcher()
         clear_memos()  # the word memos speed a full indexing, then only cost memory
+        clear_texts()
 
     def update_page(self, site: Site, entry: Entry | None, key: str) -> None:
         """Re-index one page (after a live edit); `entry` None removes it."""
