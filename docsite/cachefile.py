@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -31,6 +32,23 @@ def write_atomically(file: Path, data: bytes) -> bool:
                 os.unlink(tmp)
         return False
     return True
+
+
+def write_replacing(file: Path, data: bytes, prefix: str) -> bool:
+    """`write_atomically`, then remove the other files of the folder whose names start with
+    `prefix` and end like `file`'s (its other versions: another code's, another site's)."""
+    if not write_atomically(file, data):
+        return False
+    for other in file.parent.glob(f"{prefix}*{file.suffix}"):
+        if other != file:
+            other.unlink(missing_ok=True)
+    return True
+
+
+def scope_name(folder: Path | str) -> str:
+    """A short name for whose files a cache shared by several sites holds (a content
+    folder), so that building one site does not empty another's."""
+    return hashlib.sha256(str(folder).encode()).hexdigest()[:10]
 
 
 @contextlib.contextmanager

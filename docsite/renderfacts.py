@@ -12,7 +12,6 @@ page the pack lacks (edited since it was written) has its facts worked out from 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
 import pickle
 import re
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docsite.cachefile import no_collection, write_atomically
+from docsite.cachefile import no_collection, scope_name, write_replacing
 from docsite.errors import Diagnostic
 from docsite.mdcontext import LinkRef
 
@@ -94,8 +93,7 @@ class FactsPack:
 
     def __init__(self, cache_dir: Path | None, version: str, scope: str = "") -> None:
         """`scope`: whose pages (a content folder): each keeps a pack of its own."""
-        self.folder = cache_dir
-        self.prefix = f"facts-{hashlib.sha256(scope.encode()).hexdigest()[:10]}-"
+        self.prefix = f"facts-{scope_name(scope)}-"
         self.file = cache_dir / f"{self.prefix}{version[:16]}.pack" if cache_dir else None
         self._loaded: dict[str, Facts] | None = None
         self._asked: dict[str, Facts] = {}
@@ -113,7 +111,7 @@ class FactsPack:
         """Write the facts of these render keys (the pages of a site just built) that are
         known, unless the pack holds those already, but for a few (`DRIFT`: each page it
         lacks costs a build the reading of its rendering, less than writing it all again)."""
-        if self.file is None or self.folder is None or not self._asked:
+        if self.file is None or not self._asked:
             return  # nothing learnt since the pack was written (a warm build): it stands
         if self._loaded is None:  # all asked came from elsewhere: what it holds still counts
             self._loaded = self._load()
@@ -123,10 +121,7 @@ class FactsPack:
             drift = len(pack.keys() ^ self._loaded.keys())
             if drift <= max(DRIFT, len(pack) // 50):
                 return
-        if write_atomically(self.file, pickle.dumps(pack, pickle.HIGHEST_PROTOCOL)):
-            for old in self.folder.glob(f"{self.prefix}*.pack"):
-                if old != self.file:
-                    old.unlink(missing_ok=True)  # another version's code
+        if write_replacing(self.file, pickle.dumps(pack, pickle.HIGHEST_PROTOCOL), self.prefix):
             self._loaded = pack
 
     def _load(self) -> dict[str, Facts]:

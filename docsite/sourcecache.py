@@ -11,14 +11,13 @@ is no cache, and one that cannot be written only costs time.
 from __future__ import annotations
 
 import functools
-import hashlib
 import pickle
 import sys
 import time
 from pathlib import Path
 
 from docsite import errors, pages, urls
-from docsite.cachefile import no_collection, write_atomically
+from docsite.cachefile import no_collection, scope_name, write_atomically
 from docsite.codedigest import code_digest
 from docsite.pages import Page, load_page
 
@@ -41,7 +40,7 @@ class PageCache:
     """Pages read before, by file, for one content folder (no cache when `cache_dir` is None)."""
 
     def __init__(self, cache_dir: Path | None, content_dir: Path) -> None:
-        name = hashlib.sha256(str(content_dir).encode()).hexdigest()[:10]
+        name = scope_name(content_dir)
         self.file = None if cache_dir is None else cache_dir / "sources" / f"{name}.pickle"
         self.started = time.time_ns()
         self.old: Kept = self._load()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from docsite.apiref import markers
 from docsite.apiref.codeversion import code_digest
-from docsite.cachefile import write_atomically
+from docsite.cachefile import scope_name, write_replacing
 
 if TYPE_CHECKING:
     from docsite.config import SiteConfig
@@ -75,8 +75,7 @@ class PageKeys:
     def __init__(self, config: SiteConfig, pages: Mapping[str, Sequence[Page]]) -> None:
         self.default_language = config.default_language
         key = site_key(config, pages)
-        scope = hashlib.sha256(str(config.content_dir).encode()).hexdigest()[:10]
-        self.prefix = f"pages-{scope}-"
+        self.prefix = f"pages-{scope_name(config.content_dir)}-"
         cache = config.cache_dir / "apiref" if config.cache_dir else None
         self.file = cache / f"{self.prefix}{key}.json" if cache and key else None
         self.lock = threading.Lock()  # held by whoever fills what is missing
@@ -99,10 +98,7 @@ class PageKeys:
         self._known.update(found)
         if self.file is None or not found:
             return
-        if write_atomically(self.file, json.dumps(self._known).encode()):
-            for other in self.file.parent.glob(f"{self.prefix}*.json"):
-                if other != self.file:
-                    other.unlink(missing_ok=True)
+        write_replacing(self.file, json.dumps(self._known).encode(), self.prefix)
 
     def _read(self) -> Known:
         if self.file is None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 import docsite.search.statestore as statestore
+from docsite.cachefile import scope_name
 from docsite.search.analysis import Profile, is_cjk, profile_for
 from docsite.search.documents import (
     analyze_doc,
@@ -114,7 +115,7 @@ def build_static_index(
     config = site.config
     sink = sink or FolderSink(out)
     # one cache per content folder, so that building another site does not empty this one's
-    folder_key = hashlib.sha256(str(config.content_dir).encode()).hexdigest()[:10]
+    folder_key = scope_name(config.content_dir)
     for lang in config.languages if languages is None else languages:
         profile = profile_for(lang)
         entries = site.entries.get(lang, {}).values()
