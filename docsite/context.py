@@ -37,7 +37,8 @@ class Snapshot:
 def static_name(theme: Theme, name: str) -> str:
     """The fingerprinted name of a theme static file: css/style.css -> css/style.<hash>.css."""
     if name in GENERATED_STATIC:
-        digest = fingerprint(name, theme.config.cache_dir)
+        config = theme.config  # a scratch cache keeps nothing for a later build
+        digest = fingerprint(name, None if config.cache_scratch else config.cache_dir)
     else:
         file = theme.find_static(name)
         if file is None:

@@ -38,11 +38,9 @@ def catalog_path(page_file: Path) -> Path:
 
 def site_key(config: SiteConfig, pages: Mapping[str, Sequence[Page]]) -> str | None:
     """The digest of what every page's API digest depends on (pages: those each language
-    shows); None when there is no cache, or an inventory is remote or cannot be read."""
+    shows); None when an inventory is remote or cannot be read."""
     from docsite.apiref.modelcache import BASE_PACKAGES, PACKAGE, cache_key
 
-    if config.cache_dir is None:
-        return None
     digest = hashlib.sha256()
     for part in (code_digest(), cache_key(PACKAGE, BASE_PACKAGES), config.default_language):
         digest.update(part.encode() + b"\0")
@@ -70,14 +68,14 @@ def _catalog_digest(page: Page) -> str:
 
 class PageKeys:
     """The API digests and unit counts of pages, as a build with the same site key worked
-    them out (one file per content folder in the cache: the last site's)."""
+    them out (one file per content folder in the cache: the last site's; none in a scratch
+    cache, which no later build reads)."""
 
     def __init__(self, config: SiteConfig, pages: Mapping[str, Sequence[Page]]) -> None:
         self.default_language = config.default_language
-        key = site_key(config, pages)
         self.prefix = f"pages-{scope_name(config.content_dir)}-"
-        cache = config.cache_dir / "apiref" if config.cache_dir else None
-        self.file = cache / f"{self.prefix}{key}.json" if cache and key else None
+        key = None if config.cache_scratch else site_key(config, pages)
+        self.file = config.cache_dir / "apiref" / f"{self.prefix}{key}.json" if key else None
         self.lock = threading.Lock()  # held by whoever fills what is missing
         self._known: Known = self._read()
 

@@ -119,7 +119,8 @@ class ApiContext:
                 for other in shown
                 if self._concern(other)
             }
-            found.setdefault(name, self.env(lang, page)[1])
+            if name not in found:  # a page this context was not made with
+                found[name] = self.env(lang, page)[1]
             keys.keep(found)
         return found[name]
 
@@ -139,9 +140,11 @@ class ApiContext:
                 for other in shown
                 if other.lang != self.config.default_language and markers.DIRECTIVE in other.body
             }
-            found[keys.units_name(page)] = counts = self._units(page)
-            keys.keep({name: list(c) if c else None for name, c in found.items()})
-        return counts
+            name = keys.units_name(page)
+            if name not in found:  # a page this context was not made with
+                found[name] = self._units(page)
+            keys.keep({n: list(c) if c else None for n, c in found.items()})
+        return found[name]
 
     @property
     def keys(self) -> PageKeys:
