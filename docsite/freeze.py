@@ -277,6 +277,8 @@ def _freeze_rest(
         else:
             frozen[special.url] = special.inputs
     urls = list(frozen)
+    if not urls:  # every file carried: no Flask app is needed
+        return
     for url in urls:  # Frozen-Flask writes into a file it finds: never into a reused link
         clear(job.staging / frozen_file(url))
     _freeze_urls(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from docsite import objectsinv, urls
 from docsite.buildinputs import BuildInputs
-from docsite.status import translation_status
+from docsite.status import shown_status
 
 
 @dataclass(frozen=True)
@@ -100,10 +100,12 @@ def _special(path: str, inputs: str) -> Special:
 
 
 def _status_inputs(inputs: BuildInputs, shared: str) -> str:
-    """The translation state of every page in every language but the default one."""
+    """The translation state of every page in every language but the default one, as the
+    status page shows it (`shown_status`: an edit of an original that leaves every state as
+    it was leaves the page as it was)."""
     config = inputs.snap.config
     others = [lang for lang in config.languages if lang != config.default_language]
-    states = [(lang, translation_status(inputs.snap.site, lang)) for lang in others]
+    states = [(lang, shown_status(inputs.snap.site, lang, str)) for lang in others]
     return _digest(shared, "status", repr(states))
 
 

@@ -32,7 +32,7 @@ from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.search import SearchResult
 from docsite.search.analysis import set_language_profile
 from docsite.site import Entry, Site
-from docsite.status import translation_status
+from docsite.status import shown_status
 from docsite.theme import Theme
 
 if TYPE_CHECKING:
@@ -293,11 +293,7 @@ class Docsite:
         for other in config.languages:
             if other == config.default_language:
                 continue
-            sections = translation_status(site, other)
-            for section in sections:
-                for status in section.pages:
-                    entry = site.entries.get(other, {}).get(status.path)
-                    status.href = links.to(entry.site_path) if entry else None  # type: ignore[attr-defined]
+            sections = shown_status(site, other, links.to)
             reports.append({"lang": other, "name": config.lang_name(other), "sections": sections})
         # the original's language as running text names it ("英文" in Chinese)
         default = config.language(config.default_language).english_name

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Generic, Protocol, TypeVar
 
+from docsite.entry import Entry
 from docsite.errors import ContentError
 from docsite.pages import Page, decode_source, load_page, page_path
 from docsite.site import Site
@@ -34,11 +37,32 @@ class PageStatus:
     units: tuple[int, int, int] | None = None
 
 
+@dataclass(frozen=True)
+class ShownPage:
+    """A page as the translation status page shows it: its state, title, units and link,
+    without the hashes (`docsite status` prints those), so that page changes only when a
+    page's state does, not with every edit of an original."""
+
+    path: str
+    state: str
+    title: str
+    units: tuple[int, int, int] | None
+    href: str | None  # the translation's address (None when it has no page)
+
+
+class _Stated(Protocol):
+    @property
+    def state(self) -> str: ...
+
+
+P = TypeVar("P", bound=_Stated)
+
+
 @dataclass
-class SectionStatus:
+class SectionStatus(Generic[P]):
     section: str
     title: str
-    pages: list[PageStatus] = field(default_factory=list)
+    pages: list[P] = field(default_factory=list)
 
     def count(self, state: str) -> int:
         return sum(1 for p in self.pages if p.state == state)
@@ -57,11 +81,12 @@ def section_of(path: str) -> str:
     return parts[0] if len(parts) > 1 else ""
 
 
-_worked_out: weakref.WeakKeyDictionary[Site, dict[str, list[SectionStatus]]]
+Sections = list[SectionStatus[PageStatus]]
+_worked_out: weakref.WeakKeyDictionary[Site, dict[str, Sections]]
 _worked_out = weakref.WeakKeyDictionary()
 
 
-def translation_status(site: Site, lang: str) -> list[SectionStatus]:
+def translation_status(site: Site, lang: str) -> Sections:
     """Per section of the default language, the state of every page in `lang`: worked out
     once per site (which never changes), though a build asks for it three times. Read it;
     do not change it."""
@@ -71,11 +96,33 @@ def translation_status(site: Site, lang: str) -> list[SectionStatus]:
     return known[lang]
 
 
-def _translation_status(site: Site, lang: str) -> list[SectionStatus]:
+def shown_status(
+    site: Site, lang: str, href: Callable[[str], str]
+) -> list[SectionStatus[ShownPage]]:
+    """`translation_status` as the status page shows it; `href` makes a translation's link
+    from its site path."""
+    entries = site.entries.get(lang, {})
+    return [
+        SectionStatus(
+            section.section, section.title, [_shown(p, entries, href) for p in section.pages]
+        )
+        for section in translation_status(site, lang)
+    ]
+
+
+def _shown(
+    status: PageStatus, entries: Mapping[str, Entry], href: Callable[[str], str]
+) -> ShownPage:
+    entry = entries.get(status.path)
+    link = href(entry.site_path) if entry is not None else None
+    return ShownPage(status.path, status.state, status.title, status.units, link)
+
+
+def _translation_status(site: Site, lang: str) -> Sections:
     default = site.config.default_language
     originals = site.pages.get(default, {})
     translations = site.pages.get(lang, {})
-    sections: dict[str, SectionStatus] = {}
+    sections: dict[str, SectionStatus[PageStatus]] = {}
     in_nav_order = [e.page.path for e in site.order.get(default, [])]
     ordered = in_nav_order + sorted(set(originals) - set(in_nav_order))
     for path in ordered:

@@ -115,6 +115,14 @@ def test_incremental_builds_write_what_cold_builds_write(project: Path) -> None:
     assert "outdated" in (project / "site" / "zh" / "guide" / "a" / "index.html").read_text()
     assert_same_as_cold(project, "edit")
 
+    specials = special_inodes(project / "site")
+    edit(content / "en" / "guide" / "a.md", lambda text: text + "\nAnd another.\n")
+    build(project, project / "site")
+    remade = {n for n, ino in special_inodes(project / "site").items() if ino != specials[n]}
+    # the translation was outdated already: the status page shows what it showed
+    assert remade == {"en/llms-full.txt"}
+    assert_same_as_cold(project, "second edit")
+
     theme_page = project / "themes" / "mine" / "templates" / "page.html"
     steps: list[tuple[str, Callable[[], object]]] = [
         ("heading", lambda: edit(content / "en/guide/d.md", lambda t: t.replace("Part d", "P d"))),
