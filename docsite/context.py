@@ -7,6 +7,7 @@ site-absolute links on the base path the request (or the freezer) gives.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,8 +195,11 @@ def home_sections(site: Site, entry: Entry, links: Links) -> list[dict[str, Any]
 
 def edit_url(config: SiteConfig, entry: Entry) -> str | None:
     """The repository's edit page of the entry's source file, where there is a repository."""
-    file = entry.page.source_file
-    if not config.repo_url or not file.is_relative_to(config.root):
+    if not config.repo_url:
         return None
-    rel = file.relative_to(config.root).as_posix()
+    # by the paths' text (as Path.is_relative_to compares them), a build asks for every page
+    root, file = os.path.join(config.root, ""), os.fspath(entry.page.source_file)
+    if not file.startswith(root):
+        return None
+    rel = file[len(root) :].replace(os.sep, "/")
     return f"{config.repo_url.rstrip('/')}/edit/{config.edit_branch}/{rel}"

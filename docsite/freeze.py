@@ -16,6 +16,7 @@ meanwhile in forked workers (docsite.sidework).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import shutil
 import sys
@@ -25,11 +26,11 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docsite import urls
 from docsite.buildinputs import BuildInputs
-from docsite.context import GENERATED_STATIC, static_name
+from docsite.context import GENERATED_STATIC, Snapshot, static_name
 from docsite.errors import Diagnostic
 from docsite.fullcopy import MANIFEST_KEY
 from docsite.leftovers import remove_later
@@ -54,7 +55,6 @@ from docsite.pagebuild import (
     make_pages_of,
 )
 from docsite.parallel import MIN_PAGES, jobs
-from docsite.search import StaticIndexStats, adopt_analyzed, analyze_ahead
 from docsite.sidework import side_work
 from docsite.specialpages import frozen_file, special_files, special_names
 from docsite.state import Docsite
@@ -63,6 +63,8 @@ if TYPE_CHECKING:
     from flask import Flask
 
     from docsite.check import CheckReport
+    from docsite.entry import Entry
+    from docsite.search import StaticIndexStats
 
 
 # runs the check (or says a known report again) and refuses a build with errors
@@ -208,13 +210,18 @@ def _build_into(run: _Run, staging: Path, reused: bool) -> tuple[int, dict[str, 
         for item in changed:
             job.snap.site.render(item)
         job = replace(job, analyze=None)
+    else:  # the page workers analyse what they render: imported once, before they fork
+        import docsite.search.static  # noqa: F401
     with ExitStack() as stack:
         side = stack.enter_context(side_work(job, run.processes)) if early else None
         done, groups = carry_pages(job)
         done.add(make_pages_of(job, groups, run.processes, side.pool if side else None))
         for key, found in done.facts:
             state.site.renderer.adopt_facts(key, found)
-        adopt_analyzed(done.analyzed)
+        if done.analyzed:  # rows the page workers made for the index
+            from docsite.search import adopt_analyzed
+
+            adopt_analyzed(done.analyzed)
         side = side or stack.enter_context(side_work(job, run.processes))
         records = done.records
         todo = _carry_files(job, records)
@@ -312,9 +319,14 @@ def _carry_all(job: PageJob, names: list[str], records: dict[str, Record]) -> bo
 def _page_job(state: Docsite, previous: Manifest, out: Path, staging: Path) -> PageJob:
     snap = state.snapshot
     inputs = BuildInputs(snap, state.search_mode)
-    return PageJob(
-        state, snap, inputs, previous, out, staging, lambda items: analyze_ahead(snap.site, items)
-    )
+    return PageJob(state, snap, inputs, previous, out, staging, functools.partial(_ahead, snap))
+
+
+def _ahead(snap: Snapshot, items: list[Entry]) -> dict[str, Any]:
+    """The static index's rows of these pages, made where they were rendered (a worker)."""
+    from docsite.search import analyze_ahead
+
+    return analyze_ahead(snap.site, items)
 
 
 def _file_inputs(job: PageJob) -> dict[str, tuple[str, str]]:

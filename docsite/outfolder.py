@@ -11,7 +11,6 @@ pruned before the swap.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import errno
 import os
@@ -55,26 +54,29 @@ def spare_of(out: Path) -> Path:
 def prune(staging: Path, keep: set[str]) -> None:
     """Remove from a reused folder every file this build did not write, and the folders
     that leaves empty."""
-    root = os.fspath(staging)
-    emptied: set[str] = set()  # folders left with nothing in them
-    for folder, dirs, files in os.walk(root, topdown=False):
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        kept = False
-        for name in files:
-            if prefix + name in keep:
-                kept = True
-            else:
-                os.unlink(os.path.join(folder, name))
-        for name in dirs:
-            path = os.path.join(folder, name)
-            if path not in emptied:
+    _prune_folder(os.fspath(staging), "", keep)
+
+
+def _prune_folder(folder: str, prefix: str, keep: set[str]) -> bool:
+    """Prune `folder` (`prefix`: its path below the staging folder, with a slash); whether
+    anything is left in it."""
+    kept = False
+    with os.scandir(folder) as found:
+        entries = list(found)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if _prune_folder(entry.path, f"{prefix}{entry.name}/", keep):
                 kept = True
                 continue
-            with contextlib.suppress(OSError):  # something came into it meanwhile
-                os.rmdir(path)
-        if not kept:
-            emptied.add(folder)
+            try:
+                os.rmdir(entry.path)
+            except OSError:  # something came into it meanwhile
+                kept = True
+        elif prefix + entry.name in keep:
+            kept = True
+        else:
+            os.unlink(entry.path)
+    return kept
 
 
 def replace(staging: Path, out: Path) -> str | None:

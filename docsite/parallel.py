@@ -16,10 +16,12 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from docsite.search import Ahead, adopt_analyzed, analyze_ahead
 from docsite.site import Site
+
+if TYPE_CHECKING:
+    from docsite.search import Ahead
 
 T = TypeVar("T")
 MIN_PAGES = 16  # below this, starting a process costs more than it saves
@@ -102,6 +104,8 @@ def prerender(site: Site, processes: int, analyze: bool = False) -> None:
             for key, cached in more:
                 site.renderer.adopt(key, cached)
             analyzed.update(analyzed_more)
+    from docsite.search import adopt_analyzed
+
     adopt_analyzed(analyzed)
 
 
@@ -116,7 +120,11 @@ def _render_share(
         site.render(entry)
         key = site.render_key(entry)
         out.append((key, site.renderer.cached(key)))
-    return out, analyze_ahead(site, entries) if analyze else {}
+    if not analyze:
+        return out, {}
+    from docsite.search import analyze_ahead
+
+    return out, analyze_ahead(site, entries)
 
 
 @contextmanager

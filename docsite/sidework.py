@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from docsite import fullcopy, urls
 from docsite.cachefile import no_collection
@@ -24,10 +25,12 @@ from docsite.entry import Entry
 from docsite.manifest import Record, carry, carry_recorded, intact, record_for, write_new
 from docsite.pagebuild import PageJob, carry_unchanged
 from docsite.parallel import fork_pool, inherited, shares
-from docsite.search import StaticIndexStats, build_static_index
 from docsite.specialpages import full_copy_inputs
 
-Made = dict[str, tuple[str, StaticIndexStats]]  # what each language's index was made from
+if TYPE_CHECKING:  # the index is made in the workers: only they import the search package
+    from docsite.search import StaticIndexStats
+
+Made = dict[str, tuple[str, "StaticIndexStats"]]  # what each language's index was made from
 
 
 @dataclass
@@ -103,6 +106,8 @@ def _index_share(languages: list[str], job: PageJob | None = None) -> SideDone:
     job = job or inherited(PageJob)
     sink = _Sink(job)
     with no_collection():
+        from docsite.search import build_static_index
+
         stats = build_static_index(job.snap.site, job.staging, languages, sink)
     return SideDone(stats, sink.records, sink.made)
 

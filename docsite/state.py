@@ -28,14 +28,14 @@ from docsite.errors import ConfigError, ContentError, display_path
 from docsite.lru import LRU
 from docsite.navhtml import NavFragment, decided, marker, marker_keys, when_current, when_open
 from docsite.render import Renderer
-from docsite.search import SCHEMA_VERSION as SEARCH_SCHEMA
-from docsite.search import SearchResult
 from docsite.search.analysis import set_language_profile
+from docsite.search.version import SCHEMA_VERSION as SEARCH_SCHEMA
 from docsite.site import Entry, Site
 from docsite.status import shown_status
 from docsite.theme import Theme
 
 if TYPE_CHECKING:
+    from docsite.search.query import SearchResult
     from docsite.search.server import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -193,6 +193,8 @@ class Docsite:
 
     def run_search(self, q: str, lang: str, limit: int) -> SearchResult:
         if self.search is None:
+            from docsite.search.query import SearchResult
+
             return SearchResult(query=q, total=0)
         self.search_ready.wait(timeout=120)
         return self.search.search(q, lang, limit)

@@ -90,6 +90,9 @@ def _parent_of(folder: Path) -> str | None:
     return parent
 
 
+_NO_TRANSLATIONS = NullTranslations()  # a language without a catalog: the text as written
+
+
 def load_translations(chain: list[Path], lang: str, locale: str) -> NullTranslations:
     """UI translations for a language, merged over the chain (the child's messages win)."""
     merged: NullTranslations | None = None
@@ -141,7 +144,7 @@ class Theme:
             ) from None
 
     def gettext(self, lang: str) -> Callable[[str], str]:
-        return self._translations.get(lang, NullTranslations()).gettext
+        return self._translations.get(lang, _NO_TRANSLATIONS).gettext
 
     def env(self, lang: str) -> Environment:
         with self._lock:

@@ -14,31 +14,50 @@ site, which answer every query with the same documents in the same order.
 - `static`: the JSON index of a frozen site.
 """
 
+import importlib
 from typing import TYPE_CHECKING
 
-from docsite.search.analysis import Profile, analyze, profile_for, set_language_profile
-from docsite.search.documents import SearchDoc, documents, page_key
-from docsite.search.query import (
-    MAX_LIMIT,
-    MAX_QUERY_CHARS,
-    Hit,
-    SearchResult,
-    clean_query,
-    parse_query,
-)
-from docsite.search.snippets import highlighter, make_snippet
-from docsite.search.static import (
-    Ahead,
-    StaticIndexStats,
-    adopt_analyzed,
-    analyze_ahead,
-    build_static_index,
-)
-from docsite.search.version import SCHEMA_VERSION
-
 if TYPE_CHECKING:
+    from docsite.search.analysis import Profile, analyze, profile_for, set_language_profile
+    from docsite.search.documents import SearchDoc, documents, page_key
+    from docsite.search.query import (
+        MAX_LIMIT,
+        MAX_QUERY_CHARS,
+        Hit,
+        SearchResult,
+        clean_query,
+        parse_query,
+    )
     from docsite.search.server import SearchIndex
+    from docsite.search.snippets import highlighter, make_snippet
+    from docsite.search.static import (
+        Ahead,
+        StaticIndexStats,
+        adopt_analyzed,
+        analyze_ahead,
+        build_static_index,
+    )
+    from docsite.search.version import SCHEMA_VERSION
 
+# Where each name lives. A name is imported from its module on first use (PEP 562): a build
+# imports only the static index's modules, in the workers that make it; the server alone
+# imports whoosh (`server`); a submodule imported directly loads nothing else.
+_HOMES = {
+    "analysis": ("Profile", "analyze", "profile_for", "set_language_profile"),
+    "documents": ("SearchDoc", "documents", "page_key"),
+    "query": ("MAX_LIMIT", "MAX_QUERY_CHARS", "Hit", "SearchResult", "clean_query", "parse_query"),
+    "server": ("SearchIndex",),
+    "snippets": ("highlighter", "make_snippet"),
+    "static": (
+        "Ahead",
+        "StaticIndexStats",
+        "adopt_analyzed",
+        "analyze_ahead",
+        "build_static_index",
+    ),
+    "version": ("SCHEMA_VERSION",),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 __all__ = [
     "MAX_LIMIT",
     "MAX_QUERY_CHARS",
@@ -66,9 +85,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # The server's index (whoosh) is imported on first use: a static build never needs it.
-    if name == "SearchIndex":
-        from docsite.search.server import SearchIndex
-
-        return SearchIndex
-    raise AttributeError(f"module 'docsite.search' has no attribute {name!r}")
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'docsite.search' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"docsite.search.{module}"), name)
+    globals()[name] = value  # asked once
+    return value
