@@ -4,8 +4,11 @@ reads them from it, without the renderings, and only the pages it was told to ke
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
-from docsite.renderfacts import FactsPack
+from docsite.errors import Diagnostic
+from docsite.mdcontext import LinkRef
+from docsite.renderfacts import Facts, FactsPack, PageFacts
 from docsite.site import Site
 from docsite.theme import Theme
 
@@ -82,22 +85,40 @@ def test_the_pack_is_written_again_only_when_it_lacks_more_than_a_few_pages(
     assert again.facts(again.entries["en"]["p1.md"]).toc == (("new", "New"),)
 
 
-def test_content_folders_sharing_a_cache_keep_a_pack_each(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _facts(tag: str) -> Facts:
+    """Facts told apart by `tag` (a heading id), with a link and a warning to carry."""
+    link = LinkRef(f"{tag}.md", "top", 3, "page")
+    warning = Diagnostic(f"{tag}.md", 4, "a warning", "warning", "some-code")
+    return {f"{tag}.md": f"{tag}/"}, PageFacts(
+        frozenset({tag}), (link,), (warning,), (tag,), ((tag, tag.title()),)
+    )
+
+
+def test_content_folders_sharing_a_cache_keep_a_pack_each(tmp_path: Path) -> None:
     """Two projects built with one cache folder: the build of one must not drop the pack of
     the other (which would make it open a file per page again)."""
     packs = {scope: FactsPack(tmp_path, "0123456789abcdef", scope) for scope in ("a", "b")}
     for scope, pack in packs.items():
-        pack.note(f"key-{scope}", ({}, scope))  # type: ignore[arg-type]
+        pack.note(f"key-{scope}", _facts(scope))
         pack.keep([f"key-{scope}"])
     again = {scope: FactsPack(tmp_path, "0123456789abcdef", scope) for scope in ("a", "b")}
-    assert again["a"].get("key-a") == ({}, "a") and again["a"].get("key-b") is None
-    assert again["b"].get("key-b") == ({}, "b")
+    assert again["a"].get("key-a") == _facts("a") and again["a"].get("key-b") is None
+    assert again["b"].get("key-b") == _facts("b")
     newer = FactsPack(tmp_path, "fedcba9876543210", "a")  # a's code changed: its old pack goes
-    newer.note("key-a", ({}, "a2"))  # type: ignore[arg-type]
+    newer.note("key-a", _facts("a2"))
     newer.keep(["key-a"])
     assert sorted(p.name.split("-")[1] for p in tmp_path.glob("facts-*.pack")) == sorted(
         {packs["a"].prefix.split("-")[1], packs["b"].prefix.split("-")[1]}
     )
+
+
+def test_a_pack_that_does_not_read_as_facts_is_as_if_it_lacked_them(tmp_path: Path) -> None:
+    pack = FactsPack(tmp_path, "0123456789abcdef", "a")
+    pack.note("key", _facts("a"))
+    pack.keep(["key"])
+    assert pack.file is not None
+    pack.file.write_bytes(b"\x80\x05not a pack")  # another version's format, or a torn file
+    assert FactsPack(tmp_path, "0123456789abcdef", "a").get("key") is None
 
 
 def test_facts_made_in_another_process_are_taken_without_rendering(make_site) -> None:  # type: ignore[no-untyped-def]

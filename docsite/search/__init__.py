@@ -11,7 +11,7 @@ site, which answer every query with the same documents in the same order.
 - `fuzzy`: which index terms a misspelt word stands for;
 - `snippets`: the excerpt under a result, with its matches marked;
 - `server`: the whoosh index of the doc server;
-- `static`: the JSON index of a frozen site.
+- `static`: the JSON index of a frozen site (`stats`: what one came to).
 """
 
 import importlib
@@ -30,13 +30,8 @@ if TYPE_CHECKING:
     )
     from docsite.search.server import SearchIndex
     from docsite.search.snippets import highlighter, make_snippet
-    from docsite.search.static import (
-        Ahead,
-        StaticIndexStats,
-        adopt_analyzed,
-        analyze_ahead,
-        build_static_index,
-    )
+    from docsite.search.static import Ahead, adopt_analyzed, analyze_ahead, build_static_index
+    from docsite.search.stats import StaticIndexStats
     from docsite.search.version import SCHEMA_VERSION
 
 # Where each name lives. A name is imported from its module on first use (PEP 562): a build
@@ -48,13 +43,8 @@ _HOMES = {
     "query": ("MAX_LIMIT", "MAX_QUERY_CHARS", "Hit", "SearchResult", "clean_query", "parse_query"),
     "server": ("SearchIndex",),
     "snippets": ("highlighter", "make_snippet"),
-    "static": (
-        "Ahead",
-        "StaticIndexStats",
-        "adopt_analyzed",
-        "analyze_ahead",
-        "build_static_index",
-    ),
+    "static": ("Ahead", "adopt_analyzed", "analyze_ahead", "build_static_index"),
+    "stats": ("StaticIndexStats",),
     "version": ("SCHEMA_VERSION",),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -50,6 +49,7 @@ from docsite.search.staticupdate import (
     shard_text,
     updated_state,
 )
+from docsite.search.stats import StaticIndexStats
 from docsite.search.version import SCHEMA_VERSION
 from docsite.site import Entry, Site
 
@@ -58,14 +58,6 @@ _AHEAD: dict[str, Ahead] = {}  # by page key: see adopt_analyzed
 FORMAT = 2
 CACHE_VERSION = f"5-{SCHEMA_VERSION}"  # the index state; the code's digest covers analysis
 Emit = Callable[[str, bytes], None]  # writes one file of the index, by its path below `out`
-
-
-@dataclass
-class StaticIndexStats:
-    docs: int
-    terms: int
-    files: int
-    bytes: int
 
 
 class IndexSink(Protocol):
