@@ -74,6 +74,8 @@ def with_source(site: Site, entry: Entry, copy: str) -> str:
 
 def _rewrite_line(site: Site, entry: Entry, line: str) -> str:
     """One line of text with its links made absolute, inline code spans left alone."""
+    if "]" not in line and "=" not in line:
+        return line  # no link of any kind the patterns below find: most lines of prose
 
     def absolute(match: re.Match[str]) -> str:
         return match.group(1) + absolute_link(site, entry, match.group(2))

@@ -72,6 +72,23 @@ def test_chinese_is_segmented_and_english_inside_stays_english():
     assert analyze("上传文件", lang="zh") in (["上传文件"], ["上传", "文件"])
 
 
+def test_both_cuts_of_a_run_come_from_one_and_are_jiebas_own():
+    """The index (search mode) and phrases (precise mode) take a CJK run's words from one
+    cut (analysis._cuts); each must be what jieba's own mode gives, for every run of our
+    Chinese pages."""
+    from docsite.search.analysis import CJK, _jieba, nfkc, segment
+
+    runs: set[str] = set()
+    for file in (ROOT / "content" / "zh").rglob("*.md"):
+        runs.update(re.findall(f"[{CJK}]+", nfkc(file.read_text("utf-8"))))
+    assert len(runs) > 1000
+    tokenizer = _jieba()
+    for run in sorted(runs):
+        search = tuple(w for w, _, _ in tokenizer.tokenize(run, mode="search"))
+        precise = tuple(w for w, _, _ in tokenizer.tokenize(run, mode="default"))
+        assert (segment(run, "index"), segment(run, "query")) == (search, precise), run
+
+
 def test_each_language_is_analysed_by_its_profile():
     assert profile_for("en").name == "en" and profile_for("zh").name == "cjk"
     assert "的" in profile_for("zh").stop_words and "的" not in profile_for("en").stop_words

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from docsite.search.analysis import Profile, analyze, profile_for, set_language_profile
-    from docsite.search.documents import SearchDoc, documents, page_key
+    from docsite.search.documents import SearchDoc, page_key
     from docsite.search.query import (
         MAX_LIMIT,
         MAX_QUERY_CHARS,
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 # imports whoosh (`server`); a submodule imported directly loads nothing else.
 _HOMES = {
     "analysis": ("Profile", "analyze", "profile_for", "set_language_profile"),
-    "documents": ("SearchDoc", "documents", "page_key"),
+    "documents": ("SearchDoc", "page_key"),  # its `documents` function: from the module
     "query": ("MAX_LIMIT", "MAX_QUERY_CHARS", "Hit", "SearchResult", "clean_query", "parse_query"),
     "server": ("SearchIndex",),
     "snippets": ("highlighter", "make_snippet"),
@@ -64,7 +64,6 @@ __all__ = [
     "analyze_ahead",
     "build_static_index",
     "clean_query",
-    "documents",
     "highlighter",
     "make_snippet",
     "page_key",

@@ -10,7 +10,7 @@ from itertools import pairwise
 from pathlib import PurePosixPath
 
 from docsite.lru import LRU
-from docsite.search.analysis import Profile, profile_for, text_key
+from docsite.search.analysis import Profile, nfkc, normal_text_key, profile_for
 from docsite.site import Entry, Site
 
 FIELDS = ("title", "summary", "topic", "section", "breadcrumb", "body", "code")
@@ -107,10 +107,13 @@ class DocTerms:
 
 def analyze_doc(doc: SearchDoc, profile: Profile | None = None) -> DocTerms:
     profile = profile or profile_for(doc.lang)
-    fields = {name: Counter(_analysed(profile, getattr(doc, name), False)) for name in FIELDS}
+    fields: dict[str, Counter[str]] = {}
     pairs: set[str] = set()
-    for name in PHRASE_FIELDS:
-        pairs.update(_analysed(profile, getattr(doc, name), True))
+    for name in FIELDS:
+        normal = nfkc(getattr(doc, name))  # once for the terms, the pairs and the key
+        fields[name] = Counter(_analysed(profile, normal, False))
+        if name in PHRASE_FIELDS:
+            pairs.update(_analysed(profile, normal, True))
     return DocTerms(fields, frozenset(pairs))
 
 
@@ -124,15 +127,16 @@ def clear_texts() -> None:
     _texts.clear()
 
 
-def _analysed(profile: Profile, text: str, pairs: bool) -> Counter[str] | frozenset[str]:
-    """The terms of a text, counted (read only: `analyze_doc` copies them), or its pairs."""
-    key = (text_key(profile, text), pairs, text)
+def _analysed(profile: Profile, normal: str, pairs: bool) -> Counter[str] | frozenset[str]:
+    """The terms of a text in NFKC, counted (read only: `analyze_doc` copies them), or its
+    pairs."""
+    key = (normal_text_key(profile, normal), pairs, normal)
     found = _texts.get(key)
     if found is None:
         if pairs:
-            found = frozenset(map(_joined, pairwise(profile.phrase_terms(text))))
+            found = frozenset(map(_joined, pairwise(profile.phrase_terms_of_normal(normal))))
         else:
-            found = Counter(profile.index_terms(text))
+            found = Counter(profile.index_terms_of_normal(normal))
         _texts.put(key, found)
     return found
 
