@@ -72,10 +72,10 @@ def test_chinese_is_segmented_and_english_inside_stays_english():
     assert analyze("上传文件", lang="zh") in (["上传文件"], ["上传", "文件"])
 
 
-def test_both_cuts_of_a_run_come_from_one_and_are_jiebas_own():
-    """The index (search mode) and phrases (precise mode) take a CJK run's words from one
-    cut (analysis._cuts); each must be what jieba's own mode gives, for every run of our
-    Chinese pages."""
+def test_both_cuts_of_a_run_are_jiebas_own():
+    """The index (search mode) and phrases (precise mode) take a CJK run's words from
+    rjieba's `cut_for_search` and `cut` (analysis._cuts); each must be the words of
+    `tokenize` in that mode, for every run of our Chinese pages."""
     from docsite.search.analysis import CJK, _jieba, nfkc, segment
 
     runs: set[str] = set()

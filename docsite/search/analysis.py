@@ -249,28 +249,13 @@ def segment(text: str, mode: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=200_000)
 def _cuts(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A CJK run in jieba's search mode and in its precise mode, from one cut. Search mode
-    gives each word of the precise cut after the dictionary's words inside it, with their
-    places, so the precise cut is the longest word at each place, from the start (the same
-    words as jieba's precise mode for each of the 166,367 runs of our content, the FastAPI
-    corpus and the generated one). Memoized: documentation repeats its runs all the time."""
+    """A CJK run in jieba's search mode and in its precise mode, as the words alone (rjieba's
+    `cut_for_search` and `cut`: no places to make and drop, as `tokenize` gives), worked out
+    together, since the index asks for the one and phrases for the other. Memoized:
+    documentation repeats its runs all the time."""
     tokenizer = _jieba()
     with _jieba_lock:  # the tokenizer is not documented as thread-safe
-        found = tokenizer.tokenize(text, mode="search")
-    longest: dict[int, tuple[int, str]] = {}
-    for word, start, end in found:
-        if end > longest.get(start, (start, ""))[0]:
-            longest[start] = (end, word)
-    precise: list[str] = []
-    at = 0
-    while at < len(text):
-        if at not in longest:  # never seen: then ask for the precise cut itself
-            with _jieba_lock:
-                words = tokenizer.tokenize(text, mode="default")
-            return tuple(w for w, _, _ in found), tuple(w for w, _, _ in words)
-        at, word = longest[at]
-        precise.append(word)
-    return tuple(word for word, _start, _end in found), tuple(precise)
+        return tuple(tokenizer.cut_for_search(text)), tuple(tokenizer.cut(text))
 
 
 @lru_cache(maxsize=4096)
