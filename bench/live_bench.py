@@ -9,7 +9,6 @@ times each save until its reload event arrives. Restores every page it edits.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import queue
@@ -21,6 +20,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from bench.measure import corpus_module_main
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # this repository
 
@@ -109,12 +110,7 @@ def report(content: Path) -> tuple[list[str], list[tuple[str, str, float]]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--json", action="store_true", help="lines and figures, for bench.run")
-    args = parser.parse_args()
-    lines, figures = report(args.corpus)
-    print(json.dumps({"lines": lines, "figures": figures}) if args.json else "\n".join(lines))
+    corpus_module_main(__doc__ or "", report)
 
 
 if __name__ == "__main__":

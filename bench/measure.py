@@ -180,3 +180,20 @@ def load_tool() -> tuple[str, Callable[[str, int, int, int], Load]]:
     if shutil.which("wrk"):
         return "wrk", load_wrk
     return "python threads (wrk not installed)", load_python
+
+
+Report = tuple[list[str], list[tuple[str, str, float]]]  # a table's lines, and figures
+
+
+def corpus_module_main(doc: str, report: Callable[[Path], Report]) -> None:
+    """The command line of a bench module measuring one corpus: `--corpus DIR [--json]`,
+    printing its table, or (with --json, for bench.run) the table's lines and its figures."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--json", action="store_true", help="lines and figures, for bench.run")
+    args = parser.parse_args()
+    lines, figures = report(args.corpus)
+    print(json.dumps({"lines": lines, "figures": figures}) if args.json else "\n".join(lines))

@@ -69,6 +69,7 @@ WEIGHTED = "weighted"
 PAIRS = "pairs"
 SPELLING = "spelling"
 AVERAGES_FILE = "field-lengths.json"
+WRITER_MB = 32  # the memory whoosh's writer pools postings in before it writes a run to disk
 log = logging.getLogger(__name__)
 
 
@@ -285,7 +286,7 @@ class SearchIndex:
                 for entry in stale
                 for doc, terms in analyzed_documents(site, entry)
             )
-        writer = ix.writer(procs=1, limitmb=64)
+        writer = ix.writer(procs=1, limitmb=WRITER_MB)
         for key in removed:
             writer.delete_by_term("page", key)
         for entry in stale:
