@@ -13,29 +13,39 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import pass_context
-from jinja2.runtime import Context
 from markupsafe import Markup
 
 from docsite.nav import NavNode
+
+if TYPE_CHECKING:
+    from jinja2.runtime import Context
 
 # \x00 never survives into a page (the loader rejects NUL), so it cannot be forged by content.
 MARK = re.compile(r"\x00([co])([^\x00\x01]*)\x01(.*?)\x00", re.S)
 
 
-@pass_context
 def when_current(context: Context, node: NavNode, text: str) -> Markup:
     """`text` when the node is the current page (the direct form, for any template)."""
     current = context.get("current")
     return Markup(text) if current is not None and node.entry is current else Markup("")
 
 
-@pass_context
 def when_open(context: Context, node: NavNode, text: str) -> Markup:
     """`text` when the node is the current page or a section holding it."""
     current = context.get("current")
     return Markup(text) if current is not None and node.contains(current) else Markup("")
+
+
+@lru_cache(maxsize=1)
+def direct_forms() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """`when_current` and `when_open` as templates call them: Jinja passes them the
+    template's context (Jinja imported only when a page is templated)."""
+    from jinja2 import pass_context
+
+    return pass_context(when_current), pass_context(when_open)
 
 
 def marker(kind: str) -> Callable[[NavNode, str], Markup]:

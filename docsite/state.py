@@ -26,7 +26,7 @@ from docsite.config import SiteConfig, load_config
 from docsite.context import Links, Snapshot, base_context, page_context
 from docsite.errors import ConfigError, ContentError, display_path
 from docsite.lru import LRU
-from docsite.navhtml import NavFragment, decided, marker, marker_keys, when_current, when_open
+from docsite.navhtml import NavFragment, decided, direct_forms, marker, marker_keys
 from docsite.render import Renderer
 from docsite.search.analysis import set_language_profile
 from docsite.search.version import SCHEMA_VERSION as SEARCH_SCHEMA
@@ -206,8 +206,7 @@ class Docsite:
             snap, lang, links, search_mode=self.search_mode, live=self.live, page_key=page_key
         )
         context["nav_html"] = lambda: self.nav_html(snap, lang, links, context.get("current"))
-        context["when_current"] = when_current
-        context["when_open"] = when_open
+        context["when_current"], context["when_open"] = direct_forms()
         return context
 
     def nav_html(self, snap: Snapshot, lang: str, links: Links, current: Entry | None) -> Markup:

@@ -18,26 +18,19 @@ import threading
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
-from jinja2 import (
-    ChoiceLoader,
-    Environment,
-    FileSystemBytecodeCache,
-    FileSystemLoader,
-    PrefixLoader,
-    StrictUndefined,
-    select_autoescape,
-)
 from markupsafe import Markup, escape
 
 from docsite.codedigest import code_digest
 from docsite.config import SiteConfig
 from docsite.errors import ConfigError
 from docsite.safepaths import is_regular_file
+
+if TYPE_CHECKING:  # Jinja2 and Babel are imported when a template or a catalog is first used:
+    # a build that carries every page over uses neither
+    from babel.support import NullTranslations
+    from jinja2 import Environment, FileSystemBytecodeCache
 
 MAX_THEME_DEPTH = 8
 # The Content-Security-Policy every page satisfies. Scripts come from the site itself, plus the
@@ -90,11 +83,12 @@ def _parent_of(folder: Path) -> str | None:
     return parent
 
 
-_NO_TRANSLATIONS = NullTranslations()  # a language without a catalog: the text as written
-
-
 def load_translations(chain: list[Path], lang: str, locale: str) -> NullTranslations:
     """UI translations for a language, merged over the chain (the child's messages win)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import NullTranslations, Translations
+
     merged: NullTranslations | None = None
     for folder in reversed(chain):
         po = folder / "translations" / lang / "LC_MESSAGES" / "messages.po"
@@ -120,13 +114,9 @@ class Theme:
         self.config = config
         self.chain = theme_chain(config.theme_dirs, config.theme)
         self._envs: dict[str, Environment] = {}
-        self._translations: dict[str, NullTranslations] = {}
+        self._translations: dict[str, NullTranslations] = {}  # loaded when first used
         self._fingerprints: dict[Path, tuple[float, str]] = {}
         self._lock = threading.Lock()
-        for lang in config.languages:
-            self._translations[lang] = load_translations(
-                self.chain, lang, config.language(lang).locale
-            )
         catalogs = sorted(p for d in self.chain for p in (d / "translations").rglob("*.po"))
         blob = b"".join(p.read_bytes() for p in catalogs)
         self.translations_digest = hashlib.sha256(blob).hexdigest()[:12]
@@ -144,12 +134,38 @@ class Theme:
             ) from None
 
     def gettext(self, lang: str) -> Callable[[str], str]:
-        return self._translations.get(lang, _NO_TRANSLATIONS).gettext
+        """The UI strings' translation into a language (its catalog read when a string is
+        first translated)."""
+        found = self._translations.get(lang)
+        if found is not None:
+            return found.gettext
+        return lambda message: self.translations(lang).gettext(message)
+
+    def translations(self, lang: str) -> NullTranslations:
+        """A language's UI catalogs, merged over the theme chain (none for a language the
+        site does not have: the text as written)."""
+        found = self._translations.get(lang)
+        if found is None:
+            if lang in self.config.languages:
+                found = load_translations(self.chain, lang, self.config.language(lang).locale)
+            else:
+                found = load_translations([], lang, "")
+            found = self._translations.setdefault(lang, found)
+        return found
 
     def env(self, lang: str) -> Environment:
         with self._lock:
             env = self._envs.get(lang)
             if env is None:
+                from jinja2 import (
+                    ChoiceLoader,
+                    Environment,
+                    FileSystemLoader,
+                    PrefixLoader,
+                    StrictUndefined,
+                    select_autoescape,
+                )
+
                 loaders = [FileSystemLoader(str(d / "templates")) for d in self.chain]
                 # By name, the last of the chain wins: a project's `default` that extends
                 # "default:base.html" extends the packaged default's.
@@ -165,7 +181,7 @@ class Theme:
                     trim_blocks=True,
                     lstrip_blocks=True,
                 )
-                env.install_gettext_translations(self._translations[lang], newstyle=True)  # type: ignore[attr-defined]
+                env.install_gettext_translations(self.translations(lang), newstyle=True)  # type: ignore[attr-defined]
                 env.globals["inline_script"] = self.inline_script
                 env.filters["word_breaks"] = word_breaks
                 env.filters["format_date"] = lambda value, fmt="long": self.format_date(
@@ -177,6 +193,8 @@ class Theme:
     def _bytecode_cache(self) -> FileSystemBytecodeCache | None:
         """Compiled templates kept in the cache (Jinja checks each against its source); the
         folder is named after this module, which sets the environment's options."""
+        from jinja2 import FileSystemBytecodeCache
+
         if not self.config.cache_dir:
             return None
         folder = self.config.cache_dir / "jinja" / code_digest(sys.modules[__name__])
@@ -187,6 +205,8 @@ class Theme:
         return FileSystemBytecodeCache(str(folder))
 
     def format_date(self, value: dt.date | dt.datetime, lang: str, fmt: str = "long") -> str:
+        from babel.dates import format_date
+
         day = value.date() if isinstance(value, dt.datetime) else value
         return format_date(day, format=fmt, locale=self.config.language(lang).locale)
 

@@ -1,6 +1,7 @@
 """A build that has nothing to render or analyse imports neither the parsers of docstrings
 (docutils), nor the reader of the API (griffe), nor the search analysers (rjieba, whoosh);
-one that carries every file over does not import Flask (nor Frozen-Flask) either.
+one that carries every file over does not import Flask (nor Frozen-Flask) either, nor what
+templating needs (Jinja2, Babel's catalogs and dates).
 
 Observed in the real process with `python -X importtime`, which lists every module imported.
 """
@@ -20,6 +21,7 @@ from tests.conftest import ROOT, write_tree
 HEAVY = ("docutils", "griffe", "rjieba", "whoosh")
 # what only making a file needs: the app (for the URLs Frozen-Flask freezes)
 MAKERS = ("flask", "flask_frozen", "werkzeug")
+TEMPLATING = ("jinja2", "babel")  # a page templated: the theme's templates and UI catalogs
 API_PAGE = "---\ntitle: {title}\n---\nThe URL of an endpoint.\n\n::: flask.url_for\n"
 
 
@@ -51,7 +53,7 @@ def test_a_build_with_nothing_changed_loads_no_heavy_module(tmp_path: Path) -> N
     )
     out = tmp_path / "site"
     first = imported(tmp_path, out)
-    unneeded = {*HEAVY, *MAKERS, "markdown_it", "pygments"}
+    unneeded = {*HEAVY, *MAKERS, *TEMPLATING, "markdown_it", "pygments"}
     assert unneeded <= first  # the first build makes every file
     second = imported(tmp_path, out)  # its API pages keyed as before (apiref.pagekeys)
     assert not unneeded & second, sorted(unneeded & second)
@@ -87,7 +89,7 @@ def test_a_build_that_renders_nothing_imports_no_parser(tmp_path: Path) -> None:
             "content/en/guide.md": "---\ntitle: Guide\n---\n```python\nprint('hi')\n```\n",
         },
     )
-    parsers = {"markdown_it", "pygments", "yaml", *MAKERS}
+    parsers = {"markdown_it", "pygments", "yaml", *MAKERS, *TEMPLATING}
     out = tmp_path / "site"
     time.sleep(RECENT_NS / 1e9 + 0.1)  # a file changed just now is read again, not cached
     first = imported(tmp_path, out)
