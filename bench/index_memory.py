@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.measure import corpus_module_main
+from bench.measure import Report, corpus_module_main
 from docsite.config import load_config
 from docsite.state import index_in_child
 
@@ -41,7 +41,7 @@ def measure(content: Path) -> dict[str, float]:
     return {"seconds": seconds, "peak_mb": peak_kb / 1024, "index_mb": index / 2**20}
 
 
-def report(content: Path) -> tuple[list[str], list[tuple[str, str, float]]]:
+def report(content: Path) -> Report:
     pages = sum(1 for _ in content.rglob("*.md"))
     data = measure(content)
     lines = [

@@ -21,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.measure import corpus_module_main
+from bench.measure import Report, corpus_module_main
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # this repository
 
@@ -90,7 +90,7 @@ def measure(content: Path, edits: int = 30) -> dict[str, float]:
         server.wait(timeout=10)
 
 
-def report(content: Path) -> tuple[list[str], list[tuple[str, str, float]]]:
+def report(content: Path) -> Report:
     pages = sum(1 for _ in content.rglob("*.md"))
     data = measure(content)
     figures = [
