@@ -10,9 +10,7 @@ divided by the cores (start-up not counted). bench.run sets it beside the cold b
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import os
 import statistics
 import time
@@ -25,6 +23,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+
+from bench.measure import corpora_module_main
 
 
 def _fences(md: MarkdownIt, texts: list[str]) -> list[tuple[str, str]]:
@@ -95,19 +95,7 @@ def report(corpora: dict[str, Path], runs: int) -> tuple[list[str], list[tuple[s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.floor", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("corpora", nargs="+", help="NAME=DIR of each corpus")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--json", action="store_true", help="lines and figures, for bench.run")
-    args = parser.parse_args()
-    corpora = {item.split("=", 1)[0]: Path(item.split("=", 1)[1]) for item in args.corpora}
-    lines, figures = report(corpora, args.runs)
-    if args.json:
-        print(json.dumps({"lines": lines, "figures": figures}))
-        return
-    print("\n".join(lines))
+    corpora_module_main(__doc__ or "", "python -m bench.floor", report, runs=3)
 
 
 if __name__ == "__main__":

@@ -197,3 +197,21 @@ def corpus_module_main(doc: str, report: Callable[[Path], Report]) -> None:
     args = parser.parse_args()
     lines, figures = report(args.corpus)
     print(json.dumps({"lines": lines, "figures": figures}) if args.json else "\n".join(lines))
+
+
+def corpora_module_main(
+    doc: str, prog: str, report: Callable[[dict[str, Path], int], Report], runs: int
+) -> None:
+    """The command line of a bench module measuring several corpora: `NAME=DIR ... [--runs N]
+    [--json]`, printing its table, or (with --json) the table's lines and its figures."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog=prog, description=doc.splitlines()[0])
+    parser.add_argument("corpora", nargs="+", help="NAME=DIR of each corpus")
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--json", action="store_true", help="lines and figures, for bench.run")
+    args = parser.parse_args()
+    corpora = {item.split("=", 1)[0]: Path(item.split("=", 1)[1]) for item in args.corpora}
+    lines, figures = report(corpora, args.runs)
+    print(json.dumps({"lines": lines, "figures": figures}) if args.json else "\n".join(lines))

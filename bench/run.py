@@ -852,6 +852,8 @@ class Bench:
             floor = [f"{c.name}={c.path}" for c in corpora] + ["--runs", str(self.runs)]
             title = "Floor of a cold build"
             self.section(title, lambda: self.bench_module("bench.floor", floor, title))
+            parts = "Where a cold build's CPU goes"
+            self.section(parts, lambda: self.bench_module("bench.parts", floor, parts))
         if "live" in wanted:
             self.section("Live server", lambda: self.live(corpora[0], corpora[-1]))
         sizes = [250] if self.quick else [250, 1000, 4000]
