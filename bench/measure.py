@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import re
 import shutil
@@ -21,12 +23,14 @@ MB = 1024 * 1024
 
 @dataclass
 class Sample:
-    """One run of a command: wall seconds, the child's peak RSS in MB, exit code and its log."""
+    """One run of a command: wall seconds, the child's peak RSS in MB, exit code and its log;
+    its CPU seconds (user and system, its own and those of the children it waited for)."""
 
     seconds: float
     rss_mb: float
     code: int
     log: Path
+    cpu: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -37,16 +41,20 @@ class Sample:
         return " / ".join(text[-lines:])
 
 
-def run(cmd: Sequence[str], log: Path, cwd: Path | None = None) -> Sample:
-    """Run a command to completion; its peak RSS comes from wait4() on exactly that child."""
+def run(
+    cmd: Sequence[str], log: Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Sample:
+    """Run a command to completion; its peak RSS and CPU come from wait4() on exactly that
+    child."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Sample(seconds, usage.ru_maxrss / 1024, proc.returncode, log)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, usage.ru_maxrss / 1024, proc.returncode, log, cpu)
 
 
 def median(values: Sequence[float]) -> float:
@@ -186,32 +194,34 @@ Report = tuple[list[str], list[tuple[str, str, float]]]  # a table's lines, and 
 
 
 def corpus_module_main(doc: str, report: Callable[[Path], Report]) -> None:
-    """The command line of a bench module measuring one corpus: `--corpus DIR [--json]`,
-    printing its table, or (with --json, for bench.run) the table's lines and its figures."""
-    import argparse
-    import json
-
+    """The command line of a bench module measuring one corpus: `--corpus DIR [--json]`."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True)
-    parser.add_argument("--json", action="store_true", help="lines and figures, for bench.run")
-    args = parser.parse_args()
-    lines, figures = report(args.corpus)
-    print(json.dumps({"lines": lines, "figures": figures}) if args.json else "\n".join(lines))
+    _report_main(parser, lambda args: report(args.corpus))
 
 
 def corpora_module_main(
     doc: str, prog: str, report: Callable[[dict[str, Path], int], Report], runs: int
 ) -> None:
     """The command line of a bench module measuring several corpora: `NAME=DIR ... [--runs N]
-    [--json]`, printing its table, or (with --json) the table's lines and its figures."""
-    import argparse
-    import json
-
+    [--json]`."""
     parser = argparse.ArgumentParser(prog=prog, description=doc.splitlines()[0])
     parser.add_argument("corpora", nargs="+", help="NAME=DIR of each corpus")
     parser.add_argument("--runs", type=int, default=runs)
+
+    def measured(args: argparse.Namespace) -> Report:
+        corpora = {item.split("=", 1)[0]: Path(item.split("=", 1)[1]) for item in args.corpora}
+        return report(corpora, args.runs)
+
+    _report_main(parser, measured)
+
+
+def _report_main(
+    parser: argparse.ArgumentParser, measured: Callable[[argparse.Namespace], Report]
+) -> None:
+    """Parse the command line (with `--json`), measure, and print the table, or (with --json,
+    for bench.run) the table's lines and its figures."""
     parser.add_argument("--json", action="store_true", help="lines and figures, for bench.run")
     args = parser.parse_args()
-    corpora = {item.split("=", 1)[0]: Path(item.split("=", 1)[1]) for item in args.corpora}
-    lines, figures = report(corpora, args.runs)
+    lines, figures = measured(args)
     print(json.dumps({"lines": lines, "figures": figures}) if args.json else "\n".join(lines))

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.measure import corpora_module_main
+from bench.measure import corpora_module_main, run
 
 PARTS = ("load", "render", "templates", "rows", "index")
 ROOT = Path(__file__).resolve().parent.parent  # build.py is there
@@ -102,19 +102,13 @@ def whole(content: Path) -> float:
     cmd = [sys.executable, "build.py", "build", "--content", str(content), "--out", str(out)]
     try:
         env = {**os.environ, "DOCSITE_JOBS": "1"}
-        proc = subprocess.Popen(
-            [*cmd, "--no-cache"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )  # fmt: skip
-        assert proc.stderr is not None
-        log = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        sample = run([*cmd, "--no-cache"], out.with_name(out.name + ".log"), ROOT, env)
+        if not sample.ok:
+            raise RuntimeError(f"the cold build failed: {sample.tail(20)}")
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    if proc.returncode:
-        raise RuntimeError(f"the cold build failed: {log.decode(errors='replace')[-2000:]}")
-    return usage.ru_utime + usage.ru_stime
+        out.with_name(out.name + ".log").unlink(missing_ok=True)
+    return sample.cpu
 
 
 def measure(content: Path, runs: int) -> dict[str, float]:
